@@ -1,0 +1,1 @@
+"""Models of the issues app (see the issue that builds it)."""

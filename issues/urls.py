@@ -1,0 +1,5 @@
+"""Pages of the issues app (namespace ``issues``)."""
+
+app_name = "issues"
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Models of the policies app (see the issue that builds it)."""

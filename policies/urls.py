@@ -1,0 +1,5 @@
+"""Pages of the policies app (namespace ``policies``)."""
+
+app_name = "policies"
+
+urlpatterns: list = []

@@ -1,0 +1,275 @@
+"""All writes of the core app (DESIGN.md rule 1): keyword-only, atomic, audited."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.audit import audit_record
+from portal.choices import Certification, MembershipKind, MembershipStatus, Role
+from portal.exceptions import ConcurrentUpdate, PermissionDeniedError, TransitionNotAllowed
+from portal.models import Enterprise, EnterpriseCertification, Membership, Notification, Region, User
+from portal.notifications import notify
+from portal.validators import normalise_uscc, validate_uscc
+
+ENTERPRISE_FACT_FIELDS = (
+    "name",
+    "legal_representative",
+    "address",
+    "contact_phone",
+    "industry",
+    "size_class",
+    "established",
+    "registered_capital",
+    "staff",
+    "tech_staff",
+    "revenue",
+    "rd_expense",
+    "high_tech_revenue",
+    "export_revenue",
+    "tax_credit_grade",
+)
+
+
+def _check_uscc(*, uscc: str, override: bool, actor) -> str:
+    if override:
+        if not (actor and actor.is_portal_staff):
+            raise PermissionDeniedError(_("只有工作人员可以豁免统一社会信用代码校验。"))
+        code = normalise_uscc(uscc)
+        if len(code) != 18:
+            raise ValidationError({"uscc": _("统一社会信用代码应为 18 位，您填写了 %(n)d 位。") % {"n": len(code)}})
+        return code
+    try:
+        return validate_uscc(uscc)
+    except ValidationError as exc:
+        raise ValidationError({"uscc": exc.messages}) from None
+
+
+@transaction.atomic
+def enterprise_register(
+    *,
+    actor: User,
+    uscc: str,
+    name: str,
+    legal_representative: str,
+    region: Region,
+    industry: str,
+    size_class: str,
+    established: dt.date,
+    uscc_override: bool = False,
+    certifications: list[str] | tuple[str, ...] = (),
+    **facts,
+) -> Enterprise:
+    """Register an enterprise (self-registration or a clerk for a walk-in).
+
+    An invalid USCC is refused unless a staff member records an override, which is audited.
+    """
+    code = _check_uscc(uscc=uscc, override=uscc_override, actor=actor)
+    if Enterprise.objects.filter(uscc=code).exists():
+        raise ValidationError({"uscc": _("统一社会信用代码 %(code)s 已登记。") % {"code": code}})
+    unknown = set(facts) - set(ENTERPRISE_FACT_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown enterprise facts: {sorted(unknown)}")
+    enterprise = Enterprise(
+        uscc=code,
+        uscc_override=uscc_override and not stdnum_valid(code),
+        name=name.strip(),
+        legal_representative=legal_representative.strip(),
+        region=region,
+        industry=industry,
+        size_class=size_class,
+        established=established,
+        **facts,
+    )
+    enterprise.full_clean()
+    enterprise.save()
+    _set_certifications(enterprise, certifications)
+    audit_record(
+        actor=actor,
+        action="portal.enterprise.registered",
+        target=enterprise,
+        data={"uscc": code, "uscc_override": enterprise.uscc_override},
+    )
+    if enterprise.uscc_override:
+        audit_record(actor=actor, action="portal.enterprise.uscc_override", target=enterprise, data={"uscc": code})
+    return enterprise
+
+
+def stdnum_valid(code: str) -> bool:
+    try:
+        validate_uscc(code)
+    except ValidationError:
+        return False
+    return True
+
+
+def _set_certifications(enterprise: Enterprise, codes) -> list[str]:
+    valid = set(Certification.values)
+    wanted = set(codes)
+    bad = wanted - valid
+    if bad:
+        raise ValidationError({"certifications": _("未知的资质：%(codes)s") % {"codes": "、".join(sorted(bad))}})
+    existing = set(enterprise.certifications.values_list("code", flat=True))
+    enterprise.certifications.filter(code__in=existing - wanted).delete()
+    EnterpriseCertification.objects.bulk_create(
+        [EnterpriseCertification(enterprise=enterprise, code=code) for code in sorted(wanted - existing)]
+    )
+    return sorted(wanted)
+
+
+@transaction.atomic
+def enterprise_update_facts(
+    *, actor: User, enterprise: Enterprise, certifications: list[str] | None = None, **facts
+) -> Enterprise:
+    """Change an enterprise's facts (the policy calculator reads them); audits what changed."""
+    unknown = set(facts) - set(ENTERPRISE_FACT_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown enterprise facts: {sorted(unknown)}")
+    changed = {}
+    for field, value in facts.items():
+        old = getattr(enterprise, field)
+        if isinstance(old, Decimal) and value is not None:
+            value = Decimal(str(value))
+        if old != value:
+            changed[field] = {"old": old, "new": value}
+            setattr(enterprise, field, value)
+    enterprise.full_clean()
+    enterprise.save()
+    if certifications is not None:
+        before = sorted(enterprise.certification_codes)
+        after = _set_certifications(enterprise, certifications)
+        if before != after:
+            changed["certifications"] = {"old": before, "new": after}
+    if changed:
+        audit_record(actor=actor, action="portal.enterprise.updated", target=enterprise, data=changed)
+        transaction.on_commit(lambda: _facts_changed(enterprise.pk))
+    return enterprise
+
+
+def _facts_changed(enterprise_id: int) -> None:
+    """Tell other apps an enterprise's facts changed (the policy calculator re-checks 免申即享)."""
+    from portal.signals import enterprise_facts_changed
+
+    enterprise_facts_changed.send(sender=Enterprise, enterprise_id=enterprise_id)
+
+
+@transaction.atomic
+def membership_request(*, user: User, enterprise: Enterprise, kind: str) -> Membership:
+    """Claim to act for an enterprise. Stays pending (sees nothing) until verified."""
+    if kind not in MembershipKind.values:
+        raise ValidationError({"kind": _("请选择身份。")})
+    if Membership.objects.filter(user=user, enterprise=enterprise).exists():
+        raise ValidationError(_("您已申请过该企业的成员身份。"))
+    membership = Membership(user=user, enterprise=enterprise, kind=kind)
+    membership.full_clean()
+    membership.save()
+    audit_record(actor=user, action="portal.membership.requested", target=membership, data={"kind": kind})
+    approvers = User.objects.filter(
+        memberships__enterprise=enterprise,
+        memberships__kind=MembershipKind.LEGAL_REP,
+        memberships__status=MembershipStatus.VERIFIED,
+    )
+    notify(
+        recipients=approvers,
+        kind="portal.membership.requested",
+        title=_("%(user)s 申请成为 %(enterprise)s 的经办人") % {"user": user.name, "enterprise": enterprise.name},
+        url="/my/enterprises/",
+    )
+    return membership
+
+
+def can_decide_membership(*, actor: User, membership: Membership) -> bool:
+    if actor.has_role(Role.CLERK, Role.SUPERVISOR, Role.ADMIN):
+        return True
+    if actor.pk == membership.user_id:
+        return False
+    return Membership.objects.filter(
+        user=actor,
+        enterprise_id=membership.enterprise_id,
+        kind=MembershipKind.LEGAL_REP,
+        status=MembershipStatus.VERIFIED,
+    ).exists()
+
+
+@transaction.atomic
+def membership_decide(*, actor: User, membership: Membership, approve: bool, reason: str = "") -> Membership:
+    """A clerk, or a verified 法定代表人 of the same enterprise, verifies or rejects a claim."""
+    if not can_decide_membership(actor=actor, membership=membership):
+        raise PermissionDeniedError(_("只有窗口人员或该企业已核验的法定代表人可以核验成员身份。"))
+    if membership.status != MembershipStatus.PENDING:
+        raise TransitionNotAllowed(_("该成员申请已处理。"))
+    if not approve and not reason.strip():
+        raise ValidationError({"reason": _("驳回时请填写原因。")})
+    status = MembershipStatus.VERIFIED if approve else MembershipStatus.REJECTED
+    now = timezone.now()
+    updated = Membership.objects.filter(pk=membership.pk, status=MembershipStatus.PENDING).update(
+        status=status, decided_by=actor, decided_at=now
+    )
+    if not updated:
+        raise ConcurrentUpdate()
+    membership.status, membership.decided_by, membership.decided_at = status, actor, now
+    audit_record(
+        actor=actor,
+        action="portal.membership.verified" if approve else "portal.membership.rejected",
+        target=membership,
+        data={"reason": reason},
+    )
+    notify(
+        recipients=[membership.user],
+        kind="portal.membership.decided",
+        title=(_("您在 %(enterprise)s 的成员身份已核验") if approve else _("您在 %(enterprise)s 的成员申请被驳回"))
+        % {"enterprise": membership.enterprise.name},
+        body=reason,
+        url="/my/enterprises/",
+    )
+    return membership
+
+
+@transaction.atomic
+def user_register_enterprise_agent(
+    *, username: str, password: str, display_name: str, phone: str, email: str = ""
+) -> User:
+    """Self-registration of an enterprise agent account (经办人)."""
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("用户名已被使用。")})
+    user = User(username=username, display_name=display_name, phone=phone, email=email, role=Role.ENTERPRISE)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit_record(actor=user, action="portal.user.registered", target=user)
+    return user
+
+
+def login_failed(*, username: str) -> None:
+    """Count a failed login; lock the account after ``LOGIN_MAX_FAILURES`` in a row (等保2.0)."""
+    with transaction.atomic():
+        user = User.objects.filter(username__iexact=username).first()
+        if user is None:
+            return
+        User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
+        user.refresh_from_db(fields=["failed_login_count"])
+        if user.failed_login_count >= settings.LOGIN_MAX_FAILURES:
+            until = timezone.now() + dt.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+            User.objects.filter(pk=user.pk).update(locked_until=until, failed_login_count=0)
+            audit_record(actor=None, action="portal.user.locked", target=user, data={"until": until})
+        else:
+            audit_record(actor=None, action="portal.user.login_failed", target=user)
+
+
+def login_succeeded(*, user: User) -> None:
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+        audit_record(actor=user, action="portal.user.logged_in", target=user)
+
+
+def notification_mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
+    """Mark the user's own inbox notifications read (all of them when ``notification_ids`` is None)."""
+    rows = Notification.objects.unread_for(user)
+    if notification_ids is not None:
+        rows = rows.filter(pk__in=notification_ids)
+    return rows.update(read_at=timezone.now())

@@ -1,0 +1,93 @@
+"""Shared serializers: a department is at least {id, code, name}; an enterprise {id, uscc, name}."""
+
+from rest_framework import serializers
+
+from portal.models import Department, Enterprise, Region, User
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level"]
+
+
+class DepartmentRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "code", "name"]
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    region = RegionSerializer(read_only=True)
+
+    class Meta:
+        model = Department
+        fields = ["id", "code", "name", "kind", "board", "region", "phone", "address"]
+
+
+class EnterpriseRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Enterprise
+        fields = ["id", "uscc", "name"]
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    region = RegionSerializer(read_only=True)
+    certifications = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id",
+            "uscc",
+            "name",
+            "legal_representative",
+            "region",
+            "industry",
+            "size_class",
+            "established",
+            "registered_capital",
+            "staff",
+            "tech_staff",
+            "revenue",
+            "rd_expense",
+            "high_tech_revenue",
+            "export_revenue",
+            "tax_credit_grade",
+            "certifications",
+        ]
+
+    def get_certifications(self, obj) -> list[str]:
+        return [cert.code for cert in obj.certifications.all()]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    roles = serializers.SerializerMethodField()
+    enterprises = serializers.SerializerMethodField()
+    department = DepartmentRefSerializer(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name", "roles", "enterprises", "department"]
+
+    def get_roles(self, obj) -> list[str]:
+        roles = [obj.role]
+        if obj.is_superuser and "admin" not in roles:
+            roles.append("admin")
+        return roles
+
+    def get_enterprises(self, obj) -> list[dict]:
+        return [
+            {"id": m.enterprise.id, "uscc": m.enterprise.uscc, "name": m.enterprise.name, "kind": m.kind}
+            for m in obj.memberships.filter(status="verified").select_related("enterprise")
+        ]
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()

@@ -1,0 +1,14 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from portal.api import views
+
+router = SimpleRouter()
+router.register("departments", views.DepartmentViewSet, basename="department")
+router.register("enterprises", views.EnterpriseViewSet, basename="enterprise")
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("me/", views.MeView.as_view(), name="api-me"),
+    *router.urls,
+]

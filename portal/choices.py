@@ -1,0 +1,92 @@
+"""Choice lists of the core app. Values are readable English slugs; labels are translated."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ENTERPRISE = "enterprise", _("企业用户")
+    CLERK = "clerk", _("窗口人员")
+    HANDLER = "handler", _("部门承办人")
+    SUPERVISOR = "supervisor", _("督办人员")
+    ADMIN = "admin", _("系统管理员")
+    AUDITOR = "auditor", _("审计管理员")
+
+
+STAFF_ROLES = frozenset({Role.CLERK, Role.HANDLER, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR})
+
+
+class RegionLevel(models.TextChoices):
+    PROVINCE = "province", _("省")
+    CITY = "city", _("市")
+    COUNTY = "county", _("县区")
+    TOWNSHIP = "township", _("乡镇")
+
+
+class DepartmentKind(models.TextChoices):
+    GOVERNMENT = "government", _("政府部门")
+    BOARD = "board", _("增值服务板块")
+    TASK_FORCE = "task_force", _("产业链专班")
+    CATCH_ALL = "catch_all", _("兜底办")
+    SERVICE_CENTRE = "service_centre", _("企业综合服务中心")
+
+
+class Board(models.TextChoices):
+    POLICY = "policy", _("政策")
+    TECH = "tech", _("科创")
+    TALENT = "talent", _("人才")
+    FINANCE = "finance", _("金融")
+    IP = "ip", _("知识产权")
+    OPENING = "opening", _("开放")
+    LAW = "law", _("法治")
+    PROJECT = "project", _("项目")
+    REGISTRATION = "registration", _("商事登记")
+
+
+class SizeClass(models.TextChoices):
+    LARGE = "large", _("大型")
+    MEDIUM = "medium", _("中型")
+    SMALL = "small", _("小型")
+    MICRO = "micro", _("微型")
+
+
+class Certification(models.TextChoices):
+    HIGH_TECH = "high_tech", _("高新技术企业")
+    TECH_SME = "tech_sme", _("科技型中小企业")
+    SPECIALIZED = "specialized", _("专精特新中小企业")
+    LITTLE_GIANT = "little_giant", _("专精特新“小巨人”企业")
+    INNOVATIVE_SME = "innovative_sme", _("创新型中小企业")
+    RD_CENTRE = "rd_centre", _("省级企业研发中心")
+    EXPORTER = "exporter", _("对外贸易经营者备案")
+
+
+class TaxCreditGrade(models.TextChoices):
+    A = "A", "A"
+    B = "B", "B"
+    M = "M", "M"
+    C = "C", "C"
+    D = "D", "D"
+
+
+class MembershipKind(models.TextChoices):
+    LEGAL_REP = "legal_rep", _("法定代表人")
+    AGENT = "agent", _("经办人")
+
+
+class MembershipStatus(models.TextChoices):
+    PENDING = "pending", _("待核验")
+    VERIFIED = "verified", _("已核验")
+    REJECTED = "rejected", _("已驳回")
+
+
+class NotificationChannel(models.TextChoices):
+    INBOX = "inbox", _("站内信")
+    EMAIL = "email", _("电子邮件")
+    SMS = "sms", _("短信")
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+    SKIPPED = "skipped", _("无需发送")

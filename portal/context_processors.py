@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.db import DatabaseError
+
+from portal.choices import Role
+from portal.models import Notification
+
+
+def portal(request):
+    """Site name, role flags for navigation and the unread count in the header (one query)."""
+    user = getattr(request, "user", None)
+    context = {"SITE_NAME": settings.PORTAL_SITE_NAME, "Role": Role}
+    if user is not None and user.is_authenticated:
+        try:
+            context["unread_count"] = Notification.objects.unread_for(user).count()
+        except DatabaseError:  # the 500 page must render even when the database is the problem
+            context["unread_count"] = 0
+    return context

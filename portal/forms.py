@@ -1,0 +1,118 @@
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.choices import Certification, MembershipKind, SizeClass, TaxCreditGrade
+from portal.industry import industry_choices
+from portal.models import Region, User
+
+
+class PortalAuthenticationForm(AuthenticationForm):
+    """Login that refuses locked accounts and counts failures (lock-out after repeated failures)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("用户名或密码不正确。连续失败多次后账号将被临时锁定。"),
+        "locked": _("账号因连续登录失败已被临时锁定，请 %(minutes)d 分钟后再试或联系管理员。"),
+    }
+
+    def clean(self):
+        from portal.actions import login_failed
+
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username:
+            user = User.objects.filter(username__iexact=username).first()
+            if user is not None and user.is_locked:
+                minutes = max(1, int((user.locked_until - timezone.now()).total_seconds() // 60) + 1)
+                raise ValidationError(self.error_messages["locked"], code="locked", params={"minutes": minutes})
+        if username is not None and password:
+            self.user_cache = authenticate(self.request, username=username, password=password)
+            if self.user_cache is None:
+                login_failed(username=username)
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+class AgentRegistrationForm(forms.Form):
+    username = forms.RegexField(
+        label=_("用户名"),
+        regex=r"^[A-Za-z0-9_.-]{4,30}$",
+        error_messages={"invalid": _("用户名为 4–30 位字母、数字、下划线、点或短横线。")},
+    )
+    display_name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.RegexField(
+        label=_("手机号码"), regex=r"^1\d{10}$", error_messages={"invalid": _("请填写 11 位手机号码。")}
+    )
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    password1 = forms.CharField(label=_("密码"), widget=forms.PasswordInput)
+    password2 = forms.CharField(label=_("确认密码"), widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("两次输入的密码不一致。"))
+        elif data.get("password1"):
+            try:
+                validate_password(data["password1"], User(username=data.get("username", "")))
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class EnterpriseClaimForm(forms.Form):
+    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=30)
+    kind = forms.ChoiceField(label=_("您的身份"), choices=MembershipKind.choices)
+
+
+class EnterpriseForm(forms.Form):
+    """The enterprise's registration facts; used for self-registration and by clerks for walk-ins."""
+
+    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=30)
+    name = forms.CharField(label=_("企业名称"), max_length=200)
+    legal_representative = forms.CharField(label=_("法定代表人"), max_length=50)
+    region = forms.ModelChoiceField(
+        label=_("注册地"), queryset=Region.objects.current().exclude(level="province"), empty_label=None
+    )
+    address = forms.CharField(label=_("住所"), max_length=200, required=False)
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    industry = forms.ChoiceField(label=_("行业"), choices=industry_choices)
+    size_class = forms.ChoiceField(label=_("企业规模"), choices=SizeClass.choices)
+    established = forms.DateField(label=_("成立日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    registered_capital = forms.DecimalField(label=_("注册资本（万元）"), min_value=0, required=False)
+    staff = forms.IntegerField(label=_("从业人数"), min_value=0, required=False)
+    tech_staff = forms.IntegerField(label=_("科技人员数"), min_value=0, required=False)
+    revenue = forms.DecimalField(label=_("上年营业收入（万元）"), min_value=0, required=False)
+    rd_expense = forms.DecimalField(label=_("上年研发费用（万元）"), min_value=0, required=False)
+    high_tech_revenue = forms.DecimalField(label=_("上年高新技术产品收入（万元）"), min_value=0, required=False)
+    export_revenue = forms.DecimalField(label=_("上年出口额（万元）"), min_value=0, required=False)
+    tax_credit_grade = forms.ChoiceField(
+        label=_("纳税信用等级"), choices=[("", "—"), *list(TaxCreditGrade.choices)], required=False
+    )
+    certifications = forms.MultipleChoiceField(
+        label=_("资质"), choices=Certification.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def clean_established(self):
+        value = self.cleaned_data["established"]
+        if value > timezone.localdate():
+            raise ValidationError(_("成立日期不能晚于今天。"))
+        return value
+
+
+class StaffEnterpriseForm(EnterpriseForm):
+    uscc_override = forms.BooleanField(label=_("豁免校验位（历史试点代码，已核对营业执照原件）"), required=False)
+
+
+class EnterpriseSearchForm(forms.Form):
+    q = forms.CharField(label=_("统一社会信用代码或企业名称"), required=False, max_length=200)
+
+
+class MembershipDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("核验通过")), ("reject", _("驳回"))])
+    reason = forms.CharField(label=_("驳回原因"), required=False, max_length=200)

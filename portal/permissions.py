@@ -1,0 +1,52 @@
+"""One permission mechanism, deny by default (DESIGN.md rule 7).
+
+Pages declare the roles that may open them with :class:`RoleRequiredMixin`; objects are fetched
+through the model's ``visible_to(user)`` queryset, so another enterprise's object is a 404.
+The API uses :class:`HasPortalRole` with the same declaration.
+"""
+
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
+from rest_framework.permissions import BasePermission
+
+from portal.choices import STAFF_ROLES, Role
+
+ENTERPRISE_ROLES = frozenset({Role.ENTERPRISE})
+CLERK_ROLES = frozenset({Role.CLERK, Role.SUPERVISOR, Role.ADMIN})
+HANDLER_ROLES = frozenset({Role.HANDLER})
+SUPERVISOR_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+AUDIT_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
+ALL_STAFF = STAFF_ROLES
+
+
+def user_has_role(user, roles) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.has_role(*roles))
+
+
+class RoleRequiredMixin(AccessMixin):
+    """Anonymous → login page; logged in without one of ``allowed_roles`` → 403."""
+
+    allowed_roles: frozenset[str] = frozenset()
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not user_has_role(request.user, self.allowed_roles):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class HasPortalRole(BasePermission):
+    """API permission: the view's ``allowed_roles`` (all authenticated users when it has none)."""
+
+    def has_permission(self, request, view) -> bool:
+        if not request.user or not request.user.is_authenticated:
+            return False
+        roles = getattr(view, "allowed_roles", None)
+        if roles is None:
+            return True
+        action = getattr(view, "action", None)
+        per_action = getattr(view, "action_roles", {}) or {}
+        if action in per_action:
+            roles = per_action[action]
+        return user_has_role(request.user, roles)

@@ -1,0 +1,55 @@
+"""Reads of the core app (DESIGN.md rule 2)."""
+
+from django.db.models import Q, QuerySet
+
+from portal.choices import MembershipStatus
+from portal.models import Department, Enterprise, Membership, Notification, User
+
+
+def enterprise_list(*, user: User, q: str = "") -> QuerySet[Enterprise]:
+    qs = Enterprise.objects.visible_to(user).select_related("region")
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(uscc__iexact=q.upper()) | Q(name__icontains=q))
+    return qs.order_by("name")
+
+
+def enterprise_get(*, user: User, pk: int) -> Enterprise:
+    """The enterprise if visible to the user, else Enterprise.DoesNotExist (a 404)."""
+    return (
+        Enterprise.objects.visible_to(user)
+        .select_related("region")
+        .prefetch_related("certifications", "licenses")
+        .get(pk=pk)
+    )
+
+
+def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("enterprise", "enterprise__region")
+
+
+def membership_pending(*, user: User) -> QuerySet[Membership]:
+    """Pending claims the user may decide: all for clerks, their own enterprises' for 法定代表人."""
+    qs = Membership.objects.filter(status=MembershipStatus.PENDING).select_related("user", "enterprise")
+    if user.is_portal_staff:
+        return qs.order_by("created_at")
+    return qs.filter(
+        enterprise__memberships__user=user,
+        enterprise__memberships__kind="legal_rep",
+        enterprise__memberships__status=MembershipStatus.VERIFIED,
+    ).exclude(user=user)
+
+
+def department_list(*, kind: str = "", region: str = "", q: str = "") -> QuerySet[Department]:
+    qs = Department.objects.active().select_related("region")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if region:
+        qs = qs.filter(region__code=region)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    return qs
+
+
+def inbox(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.inbox_for(user).order_by("-created_at", "-id")

@@ -1,0 +1,26 @@
+"""SMS delivery. A real gateway implements :class:`BaseSmsBackend`; the default only logs."""
+
+import logging
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger("portal.sms")
+
+
+class BaseSmsBackend:
+    def send(self, *, phone: str, text: str) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class LoggingSmsBackend(BaseSmsBackend):
+    """Writes the message to the log with the number masked; used in development and tests."""
+
+    def send(self, *, phone: str, text: str) -> None:
+        from portal.masking import mask_phone
+
+        logger.info("SMS to %s: %s", mask_phone(phone), text)
+
+
+def get_sms_backend() -> BaseSmsBackend:
+    return import_string(settings.SMS_BACKEND)()

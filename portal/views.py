@@ -1,0 +1,277 @@
+"""Pages of the core app: home, accounts, my enterprises, workbench shell, inbox, errors."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from portal import actions, selectors
+from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
+from portal.forms import (
+    AgentRegistrationForm,
+    EnterpriseClaimForm,
+    EnterpriseForm,
+    EnterpriseSearchForm,
+    MembershipDecisionForm,
+    PortalAuthenticationForm,
+    StaffEnterpriseForm,
+)
+from portal.models import Enterprise
+from portal.permissions import ALL_STAFF, CLERK_ROLES, ENTERPRISE_ROLES, RoleRequiredMixin
+from portal.validators import normalise_uscc
+from portal.workdays import unknown_years
+
+
+def form_errors_from(form, exc: ValidationError) -> None:
+    """Copy an action's ValidationError onto a form, field by field where it names fields."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class HomeView(TemplateView):
+    template_name = "portal/home.html"
+
+
+class PortalLoginView(auth_views.LoginView):
+    form_class = PortalAuthenticationForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        actions.login_succeeded(user=form.get_user())
+        return response
+
+
+class PortalPasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("portal:home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("密码已修改。"))
+        return response
+
+
+class RegisterView(FormView):
+    """Self-registration of an enterprise agent account; then the agent claims an enterprise."""
+
+    template_name = "portal/register.html"
+    form_class = AgentRegistrationForm
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            user = actions.user_register_enterprise_agent(
+                username=data["username"],
+                password=data["password1"],
+                display_name=data["display_name"],
+                phone=data["phone"],
+                email=data["email"],
+            )
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+            return self.form_invalid(form)
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(self.request, _("账号已注册。请关联您的企业。"))
+        return redirect("portal:enterprise_claim")
+
+
+class MyEnterprisesView(LoginRequiredMixin, TemplateView):
+    template_name = "portal/my_enterprises.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["memberships"] = selectors.membership_list_for_user(user=self.request.user)
+        ctx["pending"] = selectors.membership_pending(user=self.request.user)
+        return ctx
+
+
+class EnterpriseDetailView(LoginRequiredMixin, TemplateView):
+    """An enterprise's own page; 404 for anybody who may not see it."""
+
+    template_name = "portal/enterprise_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        try:
+            ctx["enterprise"] = selectors.enterprise_get(user=self.request.user, pk=kwargs["pk"])
+        except Enterprise.DoesNotExist:
+            raise Http404 from None
+        ctx["members"] = ctx["enterprise"].memberships.select_related("user")
+        return ctx
+
+
+class EnterpriseClaimView(RoleRequiredMixin, FormView):
+    """An enterprise member claims an existing enterprise or registers a new one."""
+
+    allowed_roles = ENTERPRISE_ROLES
+    template_name = "portal/enterprise_claim.html"
+    form_class = EnterpriseClaimForm
+
+    def form_valid(self, form):
+        uscc = normalise_uscc(form.cleaned_data["uscc"])
+        enterprise = Enterprise.objects.filter(uscc=uscc).first()
+        if enterprise is None:
+            url = reverse("portal:enterprise_register") + f"?uscc={uscc}&kind={form.cleaned_data['kind']}"
+            return redirect(url)
+        try:
+            actions.membership_request(user=self.request.user, enterprise=enterprise, kind=form.cleaned_data["kind"])
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("申请已提交，窗口人员或企业法定代表人核验后即可办理业务。"))
+        return redirect("portal:my_enterprises")
+
+
+def _register_enterprise(request, form, *, override: bool = False) -> Enterprise | None:
+    data = dict(form.cleaned_data)
+    data.pop("uscc_override", None)
+    try:
+        return actions.enterprise_register(actor=request.user, uscc_override=override, **data)
+    except (ValidationError, PermissionDeniedError) as exc:
+        if isinstance(exc, PermissionDeniedError):
+            form.add_error(None, exc.message)
+        else:
+            form_errors_from(form, exc)
+        return None
+
+
+class EnterpriseRegisterView(RoleRequiredMixin, FormView):
+    allowed_roles = ENTERPRISE_ROLES
+    template_name = "portal/enterprise_form.html"
+    form_class = EnterpriseForm
+
+    def get_initial(self):
+        return {"uscc": self.request.GET.get("uscc", "")}
+
+    def form_valid(self, form):
+        enterprise = _register_enterprise(self.request, form)
+        if enterprise is None:
+            return self.form_invalid(form)
+        kind = self.request.GET.get("kind") or "agent"
+        actions.membership_request(user=self.request.user, enterprise=enterprise, kind=kind)
+        messages.success(self.request, _("企业已登记，成员身份待窗口人员核验。"))
+        return redirect("portal:my_enterprises")
+
+
+class MembershipDecideView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        membership = get_object_or_404(selectors.membership_pending(user=request.user), pk=pk)
+        form = MembershipDecisionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请选择核验结果。"))
+            return redirect(request.POST.get("next") or "portal:my_enterprises")
+        try:
+            actions.membership_decide(
+                actor=request.user,
+                membership=membership,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except (TransitionNotAllowed, PermissionDeniedError) as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("已处理成员申请。"))
+        return redirect(request.POST.get("next") or "portal:my_enterprises")
+
+
+class WorkbenchView(RoleRequiredMixin, TemplateView):
+    """The staff workbench shell: each app adds its cards through templates/<app>/_workbench.html."""
+
+    allowed_roles = ALL_STAFF
+    template_name = "portal/workbench.html"
+
+    def get_context_data(self, **kwargs):
+        from django.utils import timezone
+
+        ctx = super().get_context_data(**kwargs)
+        year = timezone.localdate().year
+        ctx["calendar_unknown_years"] = unknown_years([year, year + 1])
+        return ctx
+
+
+class StaffEnterpriseListView(RoleRequiredMixin, TemplateView):
+    """Window clerks find an enterprise by USCC or name (or go on to register it)."""
+
+    allowed_roles = CLERK_ROLES
+    template_name = "portal/staff_enterprise_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        form = EnterpriseSearchForm(self.request.GET or None)
+        q = form.cleaned_data["q"] if form.is_valid() else ""
+        page = Paginator(selectors.enterprise_list(user=self.request.user, q=q), 20).get_page(
+            self.request.GET.get("page")
+        )
+        ctx.update(form=form, page=page, q=q)
+        return ctx
+
+
+class StaffEnterpriseRegisterView(RoleRequiredMixin, FormView):
+    allowed_roles = CLERK_ROLES
+    template_name = "portal/enterprise_form.html"
+    form_class = StaffEnterpriseForm
+
+    def get_initial(self):
+        return {"uscc": self.request.GET.get("uscc", "")}
+
+    def form_valid(self, form):
+        enterprise = _register_enterprise(self.request, form, override=form.cleaned_data.get("uscc_override", False))
+        if enterprise is None:
+            return self.form_invalid(form)
+        messages.success(self.request, _("企业 %(name)s 已登记。") % {"name": enterprise.name})
+        return redirect(reverse("portal:staff_enterprises") + f"?q={enterprise.uscc}")
+
+
+class MembershipQueueView(RoleRequiredMixin, TemplateView):
+    allowed_roles = CLERK_ROLES
+    template_name = "portal/membership_queue.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["pending"] = selectors.membership_pending(user=self.request.user)[:200]
+        return ctx
+
+
+class InboxView(LoginRequiredMixin, TemplateView):
+    template_name = "portal/inbox.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["page"] = Paginator(selectors.inbox(user=self.request.user), 20).get_page(self.request.GET.get("page"))
+        return ctx
+
+    def post(self, request):
+        actions.notification_mark_read(user=request.user)
+        messages.success(request, _("已全部标为已读。"))
+        return redirect("portal:inbox")
+
+
+def error_404(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def error_403(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def error_500(request):
+    return render(request, "errors/500.html", status=500)
+
+
+def error_400(request, exception=None):
+    return render(request, "errors/400.html", status=400)

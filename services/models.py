@@ -1,0 +1,1 @@
+"""Models of the services app (see the issue that builds it)."""

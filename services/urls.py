@@ -1,0 +1,5 @@
+"""Pages of the services app (namespace ``services``)."""
+
+app_name = "services"
+
+urlpatterns: list = []

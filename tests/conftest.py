@@ -1,0 +1,116 @@
+"""Fixtures shared by every app's tests."""
+
+import pytest
+
+from portal.choices import DepartmentKind, Role
+from tests.portal.factories import (
+    DepartmentFactory,
+    EnterpriseFactory,
+    RegionFactory,
+    StaffFactory,
+    UserFactory,
+    member_of,
+)
+
+
+@pytest.fixture
+def region(db):
+    return RegionFactory(code="330500", name="湖州市", level="city")
+
+
+@pytest.fixture
+def service_centre(region):
+    return DepartmentFactory(code="hz-centre", name="湖州市企业综合服务中心", kind=DepartmentKind.SERVICE_CENTRE)
+
+
+@pytest.fixture
+def catch_all_office(region):
+    return DepartmentFactory(code="hz-doudi", name="兜底办", kind=DepartmentKind.CATCH_ALL)
+
+
+@pytest.fixture
+def department(region):
+    return DepartmentFactory(code="hz-amr", name="湖州市市场监督管理局")
+
+
+@pytest.fixture
+def other_department(region):
+    return DepartmentFactory(code="hz-tax", name="国家税务总局湖州市税务局")
+
+
+@pytest.fixture
+def enterprise(db):
+    return EnterpriseFactory(name="湖州绿源新能源科技有限公司")
+
+
+@pytest.fixture
+def other_enterprise(db):
+    return EnterpriseFactory(name="德清华嘉储能技术有限公司")
+
+
+@pytest.fixture
+def member(enterprise):
+    """A verified 法定代表人 of ``enterprise``."""
+    return member_of(enterprise, user=UserFactory(username="ent-a"))
+
+
+@pytest.fixture
+def other_member(other_enterprise):
+    return member_of(other_enterprise, user=UserFactory(username="ent-b"))
+
+
+@pytest.fixture
+def clerk(service_centre):
+    return StaffFactory(username="clerk", role=Role.CLERK, department=service_centre)
+
+
+@pytest.fixture
+def handler(department):
+    return StaffFactory(username="handler-hz-amr", role=Role.HANDLER, department=department)
+
+
+@pytest.fixture
+def other_handler(other_department):
+    return StaffFactory(username="handler-hz-tax", role=Role.HANDLER, department=other_department)
+
+
+@pytest.fixture
+def supervisor(catch_all_office):
+    return StaffFactory(username="supervisor", role=Role.SUPERVISOR, department=catch_all_office)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", role=Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def auditor(db):
+    return UserFactory(username="auditor", role=Role.AUDITOR, is_staff=True)
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)`` → a test client logged in as ``user``."""
+    from django.test import Client
+
+    def make(user):
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return make
+
+
+@pytest.fixture
+def api_for():
+    """``api_for(user)`` → a DRF APIClient authenticated as ``user`` (None → anonymous)."""
+    from rest_framework.test import APIClient
+
+    def make(user=None):
+        c = APIClient()
+        if user is not None:
+            c.force_authenticate(user)
+        return c
+
+    return make
