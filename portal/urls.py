@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("services.api.urls")),
     path("", include("issues.api.urls")),
     path("", include("policies.api.urls")),
+    path("", include("insights.api.urls")),
 ]
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("services/", include("services.urls")),
     path("issues/", include("issues.urls")),
     path("policies/", include("policies.urls")),
+    path("insights/", include("insights.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "services",
     "issues",
     "policies",
+    "insights",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+import insights.demo
 import issues.demo
 import policies.demo
 import services.demo
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         with transaction.atomic():
             context = demo.seed(rng=rng, password=password, stdout=self.stdout)
-        for app_demo in (services.demo, issues.demo, policies.demo):
+        for app_demo in (services.demo, issues.demo, policies.demo, insights.demo):
             with transaction.atomic():
                 app_demo.seed(rng=random.Random(seed), context=context, stdout=self.stdout)
         if quiet:

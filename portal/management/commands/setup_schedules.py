@@ -7,6 +7,7 @@ Each app lists its periodic tasks in ``<app>/tasks.py`` as ``SCHEDULES``:
 from django.core.management.base import BaseCommand
 from django_q.models import Schedule
 
+import insights.tasks
 import issues.tasks
 import policies.tasks
 import portal.tasks
@@ -18,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = 0
-        for module in (portal.tasks, services.tasks, issues.tasks, policies.tasks):
+        for module in (portal.tasks, services.tasks, issues.tasks, policies.tasks, insights.tasks):
             for spec in getattr(module, "SCHEDULES", []):
                 spec = dict(spec)
                 name = spec.pop("name")

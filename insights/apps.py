@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InsightsConfig(AppConfig):
+    """举一反三 and 晾晒评价: similar-problem search, common problems, the solved-case library and
+    the published evaluation of departments. Kept apart from ``issues`` (the case workflow) because
+    it only reads problems and links them; it never changes their state except through
+    ``issues.actions``."""
+
+    name = "insights"
+    verbose_name = _("举一反三与晾晒评价")
+    default_auto_field = "django.db.models.BigAutoField"

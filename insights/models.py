@@ -1,0 +1,1 @@
+"""Models of the insights app (see the issue that builds it)."""

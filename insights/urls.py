@@ -1,0 +1,5 @@
+"""Pages of the insights app (namespace ``insights``)."""
+
+app_name = "insights"
+
+urlpatterns: list = []
