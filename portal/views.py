@@ -275,3 +275,16 @@ def error_500(request):
 
 def error_400(request, exception=None):
     return render(request, "errors/400.html", status=400)
+
+
+def healthz(request):
+    """Load-balancer health check: the process answers and the database is reachable."""
+    from django.db import connection
+    from django.http import JsonResponse
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok"})
