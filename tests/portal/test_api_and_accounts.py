@@ -146,3 +146,11 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 def test_healthz(client):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_english_is_complete_for_the_home_page(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    page = client.get("/").content.decode()
+    assert 'lang="en"' in page
+    assert "企业注册" not in page and "登录" not in page
