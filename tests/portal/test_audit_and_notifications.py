@@ -120,3 +120,10 @@ def test_delivery_twice_sends_once(member):
     assert deliver_notification(row.pk) == "sent"
     assert deliver_notification(row.pk) == "skipped"
     assert len(mail.outbox) == 1
+
+
+def test_sms_goes_through_the_configured_backend_with_the_number_masked_in_logs(member, caplog):
+    (row,) = notify(recipients=[member], kind="test.sms", title="您的申请已办结", channels=["sms"])
+    with caplog.at_level("INFO", logger="portal.sms"):
+        assert deliver_notification(row.pk) == "sent"
+    assert "138****5678" in caplog.text and member.phone not in caplog.text
