@@ -9,9 +9,10 @@ from portal.views import healthz
 api_v1 = [
     path("", include("portal.api.urls")),
     path("", include("services.api.urls")),
+    # insights before issues: its /issues/similar/ must win over the issue detail route
+    path("", include("insights.api.urls")),
     path("", include("issues.api.urls")),
     path("", include("policies.api.urls")),
-    path("", include("insights.api.urls")),
 ]
 
 urlpatterns = [
