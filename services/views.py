@@ -81,6 +81,8 @@ class _ApplyMixin:
             enterprises = Enterprise.objects.none()
         if fixed is not None:
             initial = {**(initial or {}), "enterprise": fixed.pk}
+        elif not (initial or {}).get("enterprise") and enterprises.count() == 1:
+            initial = {**(initial or {}), "enterprise": enterprises.get().pk}
         form = ApplyForm(data, initial=initial, enterprises=enterprises, fixed_enterprise=fixed)
         return form, fixed, enterprises
 
