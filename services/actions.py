@@ -683,7 +683,7 @@ def catalogue_load(*, actor, items: list[dict], bundles: list[dict], bundle_item
                 "visits": _int(row.get("visits")),
                 "description": _text(row.get("description"))[:300],
                 "conditions": _text(row.get("conditions")),
-                "contact_phone": _text(row.get("contact_phone")) or department.phone,
+                "contact_phone": _text(row.get("contact_phone")),
             }
             if values["legal_days"] and values["promised_days"] > values["legal_days"]:
                 raise ValueError(_("承诺时限不能超过法定时限"))

@@ -112,3 +112,16 @@ def task_get(*, user: User, pk: int) -> ApplicationItem:
 def enterprises_for_applicant(*, user: User) -> QuerySet[Enterprise]:
     """The enterprises the user may apply for: their own (members) or any (window staff)."""
     return Enterprise.objects.visible_to(user).order_by("name")
+
+
+def catalogue_export_querysets() -> dict:
+    """Everything the Excel export writes, with constant queries."""
+    from .models import ServiceItem
+
+    return {
+        "items": ServiceItem.objects.select_related("department").prefetch_related("materials").order_by("code"),
+        "bundles": Bundle.objects.select_related("region").order_by("order", "code"),
+        "bundle_items": BundleItem.objects.select_related("bundle", "service")
+        .prefetch_related("requires__service", "excludes__service")
+        .order_by("bundle__order", "bundle__code", "kind", "order", "id"),
+    }
