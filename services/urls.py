@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.CatalogueView.as_view(), name="catalogue"),
     path("bundles/<slug:code>/", views.BundleDetailView.as_view(), name="bundle_detail"),
     path("bundles/<slug:code>/check/", views.ApplyCheckView.as_view(), name="apply_check"),
+    path("bundles/<slug:code>/selection/", views.SelectionCheckView.as_view(), name="selection_check"),
     path("bundles/<slug:code>/submit/", views.ApplicationSubmitView.as_view(), name="apply_submit"),
     path("applications/", views.ApplicationListView.as_view(), name="application_list"),
     path("applications/<int:pk>/", views.ApplicationDetailView.as_view(), name="application_detail"),

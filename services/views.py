@@ -242,6 +242,26 @@ class ApplicationSubmitView(RoleRequiredMixin, _PostedBundleMixin, View):
         return redirect("services:application_confirmation", pk=application.pk)
 
 
+class SelectionCheckView(_PostedBundleMixin, View):
+    """htmx: the requires/excludes verdict for the ticked boxes, as a fragment, while the user
+    ticks. Only an enhancement: the same check runs on the server when the form is posted."""
+
+    def post(self, request, code):
+        bundle = self.get_bundle(code)
+        selected = [v for v in request.POST.getlist("selected") if v.isdigit()]
+        problems: list[str] = []
+        chosen = []
+        try:
+            chosen = actions.check_selection(bundle=bundle, selected_ids=selected, basic_included=False)
+        except ValidationError as exc:
+            problems = exc.messages
+        return render(
+            request,
+            "services/_selection_status.html",
+            {"problems": problems, "count": len(chosen), "extras": sum(1 for bi in chosen if not bi.is_basic)},
+        )
+
+
 class _ApplicationObjectMixin:
     def get_application(self, pk) -> Application:
         try:

@@ -32,6 +32,12 @@ def opening(department, other_department):
             automation=automation, description=f"{name}说明",
         )  # fmt: skip
         BundleItemFactory(bundle=bundle, service=service, kind=ItemKind.VALUE_ADDED, order=order)
+    paid = ServiceItemFactory(
+        code="330500-VA-0099", name="自费加急刻章", department=department, kind=ItemKind.VALUE_ADDED,
+        item_type=ItemType.VALUE_ADDED,
+    )  # fmt: skip
+    paid_item = BundleItemFactory(bundle=bundle, service=paid, kind=ItemKind.VALUE_ADDED, order=9)
+    paid_item.excludes.add(bundle.items.get(service__code="330500-VA-0001"))
     return bundle
 
 
@@ -127,3 +133,22 @@ def test_clerk_applies_for_a_walk_in_and_prints_the_receipt(
     assert not page.locator("[data-testid=main-nav]").is_visible()
     assert not page.locator("[data-testid=print]").is_visible()
     screenshot(page, "services-window-receipt-print")
+
+
+def test_excludes_pair_is_flagged_live_and_refused_on_submit(page, live_server, login, screenshot, opening, member):
+    # given the member on the bundle page
+    login(page, member.username)
+    page.goto(f"{live_server.url}/services/bundles/qykb/")
+    # when both seal items are ticked, htmx shows the problem at once
+    page.check("[data-testid='item-330500-VA-0001']")
+    page.check("[data-testid='item-330500-VA-0099']")
+    page.wait_for_selector("[data-testid=selection-problems]")
+    assert "不能同时选择" in page.inner_text("[data-testid=selection-problems]")
+    screenshot(page, "services-live-excludes")
+    # and the server refuses it on submit too (nothing depends on JS)
+    page.fill("input[name=contact_name]", "沈建国")
+    page.fill("input[name=contact_phone]", "13812345678")
+    page.click("[data-testid=apply-next]")
+    page.wait_for_selector("[data-testid=form-errors]")
+    assert "不能同时选择" in page.inner_text("[data-testid=form-errors]")
+    assert Application.objects.count() == 0

@@ -326,3 +326,13 @@ def test_handler_of_an_unrelated_department_cannot_see_the_application(client_fo
     application = submit()
     stranger = StaffFactory(role=Role.HANDLER, department=DepartmentFactory(code="hz-hrss"))
     assert client_for(stranger).get(reverse("services:application_detail", args=[application.pk])).status_code == 404
+
+
+def test_live_selection_check_fragment(client, opening):
+    # the htmx fragment says what is wrong while ticking (anyone may ask; nothing is saved)
+    url = reverse("services:selection_check", args=["qykb"])
+    bad = client.post(url, {"selected": [*opening.basic_ids, opening.free_seal.pk, opening.paid_seal.pk]})
+    assert "不能同时选择" in bad.content.decode()
+    good = client.post(url, {"selected": [*opening.basic_ids, opening.free_seal.pk]}, HTTP_HX_REQUEST="true")
+    assert "已选 3 项（其中增值服务 1 项）" in good.content.decode()
+    assert Application.objects.count() == 0
