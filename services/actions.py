@@ -306,6 +306,13 @@ def application_submit(
             application.reference = _new_reference(today, offset=attempt + 1)
     answers = {"contact_name": application.contact_name, "contact_phone": phone, "address": application.address}
     tasks = []
+    due_dates: dict[int, dt.date] = {}
+
+    def due(days: int) -> dt.date:
+        if days not in due_dates:
+            due_dates[days] = add_working_days(today, days)
+        return due_dates[days]
+
     for order, bi in enumerate(chosen):
         service = bi.service
         automatic = service.is_automatic
@@ -320,7 +327,7 @@ def application_submit(
                 department=service.department,
                 status=TaskStatus.DONE if automatic else TaskStatus.PENDING,
                 promised_days=service.promised_days,
-                due_date=add_working_days(today, service.promised_days),
+                due_date=due(service.promised_days),
                 answers=answers,
                 result=_("已开通，系统将按企业证照和年报期限自动提醒。") if automatic else "",
                 finished_at=now if automatic else None,
@@ -328,7 +335,8 @@ def application_submit(
             )
         )
     for task in tasks:
-        task.full_clean(exclude=["application"])
+        # The related rows were just read from the database; skip re-fetching each foreign key.
+        task.full_clean(exclude=["application", "bundle_item", "service", "department", "handler"])
     ApplicationItem.objects.bulk_create(tasks)
     _roll_up(application, actor=actor)
     audit_record(
