@@ -287,7 +287,8 @@ def application_submit(
         idempotency_key=idempotency_key or None,
         submitted_at=now,
     )
-    application.full_clean(exclude=["reference"])
+    # Uniqueness of the reference and the token is left to the database (see the retry below).
+    application.full_clean(exclude=["reference", "idempotency_key"])
     for attempt in range(5):
         try:
             with transaction.atomic():
