@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
@@ -22,6 +23,7 @@ from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
 from portal.models import Enterprise
 from portal.permissions import CLERK_ROLES, ENTERPRISE_ROLES, HANDLER_ROLES, RoleRequiredMixin
 from portal.views import form_errors_from
+from portal.workdays import unknown_years
 
 from . import actions, selectors
 from .choices import Channel, ItemKind, TaskEvent
@@ -336,6 +338,8 @@ class TaskInboxView(RoleRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         filterset = TaskFilterSet(self.request.GET or None, queryset=selectors.task_inbox(user=self.request.user))
         ctx["filter"] = filterset
+        year = timezone.localdate().year
+        ctx["calendar_unknown_years"] = unknown_years([year, year + 1])
         ctx["page"] = Paginator(filterset.qs, 20).get_page(self.request.GET.get("page"))
         return ctx
 

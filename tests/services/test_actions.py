@@ -187,6 +187,7 @@ def test_stale_copy_loses_to_the_first_mover(submit, handler):
 
 
 def test_due_dates_skip_holidays_and_honour_make_up_saturdays(submit, handler, monkeypatch, opening):
+    # (2026-02-27 → a 1-day item is due Saturday 2026-02-28, the second make-up working day, too)
     # given "today" is Friday 2026-02-13, before the Spring Festival (2026-02-14 Saturday is a
     # make-up working day, 2026-02-15..23 are off, 2026-02-28 is a make-up Saturday)
     from django.utils import timezone
@@ -228,3 +229,17 @@ def test_publish_freezes_a_version_and_changes_make_a_new_one(opening, admin_use
     assert first.bundle_version != second.bundle_version
     assert len(first.bundle_version.snapshot["items"]) == len(second.bundle_version.snapshot["items"]) + 1
     assert BundleVersion.objects.filter(bundle=opening.bundle).count() == 2
+
+
+def test_due_dates_follow_the_administrators_override_table(submit, monkeypatch):
+    # given an administrator marked Monday 2026-03-09 as a day off (e.g. a local typhoon closure)
+    from django.utils import timezone
+
+    from portal.models import CalendarOverride
+
+    CalendarOverride.objects.create(date=dt.date(2026, 3, 9), is_working_day=False)
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 3, 6, 2, 0, tzinfo=dt.UTC))  # Friday
+    # when a one-working-day item is submitted on the Friday before
+    task = submit().items.get(service_code="330000-AMR-001")
+    # then it is due on Tuesday, not Monday
+    assert task.due_date == dt.date(2026, 3, 10)
