@@ -187,7 +187,6 @@ def test_stale_copy_loses_to_the_first_mover(submit, handler):
 
 
 def test_due_dates_skip_holidays_and_honour_make_up_saturdays(submit, handler, monkeypatch, opening):
-    # (2026-02-27 → a 1-day item is due Saturday 2026-02-28, the second make-up working day, too)
     # given "today" is Friday 2026-02-13, before the Spring Festival (2026-02-14 Saturday is a
     # make-up working day, 2026-02-15..23 are off, 2026-02-28 is a make-up Saturday)
     from django.utils import timezone
@@ -243,3 +242,19 @@ def test_due_dates_follow_the_administrators_override_table(submit, monkeypatch)
     task = submit().items.get(service_code="330000-AMR-001")
     # then it is due on Tuesday, not Monday
     assert task.due_date == dt.date(2026, 3, 10)
+
+
+@pytest.mark.parametrize(
+    ("submitted", "code", "due"),
+    [
+        (dt.datetime(2026, 2, 27, 2, 0, tzinfo=dt.UTC), "330000-AMR-001", dt.date(2026, 2, 28)),  # 调休 Saturday
+        (dt.datetime(2026, 9, 25, 2, 0, tzinfo=dt.UTC), "330000-AMR-001", dt.date(2026, 9, 28)),  # 中秋 Sunday off
+        (dt.datetime(2026, 9, 30, 2, 0, tzinfo=dt.UTC), "330000-VA-001", dt.date(2026, 10, 10)),  # 国庆, 10-10 works
+        (dt.datetime(2026, 10, 3, 2, 0, tzinfo=dt.UTC), "330000-TAX-001", dt.date(2026, 10, 8)),  # 即办件 on a holiday
+    ],
+)
+def test_more_calendar_cases(submit, monkeypatch, submitted, code, due):
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: submitted)
+    assert submit().items.get(service_code=code).due_date == due
