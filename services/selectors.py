@@ -125,3 +125,28 @@ def catalogue_export_querysets() -> dict:
         .prefetch_related("requires__service", "excludes__service")
         .order_by("bundle__order", "bundle__code", "kind", "order", "id"),
     }
+
+
+def task_history(*, task: ApplicationItem) -> list[dict]:
+    """The moves of one task from the audit log, oldest first, with readable labels."""
+    from portal.models import AuditLog
+
+    from .choices import TaskEvent, TaskStatus
+
+    labels = dict(TaskStatus.choices)
+    events = dict(TaskEvent.choices)
+    rows = (
+        AuditLog.objects.filter(target_type="services.applicationitem", target_id=str(task.pk))
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+    return [
+        {
+            "at": row.at,
+            "actor": row.actor.name if row.actor_id else "",
+            "event": events.get(row.data.get("event"), row.action),
+            "to": labels.get(row.data.get("to"), ""),
+            "text": row.data.get("note") or row.data.get("reason") or row.data.get("result") or "",
+        }
+        for row in rows
+    ]

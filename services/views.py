@@ -351,6 +351,7 @@ class TaskDetailView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["task"] = _task_for_handler(self.request.user, kwargs["pk"])
+        ctx["history"] = selectors.task_history(task=ctx["task"])
         ctx["form"] = kwargs.get("form") or TaskMoveForm()
         return ctx
 

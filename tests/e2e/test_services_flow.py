@@ -73,6 +73,8 @@ def test_enterprise_applies_department_completes_enterprise_sees_it(
     login(page, member.username)
     # when they open 企业开办一类事 from the catalogue, tick two value-added items and submit
     page.click("[data-testid=nav-services]")
+    page.wait_for_selector("[data-testid=bundle-card]")
+    screenshot(page, "services-catalogue")
     page.click("text=企业开办一类事")
     page.wait_for_selector("[data-testid=apply-form]")
     reference = _apply(page, screenshot, "services-online")

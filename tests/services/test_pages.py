@@ -169,6 +169,8 @@ def test_handler_accepts_and_completes_from_the_inbox(client_for, handler, submi
     task.refresh_from_db()
     assert task.status == TaskStatus.DONE and task.result == "执照已发"
     assert "已更新为：已办结" in response.content.decode()
+    assert 'data-testid="task-history"' in response.content.decode()
+    assert "办结 → 已办结：执照已发" in response.content.decode()
     application.refresh_from_db()
     assert application.status == ApplicationStatus.IN_PROGRESS
 
