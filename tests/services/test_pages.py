@@ -338,3 +338,31 @@ def test_live_selection_check_fragment(client, opening):
     good = client.post(url, {"selected": [*opening.basic_ids, opening.free_seal.pk]}, HTTP_HX_REQUEST="true")
     assert "已选 3 项（其中增值服务 1 项）" in good.content.decode()
     assert Application.objects.count() == 0
+
+
+@pytest.mark.parametrize("step", ["apply_check", "apply_submit"])
+def test_posting_the_apply_forms_needs_an_applicant_role(
+    client, client_for, handler, auditor, opening, enterprise, step
+):
+    url = reverse(f"services:{step}", args=["qykb"])
+    response = client.post(url, _form(opening, enterprise))
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+    assert client_for(handler).post(url, _form(opening, enterprise)).status_code == 403
+    assert client_for(auditor).post(url, _form(opening, enterprise)).status_code == 403
+    assert Application.objects.count() == 0
+
+
+def test_task_moves_need_the_handler_role(client, client_for, member, clerk, submit, handler):
+    task = submit().items.get(service_code="330000-AMR-001")
+    url = reverse("services:task_transition", args=[task.pk, "accept"])
+    assert client.post(url).status_code == 302
+    assert client_for(member).post(url).status_code == 403
+    assert client_for(clerk).post(url).status_code == 403
+    assert client_for(handler).post(reverse("services:task_transition", args=[task.pk, "explode"])).status_code == 404
+    task.refresh_from_db()
+    assert task.status == TaskStatus.PENDING
+
+
+def test_unknown_bundle_is_404(client_for, member, opening):
+    assert client_for(member).get(reverse("services:bundle_detail", args=["nope"])).status_code == 404
+    assert client_for(member).post(reverse("services:apply_submit", args=["nope"]), {}).status_code == 404
