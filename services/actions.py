@@ -255,6 +255,11 @@ def application_submit(
     phone = (contact_phone or "").strip()
     if not phone or not phone.replace("-", "").isdigit() or not 7 <= len(phone) <= 20:
         errors["contact_phone"] = [_("请填写有效的联系电话（手机或固定电话）。")]
+    if bundle.region_id and bundle.region.code not in enterprise.region.ancestor_codes():
+        errors["enterprise"] = [
+            _("「%(bundle)s」仅面向%(region)s的企业，%(name)s不在适用范围内。")
+            % {"bundle": bundle.name, "region": bundle.region.full_name, "name": enterprise.name}
+        ]
     try:
         chosen = check_selection(bundle=bundle, selected_ids=selected_ids, basic_included=basic_included)
     except ValidationError as exc:

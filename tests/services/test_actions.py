@@ -258,3 +258,22 @@ def test_more_calendar_cases(submit, monkeypatch, submitted, code, due):
 
     monkeypatch.setattr(timezone, "now", lambda: submitted)
     assert submit().items.get(service_code=code).due_date == due
+
+
+def test_a_bundle_scoped_to_a_region_refuses_enterprises_elsewhere(opening, submit, enterprise):
+    from tests.portal.factories import RegionFactory
+
+    huzhou = RegionFactory(code="330500", name="湖州市", level="city")
+    anji = RegionFactory(code="330523", name="安吉县", level="county", parent=huzhou)
+    opening.bundle.region = anji
+    opening.bundle.save()
+    with pytest.raises(ValidationError) as exc_info:
+        submit()
+    assert "仅面向" in _messages(exc_info) and "安吉县" in _messages(exc_info)
+    assert Application.objects.count() == 0
+    # an enterprise registered under 湖州 (吴兴区 → 湖州市) may apply for a 湖州-wide bundle
+    enterprise.region.parent = huzhou
+    enterprise.region.save()
+    opening.bundle.region = huzhou
+    opening.bundle.save()
+    assert submit().pk
