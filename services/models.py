@@ -426,7 +426,7 @@ class ApplicationItem(models.Model):
         return "ontime"
 
     def can(self, event: str) -> bool:
-        from .actions import TASK_MOVES
+        from .actions.fulfilment import TASK_MOVES
 
         return self.status in TASK_MOVES[event][0]
 
