@@ -277,3 +277,13 @@ def test_a_bundle_scoped_to_a_region_refuses_enterprises_elsewhere(opening, subm
     opening.bundle.region = huzhou
     opening.bundle.save()
     assert submit().pk
+
+
+def test_every_move_is_notified_to_the_enterprise(submit, handler, member):
+    task = submit().items.get(service_code="330000-AMR-001")
+    actions.task_transition(actor=handler, task=task, event="accept")
+    actions.task_transition(actor=handler, task=task, event="request_materials", note="请补充公司章程签字页")
+    kinds = set(Notification.objects.filter(recipient=member).values_list("kind", flat=True))
+    assert {"services.application.submitted", "services.task.accept", "services.task.request_materials"} <= kinds
+    note = Notification.objects.filter(recipient=member, kind="services.task.request_materials").first()
+    assert "补正材料" in note.title and note.body == "请补充公司章程签字页"

@@ -176,3 +176,16 @@ def test_api_lists_have_constant_query_counts(api_for, member, handler, submit, 
         _count(api_for(handler), "/api/v1/application-items/"),
         _count(api_for(), "/api/v1/bundles/"),
     ]
+
+
+def test_task_list_filters(api_for, handler, submit):
+    from services.models import ApplicationItem
+
+    application = submit()
+    ApplicationItem.objects.filter(application=application, service_code="330000-AMR-001").update(due_date="2020-01-01")
+    client = api_for(handler)
+    overdue = client.get("/api/v1/application-items/", {"due": "overdue"}).json()
+    assert [t["service_code"] for t in overdue["results"]] == ["330000-AMR-001"] and overdue["results"][0]["overdue"]
+    assert client.get("/api/v1/application-items/", {"status": "done"}).json()["count"] == 0
+    assert client.get("/api/v1/application-items/", {"q": application.reference}).json()["count"] == 2
+    assert client.get("/api/v1/application-items/", {"status": "nonsense"}).status_code == 400

@@ -67,12 +67,13 @@ def test_full_online_flow_check_answers_then_submit_once(client_for, member, ope
     assert "核对申请信息" in body and "预约银行开户" in body and "change-value-added" in body
     assert Application.objects.count() == 0
     # the change link brings the answers back to the bundle page
-    change = client.get(
-        reverse("services:bundle_detail", args=["qykb"])
-        + "?changing=1&contact_name=X&selected="
-        + str(opening.basic_ids[0])
+    change_url = (
+        check.content.decode().split('data-testid="change-value-added"')[0].rsplit('href="', 1)[1].split('"')[0]
     )
-    assert 'value="X"' in change.content.decode()
+    change = client.get(change_url.replace("&amp;", "&")).content.decode()
+    assert 'value="沈建国"' in change
+    assert f'value="{opening.bank_booking.pk}" data-testid="item-330000-VA-003" checked' in change
+    assert f'value="{opening.paid_seal.pk}" data-testid="item-330000-VA-002">' in change
     # when it is submitted twice (double click, or back and resubmit)
     first = client.post(reverse("services:apply_submit", args=["qykb"]), data)
     second = client.post(reverse("services:apply_submit", args=["qykb"]), data, follow=True)
