@@ -175,3 +175,19 @@ def test_list_query_counts_constant(client, client_for, people, supervisor, who,
     three = _count(c, target)
     make(27)
     assert _count(c, target) == three
+
+
+def test_admin_configures_lists_but_problems_are_read_only(client_for, admin_user, people):
+    from portal.models import AuditLog
+
+    issue = issue_in("dispatched", **_roles(people))
+    c = client_for(admin_user)
+    assert c.get("/admin/issues/deadlinerule/").status_code == 200
+    assert c.get("/admin/issues/channel/add/").status_code == 200
+    r = c.post("/admin/issues/channel/add/", {"code": "wechat", "name": "微信公众号", "order": 20, "is_active": "on"})
+    assert r.status_code == 302 and AuditLog.objects.filter(action__contains="channel").exists()
+    assert c.get(f"/admin/issues/issue/{issue.pk}/change/").status_code == 200
+    assert c.get("/admin/issues/issue/add/").status_code == 403
+    before = Issue.objects.get(pk=issue.pk).status
+    c.post(f"/admin/issues/issue/{issue.pk}/change/", {"status": "closed"})
+    assert Issue.objects.get(pk=issue.pk).status == before
