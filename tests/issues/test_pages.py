@@ -191,3 +191,40 @@ def test_admin_configures_lists_but_problems_are_read_only(client_for, admin_use
     before = Issue.objects.get(pk=issue.pk).status
     c.post(f"/admin/issues/issue/{issue.pk}/change/", {"status": "closed"})
     assert Issue.objects.get(pk=issue.pk).status == before
+
+
+def test_too_large_upload_refused(client_for, people, monkeypatch):
+    monkeypatch.setattr("issues.uploads.MAX_ATTACHMENT_BYTES", 32)
+    r = client_for(people["member"]).post(
+        "/issues/new/",
+        {
+            "enterprise": people["member"].memberships.get().enterprise_id,
+            "category": "other",
+            "title": "t",
+            "description": "d",
+            "attachments": [SimpleUploadedFile("photo.png", PNG, content_type="image/png")],
+        },
+    )
+    assert r.status_code == 200 and "大小限制" in r.content.decode()
+    assert not Issue.objects.exists()
+
+
+def test_list_filters_by_date_range_channel_level_and_overdue(client_for, people):
+    from tests.issues.factories import at
+
+    old = issue_in("dispatched", **_roles(people), now=at("2026-03-02"))
+    new = submit(people["member"], now=at("2026-06-02"), title="路灯")
+    from issues import actions
+
+    actions.sweep_overdue()
+    c = client_for(people["clerk"])
+
+    def refs(query):
+        return {i for i in (old, new) if f'data-issue="{i.pk}"' in c.get("/issues/?" + query).content.decode()}
+
+    assert refs("date_from=2026-05-01") == {new}
+    assert refs("date_to=2026-05-01") == {old}
+    assert refs("channel=online") == {old, new}
+    assert refs("level=city") == {old}
+    assert refs("overdue=true") == {old, new}
+    assert refs("q=路灯") == {new}
