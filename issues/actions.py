@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -108,7 +109,7 @@ def _clerks():
 
 
 def _issue_url(issue: Issue) -> str:
-    return f"/issues/{issue.pk}/"
+    return reverse("issues:issue_detail", args=[issue.pk])
 
 
 # --- the one transition function ---------------------------------------------------------------

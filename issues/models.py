@@ -125,6 +125,21 @@ class DeadlineRule(models.Model):
         return f"{self.category or _('全部分类')} / {self.get_tier_display() or _('全部难度')}"
 
 
+class IssueChildQuerySet(models.QuerySet):
+    """Rows that belong to one problem are visible with that problem (deny by default)."""
+
+    def visible_to(self, user):
+        return self.filter(issue__in=Issue.objects.visible_to(user))
+
+
+class IssueEventQuerySet(IssueChildQuerySet):
+    def visible_to(self, user):
+        qs = super().visible_to(user)
+        if user.is_authenticated and user.role == Role.ENTERPRISE:
+            return qs.filter(public=True)
+        return qs
+
+
 class IssueQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Deny by default. Members: their verified enterprises' problems. Handlers: problems their
@@ -311,6 +326,8 @@ class IssueAttachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
+    objects = IssueChildQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
@@ -341,6 +358,8 @@ class IssueEvent(models.Model):
     note = models.TextField(_("说明"), blank=True)
     public = models.BooleanField(_("企业可见"), default=True)
     data = models.JSONField(_("数据"), default=dict, blank=True)
+
+    objects = IssueEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("办理记录")
@@ -373,6 +392,8 @@ class Rating(models.Model):
     )
     at = models.DateTimeField(_("评价时间"), default=timezone.now)
 
+    objects = IssueChildQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("好差评")
         verbose_name_plural = _("好差评")
@@ -394,6 +415,8 @@ class FollowUp(models.Model):
     satisfied = models.BooleanField(_("企业满意"), null=True, blank=True)
     note = models.TextField(_("回访记录"), blank=True)
     rating = models.OneToOneField(Rating, on_delete=models.PROTECT, null=True, blank=True, related_name="follow_up")
+
+    objects = IssueChildQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("回访记录")
@@ -422,6 +445,8 @@ class ExtensionRequest(models.Model):
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_note = models.TextField(_("审批意见"), blank=True)
 
+    objects = IssueChildQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("延期申请")
         verbose_name_plural = _("延期申请")
@@ -445,6 +470,8 @@ class Escalation(models.Model):
     reason = models.TextField(_("提级理由"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("提级时间"), default=timezone.now)
+
+    objects = IssueChildQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("提级记录")
@@ -473,6 +500,8 @@ class Appeal(models.Model):
     decided_at = models.DateTimeField(_("裁定时间"), null=True, blank=True)
     decision_note = models.TextField(_("裁定意见"), blank=True)
 
+    objects = IssueChildQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("差评申诉")
         verbose_name_plural = _("差评申诉")
@@ -493,6 +522,8 @@ class OverdueMark(models.Model):
         "portal.Department", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     marked_at = models.DateTimeField(_("发现时间"), default=timezone.now)
+
+    objects = IssueChildQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("超期记录")

@@ -90,7 +90,8 @@ def with_supervisor_list(*, user: User) -> QuerySet[Issue]:
 
 def pending_extensions(*, user: User) -> QuerySet[ExtensionRequest]:
     return (
-        ExtensionRequest.objects.filter(status=RequestStatus.PENDING, issue__in=Issue.objects.visible_to(user))
+        ExtensionRequest.objects.visible_to(user)
+        .filter(status=RequestStatus.PENDING)
         .select_related("issue", "department", "requested_by")
         .order_by("requested_at", "id")
     )
@@ -98,7 +99,8 @@ def pending_extensions(*, user: User) -> QuerySet[ExtensionRequest]:
 
 def pending_appeals(*, user: User) -> QuerySet[Appeal]:
     return (
-        Appeal.objects.filter(status=AppealStatus.PENDING, issue__in=Issue.objects.visible_to(user))
+        Appeal.objects.visible_to(user)
+        .filter(status=AppealStatus.PENDING)
         .select_related("issue", "rating", "department", "requested_by")
         .order_by("requested_at", "id")
     )
@@ -106,7 +108,7 @@ def pending_appeals(*, user: User) -> QuerySet[Appeal]:
 
 def escalation_list(*, user: User) -> QuerySet[Escalation]:
     return (
-        Escalation.objects.filter(issue__in=Issue.objects.visible_to(user))
+        Escalation.objects.visible_to(user)
         .select_related("issue", "from_department", "to_department", "by")
         .order_by("-at", "-id")
     )

@@ -382,7 +382,7 @@ class ExtensionDecideView(RoleRequiredMixin, View):
 
     def post(self, request, pk):
         ext = get_object_or_404(
-            ExtensionRequest.objects.filter(issue__in=Issue.objects.visible_to(request.user)).select_related("issue"),
+            ExtensionRequest.objects.visible_to(request.user).select_related("issue"),
             pk=pk,
         )
         form = forms.DecisionForm(request.POST)
@@ -404,9 +404,7 @@ class AppealDecideView(RoleRequiredMixin, View):
     allowed_roles = SUPERVISOR_ROLES
 
     def post(self, request, pk):
-        appeal = get_object_or_404(
-            Appeal.objects.filter(issue__in=Issue.objects.visible_to(request.user)).select_related("issue"), pk=pk
-        )
+        appeal = get_object_or_404(Appeal.objects.visible_to(request.user).select_related("issue"), pk=pk)
         form = forms.DecisionForm(request.POST)
         if form.is_valid():
             try:

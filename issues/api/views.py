@@ -240,7 +240,7 @@ class ExtensionRequestViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            ExtensionRequest.objects.filter(issue__in=Issue.objects.visible_to(self.request.user))
+            ExtensionRequest.objects.visible_to(self.request.user)
             .select_related("department")
             .order_by("-requested_at", "-id")
         )
@@ -268,7 +268,7 @@ class AppealViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            Appeal.objects.filter(issue__in=Issue.objects.visible_to(self.request.user))
+            Appeal.objects.visible_to(self.request.user)
             .select_related("department", "rating")
             .order_by("-requested_at", "-id")
         )
