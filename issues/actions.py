@@ -460,7 +460,9 @@ def issue_accept(*, actor: User, issue: Issue, now: dt.datetime | None = None) -
     """签收 by a handler of the lead department. The reply deadline does not move."""
     now = _now(now)
     _require(_is_lead_handler(actor, issue), _("只有牵头部门的承办人可以签收。"))
-    on_time = deadlines.local_date(now) <= add_working_days(deadlines.local_date(issue.dispatched_at), 1)
+    # 签收 is on time within 1 working day of the dispatch (or of the 重办 for a reopened problem).
+    started = issue.reopened_at if issue.status == S.REOPENED and issue.reopened_at else issue.dispatched_at
+    on_time = deadlines.local_date(now) <= add_working_days(deadlines.local_date(started), 1)
     return _transition(
         issue,
         event="accept",
@@ -600,7 +602,12 @@ def extension_decide(
     issue = request.issue
     changes = {}
     if approve:
-        changes = {"reply_due": request.requested_due, "extensions_count": issue.extensions_count + 1}
+        changes = {
+            "reply_due": request.requested_due,
+            "extensions_count": issue.extensions_count + 1,
+            "overdue": False,
+            "overdue_step": "",
+        }
     _transition(
         issue,
         event="approve_extension" if approve else "reject_extension",
@@ -664,6 +671,8 @@ def issue_escalate(*, actor: User, issue: Issue, to_department, reason: str, now
             "reply_due": deadlines.reply_due(dispatched_on=today, rule=rule),
             "escalation_count": issue.escalation_count + 1,
             "with_supervisor": False,
+            "overdue": False,
+            "overdue_step": "",
         },
         note=reason,
         department=target,
