@@ -7,7 +7,7 @@ Status and workflow fields change only through :mod:`issues.actions`; see docs/i
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -156,6 +156,23 @@ class IssueQuerySet(models.QuerySet):
         if user.role == Role.ENTERPRISE:
             return self.filter(enterprise_id__in=enterprise_ids_for(user))
         return self.none()
+
+    def with_current_due(self):
+        """Annotate ``current_due_date``: the deadline of the step the problem is at (None when finished)."""
+        return self.annotate(
+            current_due_date=Case(
+                When(status__in=[IssueStatus.SUBMITTED, IssueStatus.RETURNED], then=F("dispatch_due")),
+                When(
+                    status__in=[IssueStatus.DISPATCHED, IssueStatus.ACCEPTED, IssueStatus.REOPENED], then=F("reply_due")
+                ),
+                When(status=IssueStatus.REPLIED, then=F("followup_due")),
+                default=None,
+                output_field=models.DateField(),
+            )
+        )
+
+    def by_deadline(self):
+        return self.with_current_due().order_by(F("current_due_date").asc(nulls_last=True), "id")
 
     def for_department(self, department):
         co = Issue.co_departments.through.objects.filter(issue=OuterRef("pk"), department=department)

@@ -56,7 +56,7 @@ def department_inbox(*, user: User) -> QuerySet[Issue]:
         Issue.objects.for_department(user.department)
         .select_related(*LIST_RELATED)
         .filter(status__in=[S.DISPATCHED, S.ACCEPTED, S.REOPENED, S.REPLIED, S.FOLLOWED_UP])
-        .order_by("reply_due", "id")
+        .by_deadline()
     )
 
 
@@ -65,7 +65,7 @@ def follow_up_queue(*, user: User) -> QuerySet[Issue]:
 
 
 def overdue_list(*, user: User) -> QuerySet[Issue]:
-    return _base(user).filter(overdue=True).order_by("reply_due", "id")
+    return _base(user).filter(overdue=True).by_deadline()
 
 
 def due_soon_list(*, user: User, today: dt.date | None = None) -> QuerySet[Issue]:
@@ -80,7 +80,7 @@ def due_soon_list(*, user: User, today: dt.date | None = None) -> QuerySet[Issue
             | Q(status__in=[S.SUBMITTED, S.RETURNED], dispatch_due__gte=today, dispatch_due__lte=limit)
             | Q(status=S.REPLIED, followup_due__gte=today, followup_due__lte=limit)
         )
-        .order_by("reply_due", "id")
+        .by_deadline()
     )
 
 

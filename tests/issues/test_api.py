@@ -180,3 +180,13 @@ def test_list_query_count_constant(api_for, people):
         issue_in("dispatched" if i % 2 else "submitted", **_roles(people), title=f"问题{i}")
     # then the list costs the same number of queries
     assert count_queries() == three
+
+
+def test_sort_by_deadline_uses_the_current_step(api_for, people, supervisor):
+    from tests.issues.factories import at
+
+    closed = issue_in("closed", **_roles(people), supervisor=supervisor, now=at("2026-03-02"))
+    waiting = submit(people["member"], now=at("2026-03-10"))  # dispatch due 2026-03-12
+    working = issue_in("dispatched", **_roles(people), now=at("2026-03-02"))  # reply due 2026-03-16
+    ids = [row["id"] for row in api_for(people["clerk"]).get("/api/v1/issues/?sort=deadline").json()["results"]]
+    assert ids == [waiting.pk, working.pk, closed.pk]
