@@ -42,6 +42,7 @@ class IssueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.IssueSerializer
     permission_classes = [HasPortalRole]
     filterset_class = IssueFilterSet
+    lookup_value_regex = r"\d+"  # leaves /issues/similar/ (insights) and other words free
 
     def get_queryset(self):
         return (
