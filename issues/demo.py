@@ -308,7 +308,7 @@ def seed(*, rng: random.Random, context: dict, stdout) -> None:
             real_now=real_now,
             county_case=county_case,
         )
-        counts[issue.status] = counts.get(issue.status, 0) + 1
+        counts[str(issue.status)] = counts.get(str(issue.status), 0) + 1
     marked = actions.sweep_overdue(now=real_now)
     stdout.write(f"issues: {TOTAL} demo problems {dict(sorted(counts.items()))}, {marked} overdue marked")
 
