@@ -371,6 +371,8 @@ def _play(*, rng, index, title, description, category, lead, co, kind, enterpris
             return issue
         actions.issue_return(actor=lead_handler, issue=issue, reason="仍认为不属于本部门职责。", now=when)
         return issue  # with the 兜底 supervisor now
+    if story == 15:
+        return issue  # dispatched, never signed: the reply clock runs anyway
     when = step(1, 30)
     if when is None:
         return issue
