@@ -485,3 +485,23 @@ def test_submit_with_empty_title_refused(people):
     with pytest.raises(ValidationError):
         submit(people["member"], title="")
     assert not Issue.objects.exists()
+
+
+def test_classify_sets_kind_and_recomputes_dispatch_deadline(people, supervisor):
+    from issues.models import DeadlineRule
+
+    # given a rule: difficult problems get 5 working days to be dispatched
+    DeadlineRule.objects.create(category=None, tier="difficult", dispatch_working_days=5)
+    issue = submit(people["member"], now=at("2026-03-02"))
+    assert issue.dispatch_due == dt.date(2026, 3, 4)
+    # when the 兜底 clerk classifies it as difficult and 三不管
+    actions.issue_classify(actor=people["clerk"], issue=issue, tier="difficult", ownerless_kind="unclear-duty")
+    # then the kind is recorded and the dispatch deadline follows the rule
+    issue.refresh_from_db()
+    assert issue.ownerless_kind.code == "unclear-duty" and issue.dispatch_due == dt.date(2026, 3, 9)
+    refused(
+        issue,
+        lambda: actions.issue_classify(actor=people["handler"], issue=issue, tier="general"),
+        PermissionDeniedError,
+        "只有",
+    )

@@ -228,3 +228,16 @@ def test_list_filters_by_date_range_channel_level_and_overdue(client_for, people
     assert refs("level=city") == {old}
     assert refs("overdue=true") == {old, new}
     assert refs("q=路灯") == {new}
+
+
+def test_contact_phone_masked_for_staff_and_reveal_is_audited(client_for, people):
+    from portal.models import AuditLog
+
+    issue = submit(people["member"], contact_phone="13911112222")
+    page = client_for(people["clerk"]).get(f"/issues/{issue.pk}/").content.decode()
+    assert "139****2222" in page and "13911112222" not in page
+    assert client_for(people["handler"]).post(f"/issues/{issue.pk}/contact/").status_code == 403
+    r = client_for(people["clerk"]).post(f"/issues/{issue.pk}/contact/", follow=True)
+    assert "13911112222" in r.content.decode()
+    assert AuditLog.objects.filter(action="issues.issue.contact_revealed", actor=people["clerk"]).count() == 1
+    assert "13911112222" in client_for(people["member"]).get(f"/issues/{issue.pk}/").content.decode()
