@@ -36,7 +36,9 @@ def pages(browser, live_server):
         context.close()
 
 
-def test_closed_loop_with_reopen_in_the_browser(pages, live_server, member, clerk, handler, supervisor, screenshot):
+def test_closed_loop_with_reopen_in_the_browser(
+    pages, browser, live_server, member, clerk, handler, supervisor, screenshot
+):
     importlib.import_module("issues.migrations.0002_seed_configuration").seed(apps, None)
     handler.display_name, handler.office_phone = "王承办", "0572-2070315"
     handler.save()
@@ -132,3 +134,12 @@ def test_closed_loop_with_reopen_in_the_browser(pages, live_server, member, cler
     assert "已办结" in row.inner_text()
     issue.refresh_from_db()
     assert issue.status == "closed" and list(issue.ratings.values_list("score", flat=True)) == [2, 5]
+
+    # the QR code's signed link opens on a phone without login and shows no personal data
+    signed_url = ent.locator("[data-testid=signed-link]").get_attribute("href")
+    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+    phone.goto(signed_url)
+    text = phone.locator("[data-testid=enterprise-status]").inner_text()
+    assert handler.department.name in text and "王承办" not in text and "0572-2070315" not in text
+    screenshot(phone, "issues-07-signed-link-phone")
+    phone.context.close()
