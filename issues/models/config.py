@@ -1,5 +1,6 @@
 """Configuration of the issues app: channels, categories, 三不管 kinds, deadline rules (administrator-edited)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -103,3 +104,9 @@ class DeadlineRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category or _('全部分类')} / {self.get_tier_display() or _('全部难度')}"
+
+    def clean(self):
+        # The unique constraint treats NULL categories as distinct; one rule per (category, tier) still.
+        duplicate = DeadlineRule.objects.filter(category=self.category_id, tier=self.tier).exclude(pk=self.pk)
+        if duplicate.exists():
+            raise ValidationError(_("该分类和难易程度的时限规则已存在，请直接修改原规则。"))
