@@ -9,11 +9,13 @@ from .closing import appeal_decide, appeal_submit, issue_close, issue_follow_up,
 from .handling import (
     extension_decide,
     issue_accept,
+    issue_co_opinion,
     issue_dispatch,
     issue_escalate,
     issue_reply,
     issue_request_extension,
     issue_return,
+    issue_urge,
 )
 from .intake import issue_add_attachments, issue_classify, issue_submit, issue_withdraw
 from .overdue import sweep_overdue
@@ -29,6 +31,7 @@ __all__ = [
     "issue_add_attachments",
     "issue_classify",
     "issue_close",
+    "issue_co_opinion",
     "issue_dispatch",
     "issue_escalate",
     "issue_follow_up",
@@ -37,6 +40,7 @@ __all__ = [
     "issue_request_extension",
     "issue_return",
     "issue_submit",
+    "issue_urge",
     "issue_withdraw",
     "sweep_overdue",
 ]

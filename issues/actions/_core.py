@@ -49,6 +49,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "rate": ((S.REPLIED, S.FOLLOWED_UP), None),
     "reopen": ((S.REPLIED, S.FOLLOWED_UP), S.REOPENED),
     "close": ((S.FOLLOWED_UP,), S.CLOSED),
+    "co_opinion": (WORKING, None),
+    "urge": ((S.SUBMITTED, S.RETURNED, S.DISPATCHED, S.ACCEPTED, S.REOPENED, S.REPLIED), None),
 }
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal.choices import DepartmentKind
+from portal.choices import DepartmentKind, Role
 from portal.exceptions import ActionError, PermissionDeniedError, TransitionNotAllowed
 from portal.models import User
 from portal.permissions import CLERK_ROLES, SUPERVISOR_ROLES, user_has_role
@@ -28,6 +28,7 @@ from ._core import (
     TRANSITIONS,
     WORKING,
     S,
+    _clerks,
     _department,
     _handlers,
     _is_lead_handler,
@@ -322,3 +323,49 @@ def issue_escalate(*, actor: User, issue: Issue, to_department, reason: str, now
 
 
 # --- follow-up, rating, close --------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_co_opinion(*, actor: User, issue: Issue, note: str, now: dt.datetime | None = None) -> Issue:
+    """协办意见: a co-department's handler gives its part of the answer to the lead department."""
+    now = _now(now)
+    is_co = (
+        user_has_role(actor, {Role.HANDLER})
+        and actor.department_id is not None
+        and issue.co_departments.filter(pk=actor.department_id).exists()
+    )
+    _require(is_co, _("只有协办部门的承办人可以提交协办意见。"))
+    note = (note or "").strip()
+    if not note:
+        raise ActionError({"note": _("请填写协办意见。")})
+    return _transition(
+        issue,
+        event="co_opinion",
+        actor=actor,
+        now=now,
+        note=note,
+        public=False,
+        department=actor.department,
+        recipients=_handlers([issue.lead_department_id]),
+    )
+
+
+@transaction.atomic
+def issue_urge(*, actor: User, issue: Issue, note: str = "", now: dt.datetime | None = None) -> Issue:
+    """督办催办: a supervisor presses whoever holds the problem now (department or 兜底 clerk)."""
+    now = _now(now)
+    _require(user_has_role(actor, SUPERVISOR_ROLES), _("只有督办人员可以督办催办。"))
+    if issue.status in (S.SUBMITTED, S.RETURNED, S.REPLIED):
+        recipients = [issue.dispatched_by] if issue.dispatched_by_id else list(_clerks())
+    else:
+        recipients = [issue.handler] if issue.handler_id else list(_handlers([issue.lead_department_id]))
+    return _transition(
+        issue,
+        event="urge",
+        actor=actor,
+        now=now,
+        note=(note or "").strip() or _("请抓紧办理。"),
+        public=False,
+        department=issue.lead_department,
+        recipients=recipients,
+    )

@@ -505,3 +505,23 @@ def test_classify_sets_kind_and_recomputes_dispatch_deadline(people, supervisor)
         PermissionDeniedError,
         "只有",
     )
+
+
+def test_co_department_gives_its_opinion_and_supervisor_urges(people, supervisor):
+    from portal.models import Notification
+
+    # given a problem led by one department with another as co-department
+    c, h, o = people["clerk"], people["handler"], people["other_handler"]
+    issue = submit(people["member"])
+    actions.issue_dispatch(actor=c, issue=issue, lead_department=h.department, co_departments=[o.department])
+    # when the co-department gives its opinion, the lead is told
+    actions.issue_co_opinion(actor=o, issue=issue, note="税务方面无障碍，可按一般纳税人办理。")
+    assert Notification.objects.filter(kind="issues.co_opinion", recipient=h).exists()
+    # and the lead department cannot give a co-opinion, nor can an empty one be given
+    refused(issue, lambda: actions.issue_co_opinion(actor=h, issue=issue, note="x"), PermissionDeniedError, "协办")
+    refused(issue, lambda: actions.issue_co_opinion(actor=o, issue=issue, note=""), ValidationError, "协办意见")
+    # when the supervisor urges, the lead department's handler is notified; a clerk may not urge
+    actions.issue_urge(actor=supervisor, issue=issue, note="请本周内答复")
+    assert Notification.objects.filter(kind="issues.urge", recipient=h).exists()
+    refused(issue, lambda: actions.issue_urge(actor=c, issue=issue), PermissionDeniedError, "只有督办人员")
+    assert list(issue.events.values_list("action", flat=True))[-2:] == ["co_opinion", "urge"]
