@@ -1,0 +1,478 @@
+"""The evaluator: a policy's conditions against an enterprise's facts, with the gap for each shortfall.
+
+A policy's conditions are **all-of groups of any-of alternatives**. An alternative is one check, optionally
+limited to a band by a *guard* ("研发费用占销售收入比例 ≥ 4%（年销售收入 > 5000 且 ≤ 20000 万元）"): where the
+guard does not hold, the alternative does not apply. A group is
+
+- met when any alternative is met;
+- unknown when none is met and an applicable alternative (or a guard) lacks a fact;
+- unmet otherwise; the shortfall is *closable* when one of the applicable alternatives is (a number to
+  grow, an age to reach, a certification to obtain — never a region, an industry, a size class, a grade or
+  an upper bound).
+
+A policy is not applicable when its region scope excludes the enterprise or a group is unmet and not
+closable; else unknown (信息不足) when a group is unknown; else near (差一点) when a group is unmet; else
+eligible (可享受).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from .choices import Operator
+from .facts import (
+    BOOL,
+    CHOICE,
+    CODES,
+    FACTS,
+    INDUSTRY,
+    NUMBER,
+    RATIO,
+    REGION,
+    YEARS,
+    Check,
+    Facts,
+    describe,
+    describe_check,
+    fmt_number,
+)
+
+MET, UNMET, UNKNOWN, SKIP = "met", "unmet", "unknown", "skip"
+ELIGIBLE, NEAR, NOT_APPLICABLE = "eligible", "near", "not_applicable"
+HUNDRED = Decimal(100)
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+def _num(value) -> float | None:
+    return None if value is None else float(round(Decimal(value), 4))
+
+
+@dataclass
+class Outcome:
+    """The result of one alternative: met, unmet (with the gap), unknown (with the missing facts) or skip."""
+
+    status: str
+    text: str
+    fact: str = ""
+    operator: str = ""
+    closable: bool = False
+    missing: list[str] = field(default_factory=list)
+    required: object = None
+    actual: object = None
+    gap: object = None
+    unit: str = ""
+    message: str = ""
+    plan: str = ""
+
+    def as_unmet(self) -> dict:
+        return {
+            "field": self.fact,
+            "operator": self.operator,
+            "required": self.required,
+            "actual": self.actual,
+            "gap": self.gap,
+            "unit": self.unit,
+            "message": self.message,
+            "condition": self.text,
+            "plan": self.plan,
+        }
+
+
+@dataclass(frozen=True)
+class Alternative:
+    check: Check
+    guard: Check | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class CompiledPolicy:
+    """A published policy reduced to what matching needs (built from two queries, see selectors)."""
+
+    id: int
+    region_code: str
+    groups: tuple[tuple[Alternative, ...], ...]
+    title: str = ""
+    mode: str = ""
+    benefit_amount: Decimal | None = None
+
+
+@dataclass
+class PolicyMatch:
+    policy_id: int
+    status: str
+    unmet: list[Outcome] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    met: list[str] = field(default_factory=list)
+
+
+# --- One check -------------------------------------------------------------------------------------
+
+
+def _compare(op: str, actual: Decimal, value: Decimal, value2: Decimal | None) -> bool:
+    if op == Operator.GTE:
+        return actual >= value
+    if op == Operator.GT:
+        return actual > value
+    if op == Operator.LTE:
+        return actual <= value
+    if op == Operator.LT:
+        return actual < value
+    if op == Operator.EQ:
+        return actual == value
+    if op == Operator.NE:
+        return actual != value
+    if op == Operator.BETWEEN:
+        return value <= actual <= value2
+    return value < actual <= value2  # GT_LTE
+
+
+def _lower_bound(check: Check) -> tuple[Decimal, bool] | None:
+    """(bound, strict) when the failed check wants the value to grow, else None."""
+    if check.operator in {Operator.GTE, Operator.BETWEEN}:
+        return check.value, False
+    if check.operator in {Operator.GT, Operator.GT_LTE}:
+        return check.value, True
+    return None
+
+
+def _required(check: Check):
+    if check.operator in {Operator.BETWEEN, Operator.GT_LTE}:
+        return [_num(check.value), _num(check.value2)]
+    return _num(check.value)
+
+
+def _required_text(check: Check, unit: str) -> str:
+    def u(v):
+        return f"{fmt_number(v)}%" if unit == "%" else f"{fmt_number(v)} {unit}".strip()
+
+    if check.operator == Operator.BETWEEN:
+        return _("需在 %(low)s 至 %(high)s 之间") % {"low": u(check.value), "high": u(check.value2)}
+    if check.operator == Operator.GT_LTE:
+        return _("需 > %(low)s 且 ≤ %(high)s") % {"low": u(check.value), "high": u(check.value2)}
+    symbol = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<", "eq": "=", "ne": "≠"}[check.operator]
+    return _("需 %(symbol)s %(value)s") % {"symbol": symbol, "value": u(check.value)}
+
+
+def evaluate_check(check: Check, facts: Facts, *, region_names=None) -> Outcome:
+    fact = FACTS[check.fact]
+    text = describe_check(check, region_names=region_names)
+    base = {"text": text, "fact": check.fact, "operator": check.operator, "unit": fact.unit}
+    missing = facts.missing(fact.inputs)
+    if missing:
+        return Outcome(UNKNOWN, missing=missing, message=_("缺少信息：%(m)s") % {"m": _labels(missing)}, **base)
+    kind, op = fact.kind, check.operator
+    if kind == YEARS:
+        return _evaluate_years(check, facts, base)
+    if kind in {NUMBER, RATIO}:
+        return _evaluate_number(check, facts, base)
+    if kind == BOOL:
+        if check.fact == "is_sme":
+            value = facts.size_class != "large"
+        else:
+            value = facts.export_revenue > 0
+        ok = value if op == Operator.IS_TRUE else not value
+        if ok:
+            return Outcome(MET, **base)
+        return Outcome(
+            UNMET, required=op == Operator.IS_TRUE, actual=value, message=_("不符合：%(t)s") % {"t": text}, **base
+        )
+    wanted = set(check.value)
+    if kind == CODES:
+        held = set(facts.certifications)
+        labels = fact.choice_labels
+        if op == Operator.IN:
+            if held & wanted:
+                return Outcome(MET, **base)
+            names = _("或").join(labels.get(code, code) for code in check.value)
+            return Outcome(
+                UNMET,
+                closable=True,
+                required=list(check.value),
+                actual=sorted(held),
+                gap=list(check.value),
+                message=_("需持有 %(names)s，当前未持有") % {"names": names},
+                plan=_("取得 %(names)s 认定") % {"names": names},
+                **base,
+            )
+        clash = held & wanted
+        if not clash:
+            return Outcome(MET, **base)
+        names = "、".join(labels.get(code, code) for code in sorted(clash))
+        return Outcome(
+            UNMET,
+            required=list(check.value),
+            actual=sorted(held),
+            message=_("已持有 %(names)s，不属于本政策对象") % {"names": names},
+            **base,
+        )
+    if kind == CHOICE:
+        actual = getattr(facts, check.fact)
+        inside = actual in wanted
+        ok = inside if op in {Operator.IN, Operator.EQ} else not inside
+        if ok:
+            return Outcome(MET, **base)
+        shown = FACTS[check.fact].choice_labels.get(actual, actual)
+        return Outcome(
+            UNMET,
+            required=list(check.value),
+            actual=actual,
+            message=_("不符合：%(t)s（当前为 %(a)s）") % {"t": text, "a": shown},
+            **base,
+        )
+    if kind == INDUSTRY:
+        inside = any(facts.industry.startswith(prefix) for prefix in check.value)
+        actual = facts.industry
+    else:  # REGION
+        inside = bool(wanted & set(facts.region_chain))
+        actual = facts.region
+    ok = inside if op == Operator.IN else not inside
+    if ok:
+        return Outcome(MET, **base)
+    return Outcome(
+        UNMET,
+        required=list(check.value),
+        actual=actual,
+        message=_("不符合：%(t)s（当前为 %(a)s）") % {"t": text, "a": actual},
+        **base,
+    )
+
+
+def _labels(inputs) -> str:
+    from .facts import INPUT_LABELS
+
+    return "、".join(str(INPUT_LABELS.get(name, name)) for name in inputs)
+
+
+def _evaluate_number(check: Check, facts: Facts, base: dict) -> Outcome:
+    fact = FACTS[check.fact]
+    unit = fact.unit
+    if fact.kind == RATIO:
+        numerator, denominator = getattr(facts, fact.numerator), getattr(facts, fact.denominator)
+        if denominator == 0:
+            return Outcome(
+                UNMET,
+                required=_required(check),
+                message=_("%(d)s为 0，无法计算%(label)s") % {"d": _labels([fact.denominator]), "label": fact.label},
+                **base,
+            )
+        actual = numerator * HUNDRED / denominator
+    else:
+        actual = getattr(facts, check.fact)
+    if _compare(check.operator, actual, check.value, check.value2):
+        return Outcome(MET, actual=_num(actual), **base)
+    bound = _lower_bound(check)
+    shown_actual = f"{fmt_number(actual)}%" if unit == "%" else f"{fmt_number(actual)} {unit}".strip()
+    required_text = _required_text(check, unit)
+    if bound is None or actual >= bound[0] and not (bound[1] and actual == bound[0]):
+        # Too high, or a value that is not a threshold: not something to work towards.
+        return Outcome(
+            UNMET,
+            required=_required(check),
+            actual=_num(actual),
+            message=_("%(req)s，当前 %(act)s") % {"req": required_text, "act": shown_actual},
+            **base,
+        )
+    low, strict = bound
+    gap = low - actual
+    if unit == "人":
+        gap_value = Decimal(math.floor(gap) + 1) if strict else Decimal(math.ceil(gap))
+        gap_text = _("还差 %(gap)s 人") % {"gap": fmt_number(gap_value)}
+    else:
+        gap_value = gap
+        gap_unit = _("个百分点") if unit == "%" else unit
+        template = _("还差 %(gap)s %(unit)s以上") if strict else _("还差 %(gap)s %(unit)s")
+        gap_text = template % {"gap": fmt_number(gap), "unit": gap_unit}
+    message = f"{required_text}，{_('当前')} {shown_actual}，{gap_text}"
+    plan = _plan(fact, check, facts, low, strict, gap_value)
+    return Outcome(
+        UNMET,
+        closable=fact.closable,
+        required=_required(check),
+        actual=_num(actual),
+        gap=_num(gap_value),
+        message=message,
+        plan=plan,
+        **base,
+    )
+
+
+def _plan(fact, check: Check, facts: Facts, low: Decimal, strict: bool, gap: Decimal) -> str:
+    """What to do, in the numerator's own unit: "研发费用需增加 30 万元"."""
+    if fact.kind != RATIO:
+        unit = fact.unit
+        return _("%(label)s需增加 %(n)s %(unit)s") % {"label": fact.label, "n": fmt_number(gap), "unit": unit}
+    numerator, denominator = getattr(facts, fact.numerator), getattr(facts, fact.denominator)
+    share = low / HUNDRED
+    if fact.subset:  # (n + x) / (d + x) ≥ share
+        needed = (share * denominator - numerator) / (1 - share) if share < 1 else None
+    else:
+        needed = share * denominator - numerator
+    if needed is None:
+        return ""
+    numerator_fact = FACTS[fact.numerator]
+    if numerator_fact.unit == "人":
+        needed = Decimal(math.floor(needed) + 1) if strict else Decimal(math.ceil(needed))
+    elif strict:
+        needed += Decimal("0.01")
+    return _("%(label)s需增加 %(n)s %(unit)s（按当前%(d)s %(dv)s %(du)s 计）") % {
+        "label": numerator_fact.label,
+        "n": fmt_number(needed),
+        "unit": numerator_fact.unit,
+        "d": FACTS[fact.denominator].label,
+        "dv": fmt_number(denominator),
+        "du": FACTS[fact.denominator].unit,
+    }
+
+
+def _evaluate_years(check: Check, facts: Facts, base: dict) -> Outcome:
+    established, today, op = facts.established, facts.today, check.operator
+    low = int(check.value)
+    high = int(check.value2) if check.value2 is not None else None
+    ann_low = add_years(established, low)
+    full_years = today.year - established.year - ((today.month, today.day) < (established.month, established.day))
+    if op == Operator.GTE:
+        ok = today >= ann_low
+    elif op == Operator.GT:
+        ok = today > ann_low
+    elif op == Operator.LTE:
+        ok = today <= ann_low
+    elif op == Operator.LT:
+        ok = today < ann_low
+    elif op == Operator.EQ:
+        ok = full_years == low
+    elif op == Operator.NE:
+        ok = full_years != low
+    elif op == Operator.BETWEEN:
+        ok = ann_low <= today <= add_years(established, high)
+    else:
+        ok = ann_low < today <= add_years(established, high)
+    actual = _num(Decimal(full_years))
+    if ok:
+        return Outcome(MET, actual=actual, **base)
+    wants_growth = op in {Operator.GTE, Operator.GT, Operator.BETWEEN, Operator.GT_LTE} and today <= ann_low
+    if not wants_growth:
+        return Outcome(
+            UNMET,
+            required=_required(check),
+            actual=actual,
+            message=_("不符合：%(t)s（成立于 %(d)s）") % {"t": base["text"], "d": established.isoformat()},
+            **base,
+        )
+    days = (ann_low - today).days + (1 if op in {Operator.GT, Operator.GT_LTE} else 0)
+    if op in {Operator.GT, Operator.GT_LTE}:
+        message = _("成立超过 %(n)s 年，还需 %(days)s 天") % {"n": low, "days": days}
+    else:
+        message = _("成立满 %(n)s 年，还需 %(days)s 天") % {"n": low, "days": days}
+    return Outcome(
+        UNMET,
+        closable=True,
+        required=_required(check),
+        actual=actual,
+        gap=days,
+        message=message,
+        plan=_("%(date)s 起满足成立年限") % {"date": (today + dt.timedelta(days=days)).isoformat()},
+        **{**base, "unit": _("天")},
+    )
+
+
+# --- Groups and policies -----------------------------------------------------------------------------
+
+
+def evaluate_alternative(alt: Alternative, facts: Facts, *, region_names=None) -> Outcome:
+    if alt.guard is not None:
+        guard = evaluate_check(alt.guard, facts, region_names=region_names)
+        if guard.status == UNKNOWN:
+            also = [name for name in facts.missing(FACTS[alt.check.fact].inputs) if name not in guard.missing]
+            return Outcome(UNKNOWN, text=alt.text, fact=alt.check.fact, missing=guard.missing + also)
+        if guard.status == UNMET:
+            return Outcome(SKIP, text=alt.text, fact=alt.check.fact)
+    outcome = evaluate_check(alt.check, facts, region_names=region_names)
+    outcome.text = alt.text or outcome.text
+    return outcome
+
+
+def evaluate_group(alternatives, facts: Facts, *, region_names=None) -> tuple[str, list[Outcome]]:
+    """(status, outcomes that explain it): met / unknown (missing) / unmet closable / unmet."""
+    outcomes = []
+    for alt in alternatives:
+        outcome = evaluate_alternative(alt, facts, region_names=region_names)
+        if outcome.status == MET:
+            return MET, [outcome]
+        if outcome.status != SKIP:
+            outcomes.append(outcome)
+    unknown = [o for o in outcomes if o.status == UNKNOWN]
+    if unknown:
+        return UNKNOWN, unknown
+    if not outcomes:  # no band applies to this enterprise
+        return UNMET, [Outcome(UNMET, text=alternatives[0].text, message=_("不在任何适用区间内"))]
+    closable = [o for o in outcomes if o.closable]
+    if closable:
+        return "closable", closable
+    return UNMET, outcomes
+
+
+def evaluate_policy(policy: CompiledPolicy, facts: Facts, *, region_names=None) -> PolicyMatch:
+    if not facts.region_chain:
+        scope = UNKNOWN
+    else:
+        scope = MET if policy.region_code in facts.region_chain else UNMET
+    if scope == UNMET:
+        return PolicyMatch(policy.id, NOT_APPLICABLE, reasons=[_("不在政策适用区域内")])
+    missing: list[str] = ["region"] if scope == UNKNOWN else []
+    unmet: list[Outcome] = []
+    met: list[str] = []
+    for group in policy.groups:
+        status, outcomes = evaluate_group(group, facts, region_names=region_names)
+        if status == MET:
+            met.append(outcomes[0].text)
+        elif status == UNMET:
+            return PolicyMatch(policy.id, NOT_APPLICABLE, reasons=[o.message or o.text for o in outcomes])
+        elif status == UNKNOWN:
+            for outcome in outcomes:
+                missing.extend(name for name in outcome.missing if name not in missing)
+        else:
+            unmet.extend(outcomes)
+    if missing:
+        return PolicyMatch(policy.id, UNKNOWN, unmet=unmet, missing=missing, met=met)
+    if unmet:
+        return PolicyMatch(policy.id, NEAR, unmet=unmet, met=met)
+    return PolicyMatch(policy.id, ELIGIBLE, met=met)
+
+
+def compile_alternative(row: dict) -> Alternative:
+    """From a Condition ``.values()`` row (already validated when saved)."""
+    from .facts import parse_check
+
+    check = parse_check(row["fact"], row["operator"], row["value"], row["value2"])
+    guard = None
+    if row["guard_fact"]:
+        guard = parse_check(row["guard_fact"], row["guard_operator"], row["guard_value"], row["guard_value2"])
+    return Alternative(check, guard, describe(check, guard))
+
+
+__all__ = [
+    "BOOL",
+    "CHOICE",
+    "ELIGIBLE",
+    "NEAR",
+    "NOT_APPLICABLE",
+    "REGION",
+    "UNKNOWN",
+    "Alternative",
+    "CompiledPolicy",
+    "PolicyMatch",
+    "evaluate_policy",
+]

@@ -1,0 +1,212 @@
+"""Reads of the policies app (DESIGN.md rule 2): policy lists, compiled rules, matching."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from portal.models import Enterprise, Region
+
+from .choices import PolicyMode
+from .facts import Facts
+from .models import Condition, Entitlement, Policy
+from .rules import ELIGIBLE, NEAR, UNKNOWN, CompiledPolicy, PolicyMatch, compile_alternative, evaluate_policy
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def policy_list(*, user, filters: dict | None = None) -> QuerySet[Policy]:
+    from .filters import PolicyFilterSet
+
+    qs = Policy.objects.visible_to(user).select_related("department", "region")
+    return PolicyFilterSet(filters or {}, queryset=qs).qs
+
+
+def policy_get(*, user, pk: int) -> Policy:
+    return Policy.objects.visible_to(user).select_related("department", "region").get(pk=pk)
+
+
+def _open_published(day: dt.date) -> QuerySet[Policy]:
+    return Policy.objects.published().filter(Q(apply_to__isnull=True) | Q(apply_to__gte=day))
+
+
+def compile_policies(policy_rows: list[dict], condition_rows) -> list[CompiledPolicy]:
+    groups: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    for row in condition_rows:
+        groups[row["policy_id"]][row["group"]].append(compile_alternative(row))
+    compiled = []
+    for row in policy_rows:
+        by_group = groups.get(row["id"], {})
+        compiled.append(
+            CompiledPolicy(
+                id=row["id"],
+                region_code=row["region__code"],
+                groups=tuple(tuple(by_group[number]) for number in sorted(by_group)),
+                title=row["title"],
+                mode=row["mode"],
+                benefit_amount=row["benefit_amount"],
+            )
+        )
+    return compiled
+
+
+CONDITION_FIELDS = (
+    "policy_id",
+    "group",
+    "fact",
+    "operator",
+    "value",
+    "value2",
+    "guard_fact",
+    "guard_operator",
+    "guard_value",
+    "guard_value2",
+)
+POLICY_FIELDS = ("id", "region__code", "title", "mode", "benefit_amount")
+
+
+def compiled_policy(policy: Policy) -> CompiledPolicy:
+    rows = Condition.objects.filter(policy=policy).order_by("group", "id").values(*CONDITION_FIELDS)
+    return compile_policies(
+        [
+            {
+                "id": policy.pk,
+                "region__code": policy.region.code,
+                "title": policy.title,
+                "mode": policy.mode,
+                "benefit_amount": policy.benefit_amount,
+            }
+        ],
+        rows,
+    )[0]
+
+
+@dataclass
+class MatchResult:
+    """Matching of one set of facts against every open published policy."""
+
+    eligible: list[tuple[Policy, PolicyMatch]] = field(default_factory=list)
+    near: list[tuple[Policy, PolicyMatch]] = field(default_factory=list)
+    unknown: list[tuple[Policy, PolicyMatch]] = field(default_factory=list)
+    not_applicable_count: int = 0
+
+
+def match_facts(facts: Facts, *, mode: str | None = None) -> MatchResult:
+    """Four queries whatever the number of policies: count, policies in scope, their conditions, details.
+
+    Policies whose region does not contain the enterprise's are counted as not applicable without being
+    loaded (a region includes its children: the enterprise's ancestor codes are the scope keys).
+    """
+    base = _open_published(facts.today)
+    if mode:
+        base = base.filter(mode=mode)
+    total = base.count()
+    in_scope = base.filter(region__code__in=facts.region_chain) if facts.region_chain else base
+    policy_rows = list(in_scope.values(*POLICY_FIELDS))
+    condition_rows = (
+        Condition.objects.filter(policy__in=in_scope.values("id")).order_by("group", "id").values(*CONDITION_FIELDS)
+    )
+    compiled = compile_policies(policy_rows, condition_rows)
+    matches = [evaluate_policy(policy, facts) for policy in compiled]
+    shown = [m for m in matches if m.status in {ELIGIBLE, NEAR, UNKNOWN}]
+    policies = Policy.objects.select_related("department", "region").in_bulk([m.policy_id for m in shown])
+    result = MatchResult(not_applicable_count=total - len(shown))
+    for match in shown:
+        getattr(result, match.status).append((policies[match.policy_id], match))
+
+    def by_benefit(pair):
+        policy, match = pair
+        return (-(policy.benefit_amount or 0), len(match.unmet) + len(match.missing), policy.title)
+
+    for bucket in (result.eligible, result.near, result.unknown):
+        bucket.sort(key=by_benefit)
+    return result
+
+
+def facts_for_enterprise(enterprise: Enterprise, *, day: dt.date | None = None) -> Facts:
+    return Facts.from_enterprise(enterprise, today=day or today())
+
+
+def enterprise_for_matching(*, user, pk: int) -> Enterprise:
+    return (
+        Enterprise.objects.visible_to(user)
+        .select_related("region__parent__parent__parent")
+        .prefetch_related("certifications")
+        .get(pk=pk)
+    )
+
+
+def region_by_code(code: str) -> Region | None:
+    return Region.objects.select_related("parent__parent__parent").filter(code=code).first()
+
+
+def facts_from_profile(profile: dict, *, base: Facts | None = None, day: dt.date | None = None) -> Facts:
+    """Facts of a what-if: ``profile`` (validated, see forms/serializers) over ``base`` (an enterprise's
+    facts or nothing). A key given as None clears it (unknown). Reads only; writes nothing."""
+    facts = Facts(today=day or today()) if base is None else Facts(**{**base.__dict__})
+    for key, value in profile.items():
+        if key == "region":
+            region = value if isinstance(value, Region) else (region_by_code(value) if value else None)
+            facts.region = region.code if region else None
+            facts.region_chain = tuple(region.ancestor_codes()) if region else ()
+            facts.region_name = region.full_name if region else ""
+        elif key == "certifications":
+            facts.certifications = None if value is None else frozenset(value)
+        elif hasattr(facts, key) and key not in {"today", "region_chain", "region_name"}:
+            setattr(facts, key, value if value != "" else None)
+    return facts
+
+
+def entitlement_list(*, user, filters: dict | None = None) -> QuerySet[Entitlement]:
+    qs = Entitlement.objects.visible_to(user).select_related("policy", "enterprise", "decided_by")
+    status = (filters or {}).get("status")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-id")
+
+
+def policy_enterprise_matches(*, policy: Policy, limit: int = 200) -> dict[str, list]:
+    """Staff view: which enterprises qualify or nearly qualify for one policy (evaluated in Python over the
+    enterprises in the policy's region; the SQL translation is used for pushes)."""
+    compiled = compiled_policy(policy)
+    enterprises = (
+        Enterprise.objects.filter(region__in=region_descendant_ids(policy.region_id))
+        .select_related("region__parent__parent__parent")
+        .prefetch_related("certifications")
+        .order_by("name")[: limit * 5]
+    )
+    day = today()
+    out: dict[str, list] = {ELIGIBLE: [], NEAR: [], UNKNOWN: []}
+    for enterprise in enterprises:
+        match = evaluate_policy(compiled, facts_for_enterprise(enterprise, day=day))
+        if match.status in out and len(out[match.status]) < limit:
+            out[match.status].append((enterprise, match))
+    return out
+
+
+def region_descendant_ids(region_id: int) -> list[int]:
+    """The region and every region below it (regions are a small table: one query, walked in Python)."""
+    children = defaultdict(list)
+    for pk, parent in Region.objects.values_list("id", "parent_id"):
+        children[parent].append(pk)
+    out, todo = [], [region_id]
+    while todo:
+        node = todo.pop()
+        out.append(node)
+        todo.extend(children.get(node, []))
+    return out
+
+
+def exempt_policies_compiled(day: dt.date) -> list[CompiledPolicy]:
+    base = _open_published(day).filter(mode=PolicyMode.EXEMPT)
+    rows = list(base.values(*POLICY_FIELDS))
+    conditions = (
+        Condition.objects.filter(policy__in=base.values("id")).order_by("group", "id").values(*CONDITION_FIELDS)
+    )
+    return compile_policies(rows, conditions)
