@@ -52,7 +52,7 @@ CONDITION_KEYS = (
 
 
 def _snapshot(policy: Policy) -> dict:
-    data = {k: v for k, v in model_to_dict(policy, fields=[*POLICY_FIELDS, "status"]).items()}
+    data = dict(model_to_dict(policy, fields=[*POLICY_FIELDS, "status"]).items())
     data["conditions"] = [
         {key: getattr(c, key) for key in CONDITION_KEYS} for c in policy.conditions.order_by("group", "id")
     ]

@@ -179,10 +179,7 @@ def evaluate_check(check: Check, facts: Facts, *, region_names=None) -> Outcome:
     if kind in {NUMBER, RATIO}:
         return _evaluate_number(check, facts, base)
     if kind == BOOL:
-        if check.fact == "is_sme":
-            value = facts.size_class != "large"
-        else:
-            value = facts.export_revenue > 0
+        value = facts.size_class != "large" if check.fact == "is_sme" else facts.export_revenue > 0
         ok = value if op == Operator.IS_TRUE else not value
         if ok:
             return Outcome(MET, **base)
@@ -276,7 +273,7 @@ def _evaluate_number(check: Check, facts: Facts, base: dict) -> Outcome:
     bound = _lower_bound(check)
     shown_actual = f"{fmt_number(actual)}%" if unit == "%" else f"{fmt_number(actual)} {unit}".strip()
     required_text = _required_text(check, unit)
-    if bound is None or actual >= bound[0] and not (bound[1] and actual == bound[0]):
+    if bound is None or (actual >= bound[0] and not (bound[1] and actual == bound[0])):
         # Too high, or a value that is not a threshold: not something to work towards.
         return Outcome(
             UNMET,
@@ -425,10 +422,7 @@ def evaluate_group(alternatives, facts: Facts, *, region_names=None) -> tuple[st
 
 
 def evaluate_policy(policy: CompiledPolicy, facts: Facts, *, region_names=None) -> PolicyMatch:
-    if not facts.region_chain:
-        scope = UNKNOWN
-    else:
-        scope = MET if policy.region_code in facts.region_chain else UNMET
+    scope = UNKNOWN if not facts.region_chain else MET if policy.region_code in facts.region_chain else UNMET
     if scope == UNMET:
         return PolicyMatch(policy.id, NOT_APPLICABLE, reasons=[_("不在政策适用区域内")])
     missing: list[str] = ["region"] if scope == UNKNOWN else []

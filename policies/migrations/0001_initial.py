@@ -3,9 +3,10 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import policies.facts
 from django.conf import settings
 from django.db import migrations, models
+
+import policies.facts
 
 
 class Migration(migrations.Migration):

@@ -52,7 +52,7 @@ def test_between_with_reversed_bounds_is_refused():
                 "guard_value": "abc",
             },
             "不是数字",
-        ),  # noqa: E501
+        ),
     ],
 )
 def test_other_unevaluable_conditions(row, expected):
