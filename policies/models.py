@@ -1,6 +1,7 @@
 """Models of the policies app: policies, their conditions as data, version history, 免申即享 entitlements."""
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -175,7 +176,7 @@ class PolicyVersion(models.Model):
 
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("版本号"))
-    snapshot = models.JSONField(_("内容"))
+    snapshot = models.JSONField(_("内容"), encoder=DjangoJSONEncoder)
     note = models.CharField(_("说明"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         "portal.User", verbose_name=_("操作人"), on_delete=models.PROTECT, null=True, related_name="+"
