@@ -73,7 +73,7 @@ class Policy(models.Model):
     class Meta:
         verbose_name = _("政策")
         verbose_name_plural = _("政策")
-        ordering = ["-benefit_amount", "title"]
+        ordering = [models.F("benefit_amount").desc(nulls_last=True), "title", "id"]
         indexes = [
             models.Index(fields=["status", "region"]),
             models.Index(fields=["status", "mode"]),

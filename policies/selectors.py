@@ -210,3 +210,13 @@ def exempt_policies_compiled(day: dt.date) -> list[CompiledPolicy]:
         Condition.objects.filter(policy__in=base.values("id")).order_by("group", "id").values(*CONDITION_FIELDS)
     )
     return compile_policies(rows, conditions)
+
+
+def match_for(*, user, enterprise_id: int | None = None, profile: dict | None = None) -> tuple[MatchResult, Facts]:
+    """Match an enterprise (must be visible to ``user``: else Enterprise.DoesNotExist → 404), a what-if
+    profile, or an enterprise's facts overridden by a profile. Reads only."""
+    base = None
+    if enterprise_id is not None:
+        base = facts_for_enterprise(enterprise_for_matching(user=user, pk=enterprise_id))
+    facts = facts_from_profile(profile or {}, base=base)
+    return match_facts(facts), facts
