@@ -74,6 +74,7 @@ class Outcome:
     unit: str = ""
     message: str = ""
     plan: str = ""
+    group: int = 0
 
     def as_unmet(self) -> dict:
         return {
@@ -116,6 +117,22 @@ class PolicyMatch:
     missing: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     met: list[str] = field(default_factory=list)
+
+    @property
+    def plan(self) -> str:
+        """The gap as a plan: steps of one group joined by "或", groups by "；并且"."""
+        groups: dict[int, list[str]] = {}
+        for outcome in self.unmet:
+            step = outcome.plan or outcome.message
+            if step and step not in groups.setdefault(outcome.group, []):
+                groups[outcome.group].append(step)
+        return _("；并且").join(_("，或").join(steps) for steps in groups.values())
+
+    @property
+    def missing_labels(self) -> list[str]:
+        from .facts import INPUT_LABELS
+
+        return [str(INPUT_LABELS.get(name, name)) for name in self.missing]
 
 
 # --- One check -------------------------------------------------------------------------------------
@@ -428,8 +445,10 @@ def evaluate_policy(policy: CompiledPolicy, facts: Facts, *, region_names=None) 
     missing: list[str] = ["region"] if scope == UNKNOWN else []
     unmet: list[Outcome] = []
     met: list[str] = []
-    for group in policy.groups:
+    for number, group in enumerate(policy.groups, start=1):
         status, outcomes = evaluate_group(group, facts, region_names=region_names)
+        for outcome in outcomes:
+            outcome.group = number
         if status == MET:
             met.append(outcomes[0].text)
         elif status == UNMET:
