@@ -78,7 +78,14 @@ INPUT_FACTS = (
     "export_revenue",
     "certifications",
     "tax_credit_grade",
+    "graduate_hires",
+    "credit_insurance_premium",
+    "guaranteed_loan",
+    "first_set_product",
 )
+# Facts the portal does not keep on the enterprise record: known only when the enterprise (or a clerk)
+# types them into the calculator; an enterprise record alone never meets a condition on them.
+PROFILE_ONLY_INPUTS = ("graduate_hires", "credit_insurance_premium", "guaranteed_loan", "first_set_product")
 INPUT_LABELS = {
     "region": gettext_lazy("注册地"),
     "industry": gettext_lazy("行业代码"),
@@ -93,6 +100,10 @@ INPUT_LABELS = {
     "export_revenue": gettext_lazy("出口额"),
     "certifications": gettext_lazy("已获资质"),
     "tax_credit_grade": gettext_lazy("纳税信用等级"),
+    "graduate_hires": gettext_lazy("当年新招用高校毕业生人数"),
+    "credit_insurance_premium": gettext_lazy("出口信用保险保费支出"),
+    "guaranteed_loan": gettext_lazy("创业担保贷款金额"),
+    "first_set_product": gettext_lazy("有首台（套）装备产品"),
 }
 
 
@@ -196,6 +207,24 @@ FACTS: dict[str, Fact] = {
             inputs=("tax_credit_grade",),
             choices=tuple(TaxCreditGrade.choices),
         ),
+        Fact(
+            "graduate_hires",
+            gettext_lazy("当年新招用高校毕业生人数"),
+            NUMBER,
+            "人",
+            ("graduate_hires",),
+            closable=True,
+        ),
+        Fact(
+            "credit_insurance_premium",
+            gettext_lazy("出口信用保险保费支出"),
+            NUMBER,
+            "万元",
+            ("credit_insurance_premium",),
+            closable=True,
+        ),
+        Fact("guaranteed_loan", gettext_lazy("创业担保贷款金额"), NUMBER, "万元", ("guaranteed_loan",), closable=True),
+        Fact("first_set_product", gettext_lazy("有首台（套）装备产品"), BOOL, inputs=("first_set_product",)),
     ]
 }
 
@@ -408,6 +437,10 @@ class Facts:
     export_revenue: Decimal | None = None
     certifications: frozenset[str] | None = None
     tax_credit_grade: str | None = None
+    graduate_hires: Decimal | None = None
+    credit_insurance_premium: Decimal | None = None
+    guaranteed_loan: Decimal | None = None
+    first_set_product: bool | None = None
     region_name: str = ""
 
     def missing(self, inputs) -> list[str]:

@@ -54,6 +54,14 @@ class ProfileForm(forms.Form):
     tax_credit_grade = forms.ChoiceField(
         label=_("纳税信用等级"), required=False, choices=[("", "—"), *TaxCreditGrade.choices]
     )
+    graduate_hires = _people(_("当年新招用高校毕业生人数"))
+    credit_insurance_premium = _money(_("出口信用保险保费支出"))
+    guaranteed_loan = _money(_("创业担保贷款金额"))
+    first_set_product = forms.NullBooleanField(
+        label=_("有首台（套）装备产品"),
+        required=False,
+        widget=forms.Select(choices=[("unknown", "—"), ("true", _("有")), ("false", _("没有"))]),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

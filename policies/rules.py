@@ -196,7 +196,12 @@ def evaluate_check(check: Check, facts: Facts, *, region_names=None) -> Outcome:
     if kind in {NUMBER, RATIO}:
         return _evaluate_number(check, facts, base)
     if kind == BOOL:
-        value = facts.size_class != "large" if check.fact == "is_sme" else facts.export_revenue > 0
+        if check.fact == "is_sme":
+            value = facts.size_class != "large"
+        elif check.fact == "has_export":
+            value = facts.export_revenue > 0
+        else:
+            value = bool(getattr(facts, check.fact))
         ok = value if op == Operator.IS_TRUE else not value
         if ok:
             return Outcome(MET, **base)

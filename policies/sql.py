@@ -20,7 +20,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from portal.models import EnterpriseCertification, Region
 
 from .choices import Operator
-from .facts import BOOL, CHOICE, CODES, FACTS, INDUSTRY, NUMBER, RATIO, REGION, YEARS, Check
+from .facts import BOOL, CHOICE, CODES, FACTS, INDUSTRY, NUMBER, PROFILE_ONLY_INPUTS, RATIO, REGION, YEARS, Check
 from .rules import HUNDRED, CompiledPolicy, add_years
 
 
@@ -75,6 +75,8 @@ def _years(op: str, low: int, high: int | None, day: dt.date) -> Q:
 def check_q(check: Check, *, day: dt.date, region_ids) -> Q | None:
     fact = FACTS[check.fact]
     op = check.operator
+    if set(fact.inputs) & set(PROFILE_ONLY_INPUTS):
+        return Q(pk__in=[])  # not on the record: unknown, so never met by a push
     if fact.kind == NUMBER:
         return _numeric(check.fact, op, check.value, check.value2)
     if fact.kind == RATIO:

@@ -106,6 +106,10 @@ class ProfileSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=Certification.choices), required=False, allow_null=True
     )
     tax_credit_grade = serializers.ChoiceField(choices=TaxCreditGrade.choices, required=False, allow_null=True)
+    graduate_hires = _people(INPUT_LABELS["graduate_hires"])
+    credit_insurance_premium = _money(INPUT_LABELS["credit_insurance_premium"])
+    guaranteed_loan = _money(INPUT_LABELS["guaranteed_loan"])
+    first_set_product = serializers.BooleanField(required=False, allow_null=True)
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
