@@ -67,6 +67,17 @@ def policy_version_record(*, actor: User | None, policy: Policy, note: str = "")
     )
 
 
+def policy_rules_refresh(*, policy: Policy) -> list:
+    """Copy the policy's conditions into ``Policy.rules`` (what matching reads)."""
+    rules = [
+        [row[key] for key in CONDITION_KEYS]
+        for row in policy.conditions.order_by("group", "id").values(*CONDITION_KEYS)
+    ]
+    Policy.objects.filter(pk=policy.pk).update(rules=rules)
+    policy.rules = rules
+    return rules
+
+
 def _validated_conditions(policy: Policy, conditions: list[dict]) -> list[Condition]:
     rows, errors = [], []
     for index, data in enumerate(conditions, start=1):
@@ -98,6 +109,7 @@ def policy_create(*, actor: User, conditions: list[dict] | None = None, **fields
     policy.save()
     rows = _validated_conditions(policy, conditions or [])
     Condition.objects.bulk_create(rows)
+    policy_rules_refresh(policy=policy)
     audit_record(actor=actor, action="policies.policy.created", target=policy, data={"conditions": len(rows)})
     policy_version_record(actor=actor, policy=policy, note=_("创建"))
     return policy
@@ -120,6 +132,7 @@ def policy_update(
         rows = _validated_conditions(policy, conditions)
         policy.conditions.all().delete()
         Condition.objects.bulk_create(rows)
+        policy_rules_refresh(policy=policy)
     audit_record(actor=actor, action="policies.policy.updated", target=policy, data={"fields": sorted(fields)})
     policy_version_record(actor=actor, policy=policy, note=note or _("修改"))
     if policy.status == PolicyStatus.PUBLISHED and policy.mode == PolicyMode.EXEMPT:

@@ -83,6 +83,7 @@ class PolicyAdmin(AuditedModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         policy = form.instance
+        actions.policy_rules_refresh(policy=policy)
         actions.policy_version_record(actor=request.user, policy=policy, note=str(_("后台编辑")))
         if policy.status == PolicyStatus.PUBLISHED and policy.mode == PolicyMode.EXEMPT:
             actions._enqueue_policy_push(policy.pk)

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop as N_
 
+from policies.i18n import gettext_cached as _
 from portal.choices import Certification, SizeClass, TaxCreditGrade
 from portal.industry import SECTIONS, industry_label
 
@@ -112,7 +113,7 @@ class Fact:
     """One fact a condition may name."""
 
     key: str
-    label: object
+    label_id: str  # the msgid (marked with gettext_noop); ``label`` is its translation
     kind: str
     unit: str = ""
     inputs: tuple[str, ...] = ()
@@ -127,6 +128,10 @@ class Fact:
     subset: bool = False
 
     @property
+    def label(self) -> str:
+        return _(self.label_id)
+
+    @property
     def choice_labels(self) -> dict[str, str]:
         return {value: str(label) for value, label in self.choices}
 
@@ -134,24 +139,22 @@ class Fact:
 FACTS: dict[str, Fact] = {
     f.key: f
     for f in [
-        Fact("region", gettext_lazy("注册地"), REGION, inputs=("region",)),
-        Fact("industry", gettext_lazy("行业"), INDUSTRY, inputs=("industry",)),
-        Fact("size_class", gettext_lazy("企业规模"), CHOICE, inputs=("size_class",), choices=tuple(SizeClass.choices)),
-        Fact("is_sme", gettext_lazy("中小微企业"), BOOL, inputs=("size_class",)),
-        Fact("established_years", gettext_lazy("成立年限"), YEARS, "年", ("established",), closable=True),
-        Fact("registered_capital", gettext_lazy("注册资本"), NUMBER, "万元", ("registered_capital",), closable=True),
-        Fact("staff", gettext_lazy("职工总数"), NUMBER, "人", ("staff",), closable=True),
-        Fact("tech_staff", gettext_lazy("科技人员数"), NUMBER, "人", ("tech_staff",), closable=True),
-        Fact("revenue", gettext_lazy("年销售收入"), NUMBER, "万元", ("revenue",), closable=True),
-        Fact("rd_expense", gettext_lazy("研发费用"), NUMBER, "万元", ("rd_expense",), closable=True),
-        Fact(
-            "high_tech_revenue", gettext_lazy("高新技术产品收入"), NUMBER, "万元", ("high_tech_revenue",), closable=True
-        ),
-        Fact("export_revenue", gettext_lazy("出口额"), NUMBER, "万元", ("export_revenue",), closable=True),
-        Fact("has_export", gettext_lazy("有出口业绩"), BOOL, inputs=("export_revenue",)),
+        Fact("region", N_("注册地"), REGION, inputs=("region",)),
+        Fact("industry", N_("行业"), INDUSTRY, inputs=("industry",)),
+        Fact("size_class", N_("企业规模"), CHOICE, inputs=("size_class",), choices=tuple(SizeClass.choices)),
+        Fact("is_sme", N_("中小微企业"), BOOL, inputs=("size_class",)),
+        Fact("established_years", N_("成立年限"), YEARS, "年", ("established",), closable=True),
+        Fact("registered_capital", N_("注册资本"), NUMBER, "万元", ("registered_capital",), closable=True),
+        Fact("staff", N_("职工总数"), NUMBER, "人", ("staff",), closable=True),
+        Fact("tech_staff", N_("科技人员数"), NUMBER, "人", ("tech_staff",), closable=True),
+        Fact("revenue", N_("年销售收入"), NUMBER, "万元", ("revenue",), closable=True),
+        Fact("rd_expense", N_("研发费用"), NUMBER, "万元", ("rd_expense",), closable=True),
+        Fact("high_tech_revenue", N_("高新技术产品收入"), NUMBER, "万元", ("high_tech_revenue",), closable=True),
+        Fact("export_revenue", N_("出口额"), NUMBER, "万元", ("export_revenue",), closable=True),
+        Fact("has_export", N_("有出口业绩"), BOOL, inputs=("export_revenue",)),
         Fact(
             "rd_ratio",
-            gettext_lazy("研发费用占销售收入比例"),
+            N_("研发费用占销售收入比例"),
             RATIO,
             "%",
             ("rd_expense", "revenue"),
@@ -161,7 +164,7 @@ FACTS: dict[str, Fact] = {
         ),
         Fact(
             "high_tech_revenue_ratio",
-            gettext_lazy("高新技术产品收入占总收入比例"),
+            N_("高新技术产品收入占总收入比例"),
             RATIO,
             "%",
             ("high_tech_revenue", "revenue"),
@@ -172,7 +175,7 @@ FACTS: dict[str, Fact] = {
         ),
         Fact(
             "tech_staff_ratio",
-            gettext_lazy("科技人员占职工总数比例"),
+            N_("科技人员占职工总数比例"),
             RATIO,
             "%",
             ("tech_staff", "staff"),
@@ -183,7 +186,7 @@ FACTS: dict[str, Fact] = {
         ),
         Fact(
             "export_ratio",
-            gettext_lazy("出口额占销售收入比例"),
+            N_("出口额占销售收入比例"),
             RATIO,
             "%",
             ("export_revenue", "revenue"),
@@ -194,7 +197,7 @@ FACTS: dict[str, Fact] = {
         ),
         Fact(
             "certifications",
-            gettext_lazy("资质"),
+            N_("资质"),
             CODES,
             inputs=("certifications",),
             choices=tuple(Certification.choices),
@@ -202,14 +205,14 @@ FACTS: dict[str, Fact] = {
         ),
         Fact(
             "tax_credit_grade",
-            gettext_lazy("纳税信用等级"),
+            N_("纳税信用等级"),
             CHOICE,
             inputs=("tax_credit_grade",),
             choices=tuple(TaxCreditGrade.choices),
         ),
         Fact(
             "graduate_hires",
-            gettext_lazy("当年新招用高校毕业生人数"),
+            N_("当年新招用高校毕业生人数"),
             NUMBER,
             "人",
             ("graduate_hires",),
@@ -217,14 +220,14 @@ FACTS: dict[str, Fact] = {
         ),
         Fact(
             "credit_insurance_premium",
-            gettext_lazy("出口信用保险保费支出"),
+            N_("出口信用保险保费支出"),
             NUMBER,
             "万元",
             ("credit_insurance_premium",),
             closable=True,
         ),
-        Fact("guaranteed_loan", gettext_lazy("创业担保贷款金额"), NUMBER, "万元", ("guaranteed_loan",), closable=True),
-        Fact("first_set_product", gettext_lazy("有首台（套）装备产品"), BOOL, inputs=("first_set_product",)),
+        Fact("guaranteed_loan", N_("创业担保贷款金额"), NUMBER, "万元", ("guaranteed_loan",), closable=True),
+        Fact("first_set_product", N_("有首台（套）装备产品"), BOOL, inputs=("first_set_product",)),
     ]
 }
 
@@ -324,7 +327,9 @@ def parse_check(fact_key: str, operator: str, raw: str, raw2: str = "", *, regio
         raise ValidationError({"value": _("请填写要比较的值。")})
     if operator in {Operator.EQ, Operator.NE} and len(items) != 1:
         raise ValidationError({"value": _("“=”和“≠”只能比较一个值；多个值请用“属于”。")})
-    if fact.kind in {CHOICE, CODES}:
+    if fact.kind in {CHOICE, CODES} and all(item in {code for code, _label in fact.choices} for item in items):
+        pass  # already codes (as stored after save): no label lookup
+    elif fact.kind in {CHOICE, CODES}:
         labels = fact.choice_labels
         # accept the label as well as the code (administrators type 高新技术企业)
         by_label = {label: code for code, label in labels.items()}

@@ -65,6 +65,10 @@ class Policy(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=PolicyStatus.choices, default=PolicyStatus.DRAFT)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
+    # A copy of the conditions, [[group, fact, operator, value, value2, guard_fact, guard_operator,
+    # guard_value, guard_value2], …], refreshed by every action that changes them, so that matching reads
+    # a policy and its rules in one row (see selectors.match_facts). Condition rows stay the source.
+    rules = models.JSONField(_("条件（派生）"), default=list, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

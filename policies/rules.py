@@ -21,8 +21,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
-
-from django.utils.translation import gettext as _
+from functools import cached_property
 
 from .choices import Operator
 from .facts import (
@@ -41,10 +40,12 @@ from .facts import (
     describe_check,
     fmt_number,
 )
+from .i18n import gettext_cached as _
 
 MET, UNMET, UNKNOWN, SKIP = "met", "unmet", "unknown", "skip"
 ELIGIBLE, NEAR, NOT_APPLICABLE = "eligible", "near", "not_applicable"
 HUNDRED = Decimal(100)
+NUMERIC = {NUMBER, RATIO, YEARS}
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -92,9 +93,19 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Alternative:
+    """One alternative of a group. Its wording is computed on first use and kept on the object, which
+    lives for one matching call (compiled per request, never cached across requests or languages)."""
+
     check: Check
     guard: Check | None = None
-    text: str = ""
+
+    @cached_property
+    def text(self) -> str:
+        return describe(self.check, self.guard)
+
+    @cached_property
+    def check_text(self) -> str:
+        return describe_check(self.check)
 
 
 @dataclass(frozen=True)
@@ -116,7 +127,6 @@ class PolicyMatch:
     unmet: list[Outcome] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
-    met: list[str] = field(default_factory=list)
 
     @property
     def plan(self) -> str:
@@ -183,10 +193,69 @@ def _required_text(check: Check, unit: str) -> str:
     return _("需 %(symbol)s %(value)s") % {"symbol": symbol, "value": u(check.value)}
 
 
-def evaluate_check(check: Check, facts: Facts, *, region_names=None) -> Outcome:
+def evaluate_check(check: Check, facts: Facts, *, region_names=None, text: str | None = None) -> Outcome:
+    """Met / unmet (with gap, message and plan) / unknown (with the missing facts), in words."""
+    if text is None:
+        text = describe_check(check, region_names=region_names)
+    base = {"text": text, "fact": check.fact, "operator": check.operator, "unit": FACTS[check.fact].unit}
+    return _evaluate_check(check, facts, base, text)
+
+
+def check_status(check: Check, facts: Facts) -> tuple[str, bool, list[str]]:
+    """The fast path: (status, closable, missing) without any wording — used to sort thousands of
+    policies; only the ones shown are then evaluated in words by :func:`evaluate_check`."""
     fact = FACTS[check.fact]
-    text = describe_check(check, region_names=region_names)
-    base = {"text": text, "fact": check.fact, "operator": check.operator, "unit": fact.unit}
+    for name in fact.inputs:
+        if getattr(facts, name) is None:
+            return UNKNOWN, False, facts.missing(fact.inputs)
+    kind, op = fact.kind, check.operator
+    if kind in NUMERIC:
+        if kind == YEARS:
+            ok, ann_low, _years = _years_ok(check, facts.established, facts.today)
+            if ok:
+                return MET, False, []
+            return UNMET, op in GROWTH_OPS and facts.today <= ann_low, []
+        if kind == RATIO:
+            denominator = getattr(facts, fact.denominator)
+            if denominator == 0:
+                return UNMET, False, []
+            actual = getattr(facts, fact.numerator) * HUNDRED / denominator
+        else:
+            actual = getattr(facts, check.fact)
+        if _compare(op, actual, check.value, check.value2):
+            return MET, False, []
+        bound = _lower_bound(check)
+        growth = bound is not None and (actual < bound[0] or (bound[1] and actual == bound[0]))
+        return UNMET, fact.closable and growth, []
+    if kind == BOOL:
+        if check.fact == "is_sme":
+            value = facts.size_class != "large"
+        elif check.fact == "has_export":
+            value = facts.export_revenue > 0
+        else:
+            value = bool(getattr(facts, check.fact))
+        return (MET if value == (op == Operator.IS_TRUE) else UNMET), False, []
+    wanted = check.value
+    if kind == CODES:
+        held = facts.certifications
+        hit = any(code in held for code in wanted)
+        if op == Operator.IN:
+            return (MET, False, []) if hit else (UNMET, True, [])
+        return (UNMET, False, []) if hit else (MET, False, [])
+    if kind == CHOICE:
+        inside = getattr(facts, check.fact) in wanted
+        positive = op in {Operator.IN, Operator.EQ}
+    elif kind == INDUSTRY:
+        inside = facts.industry.startswith(tuple(wanted))
+        positive = op == Operator.IN
+    else:
+        inside = any(code in facts.region_chain for code in wanted)
+        positive = op == Operator.IN
+    return (MET if inside == positive else UNMET), False, []
+
+
+def _evaluate_check(check: Check, facts: Facts, base: dict, text: str) -> Outcome:
+    fact = FACTS[check.fact]
     missing = facts.missing(fact.inputs)
     if missing:
         return Outcome(UNKNOWN, missing=missing, message=_("缺少信息：%(m)s") % {"m": _labels(missing)}, **base)
@@ -356,10 +425,9 @@ def _plan(fact, check: Check, facts: Facts, low: Decimal, strict: bool, gap: Dec
     }
 
 
-def _evaluate_years(check: Check, facts: Facts, base: dict) -> Outcome:
-    established, today, op = facts.established, facts.today, check.operator
-    low = int(check.value)
-    high = int(check.value2) if check.value2 is not None else None
+def _years_ok(check: Check, established: dt.date, today: dt.date) -> tuple[bool, dt.date, int]:
+    """(met?, the anniversary of the lower bound, full years so far)."""
+    op, low = check.operator, int(check.value)
     ann_low = add_years(established, low)
     full_years = today.year - established.year - ((today.month, today.day) < (established.month, established.day))
     if op == Operator.GTE:
@@ -375,13 +443,23 @@ def _evaluate_years(check: Check, facts: Facts, base: dict) -> Outcome:
     elif op == Operator.NE:
         ok = full_years != low
     elif op == Operator.BETWEEN:
-        ok = ann_low <= today <= add_years(established, high)
+        ok = ann_low <= today <= add_years(established, int(check.value2))
     else:
-        ok = ann_low < today <= add_years(established, high)
+        ok = ann_low < today <= add_years(established, int(check.value2))
+    return ok, ann_low, full_years
+
+
+GROWTH_OPS = {Operator.GTE, Operator.GT, Operator.BETWEEN, Operator.GT_LTE}
+
+
+def _evaluate_years(check: Check, facts: Facts, base: dict) -> Outcome:
+    established, today, op = facts.established, facts.today, check.operator
+    low = int(check.value)
+    ok, ann_low, full_years = _years_ok(check, established, today)
     actual = _num(Decimal(full_years))
     if ok:
         return Outcome(MET, actual=actual, **base)
-    wants_growth = op in {Operator.GTE, Operator.GT, Operator.BETWEEN, Operator.GT_LTE} and today <= ann_low
+    wants_growth = op in GROWTH_OPS and today <= ann_low
     if not wants_growth:
         return Outcome(
             UNMET,
@@ -410,24 +488,29 @@ def _evaluate_years(check: Check, facts: Facts, base: dict) -> Outcome:
 # --- Groups and policies -----------------------------------------------------------------------------
 
 
-def evaluate_alternative(alt: Alternative, facts: Facts, *, region_names=None) -> Outcome:
+def evaluate_alternative(alt: Alternative, facts: Facts, *, region_names=None, detail: bool = True) -> Outcome:
     if alt.guard is not None:
-        guard = evaluate_check(alt.guard, facts, region_names=region_names)
-        if guard.status == UNKNOWN:
-            also = [name for name in facts.missing(FACTS[alt.check.fact].inputs) if name not in guard.missing]
-            return Outcome(UNKNOWN, text=alt.text, fact=alt.check.fact, missing=guard.missing + also)
-        if guard.status == UNMET:
-            return Outcome(SKIP, text=alt.text, fact=alt.check.fact)
-    outcome = evaluate_check(alt.check, facts, region_names=region_names)
-    outcome.text = alt.text or outcome.text
+        status, _closable, missing = check_status(alt.guard, facts)
+        if status == UNKNOWN:
+            also = [name for name in facts.missing(FACTS[alt.check.fact].inputs) if name not in missing]
+            return Outcome(UNKNOWN, text="", fact=alt.check.fact, missing=missing + also)
+        if status == UNMET:
+            return Outcome(SKIP, text="", fact=alt.check.fact)
+    if not detail:
+        status, closable, missing = check_status(alt.check, facts)
+        return Outcome(status, text="", fact=alt.check.fact, closable=closable, missing=missing)
+    text = alt.check_text if region_names is None else None
+    outcome = evaluate_check(alt.check, facts, region_names=region_names, text=text)
+    if alt.guard is not None and outcome.status != MET:
+        outcome.text = alt.text
     return outcome
 
 
-def evaluate_group(alternatives, facts: Facts, *, region_names=None) -> tuple[str, list[Outcome]]:
+def evaluate_group(alternatives, facts: Facts, *, region_names=None, detail: bool = True) -> tuple[str, list[Outcome]]:
     """(status, outcomes that explain it): met / unknown (missing) / unmet closable / unmet."""
     outcomes = []
     for alt in alternatives:
-        outcome = evaluate_alternative(alt, facts, region_names=region_names)
+        outcome = evaluate_alternative(alt, facts, region_names=region_names, detail=detail)
         if outcome.status == MET:
             return MET, [outcome]
         if outcome.status != SKIP:
@@ -436,38 +519,77 @@ def evaluate_group(alternatives, facts: Facts, *, region_names=None) -> tuple[st
     if unknown:
         return UNKNOWN, unknown
     if not outcomes:  # no band applies to this enterprise
-        return UNMET, [Outcome(UNMET, text=alternatives[0].text, message=_("不在任何适用区间内"))]
+        message = _("不在任何适用区间内") if detail else ""
+        return UNMET, [Outcome(UNMET, text=alternatives[0].text if detail else "", message=message)]
     closable = [o for o in outcomes if o.closable]
     if closable:
         return "closable", closable
     return UNMET, outcomes
 
 
-def evaluate_policy(policy: CompiledPolicy, facts: Facts, *, region_names=None) -> PolicyMatch:
+def evaluate_policy(policy: CompiledPolicy, facts: Facts, *, region_names=None, detail: bool = True) -> PolicyMatch:
+    """The policy's status for these facts; with ``detail`` (the default) every shortfall in words."""
     scope = UNKNOWN if not facts.region_chain else MET if policy.region_code in facts.region_chain else UNMET
     if scope == UNMET:
-        return PolicyMatch(policy.id, NOT_APPLICABLE, reasons=[_("不在政策适用区域内")])
+        return PolicyMatch(policy.id, NOT_APPLICABLE, reasons=[_("不在政策适用区域内")] if detail else [])
     missing: list[str] = ["region"] if scope == UNKNOWN else []
     unmet: list[Outcome] = []
-    met: list[str] = []
     for number, group in enumerate(policy.groups, start=1):
-        status, outcomes = evaluate_group(group, facts, region_names=region_names)
+        status, outcomes = evaluate_group(group, facts, detail=False)
+        if detail and status in {UNMET, "closable"}:  # only shortfalls are put into words
+            status, outcomes = evaluate_group(group, facts, region_names=region_names, detail=True)
         for outcome in outcomes:
             outcome.group = number
-        if status == MET:
-            met.append(outcomes[0].text)
-        elif status == UNMET:
-            return PolicyMatch(policy.id, NOT_APPLICABLE, reasons=[o.message or o.text for o in outcomes])
-        elif status == UNKNOWN:
+        if status == UNMET:
+            reasons = [o.message or o.text for o in outcomes] if detail else []
+            return PolicyMatch(policy.id, NOT_APPLICABLE, reasons=reasons)
+        if status == UNKNOWN:
             for outcome in outcomes:
                 missing.extend(name for name in outcome.missing if name not in missing)
-        else:
+        elif status != MET:
             unmet.extend(outcomes)
     if missing:
-        return PolicyMatch(policy.id, UNKNOWN, unmet=unmet, missing=missing, met=met)
+        return PolicyMatch(policy.id, UNKNOWN, unmet=unmet, missing=missing)
     if unmet:
-        return PolicyMatch(policy.id, NEAR, unmet=unmet, met=met)
-    return PolicyMatch(policy.id, ELIGIBLE, met=met)
+        return PolicyMatch(policy.id, NEAR, unmet=unmet)
+    return PolicyMatch(policy.id, ELIGIBLE)
+
+
+def policy_status(policy: CompiledPolicy, facts: Facts) -> str:
+    """Just the status, as :func:`evaluate_policy` would give it, without building any outcome: the
+    matching hot loop over thousands of policies (tests check that both always agree)."""
+    region_unknown = not facts.region_chain
+    if not region_unknown and policy.region_code not in facts.region_chain:
+        return NOT_APPLICABLE
+    unknown, near = region_unknown, False
+    for group in policy.groups:
+        group_unknown = group_closable = applicable = False
+        for alt in group:
+            if alt.guard is not None:
+                guard_status = check_status(alt.guard, facts)[0]
+                if guard_status == UNMET:
+                    continue
+                if guard_status == UNKNOWN:
+                    group_unknown = applicable = True
+                    continue
+            status, closable, _missing = check_status(alt.check, facts)
+            applicable = True
+            if status == MET:
+                break
+            if status == UNKNOWN:
+                group_unknown = True
+            elif closable:
+                group_closable = True
+        else:
+            if group_unknown:
+                unknown = True
+            elif not applicable or not group_closable:
+                return NOT_APPLICABLE
+            else:
+                near = True
+    if unknown:
+        return UNKNOWN
+    return NEAR if near else ELIGIBLE
 
 
 def compile_alternative(row: dict) -> Alternative:
@@ -478,7 +600,7 @@ def compile_alternative(row: dict) -> Alternative:
     guard = None
     if row["guard_fact"]:
         guard = parse_check(row["guard_fact"], row["guard_operator"], row["guard_value"], row["guard_value2"])
-    return Alternative(check, guard, describe(check, guard))
+    return Alternative(check, guard)
 
 
 __all__ = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -14,7 +15,17 @@ from portal.models import Enterprise, Region
 from .choices import PolicyMode
 from .facts import Facts
 from .models import Condition, Entitlement, Policy
-from .rules import ELIGIBLE, NEAR, UNKNOWN, CompiledPolicy, PolicyMatch, compile_alternative, evaluate_policy
+from .rules import (
+    ELIGIBLE,
+    NEAR,
+    NOT_APPLICABLE,
+    UNKNOWN,
+    CompiledPolicy,
+    PolicyMatch,
+    compile_alternative,
+    evaluate_policy,
+    policy_status,
+)
 
 
 def today() -> dt.date:
@@ -36,13 +47,23 @@ def _open_published(day: dt.date) -> QuerySet[Policy]:
     return Policy.objects.published().filter(Q(apply_to__isnull=True) | Q(apply_to__gte=day))
 
 
-def compile_policies(policy_rows: list[dict], condition_rows) -> list[CompiledPolicy]:
-    groups: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    for row in condition_rows:
-        groups[row["policy_id"]][row["group"]].append(compile_alternative(row))
+def compile_policies(policy_rows: list[dict], condition_rows=None) -> list[CompiledPolicy]:
+    """Policies ready to evaluate, from ``values()`` rows with their ``rules`` (or from condition rows)."""
+    if condition_rows is not None:
+        by_policy: dict[int, list] = defaultdict(list)
+        for row in condition_rows:
+            by_policy[row["policy_id"]].append([row[name] for name in CONDITION_FIELDS[1:]])
+        policy_rows = [{**row, "rules": by_policy.get(row["id"], [])} for row in policy_rows]
+    seen: dict[tuple, object] = {}  # identical rows (the 高企 rule in every city) are parsed once per call
     compiled = []
     for row in policy_rows:
-        by_group = groups.get(row["id"], {})
+        by_group: dict[int, list] = defaultdict(list)
+        for rule in row["rules"]:
+            key = tuple(rule[1:])
+            alternative = seen.get(key)
+            if alternative is None:
+                alternative = seen[key] = compile_alternative(dict(zip(CONDITION_FIELDS[2:], key, strict=True)))
+            by_group[rule[0]].append(alternative)
         compiled.append(
             CompiledPolicy(
                 id=row["id"],
@@ -68,10 +89,11 @@ CONDITION_FIELDS = (
     "guard_value",
     "guard_value2",
 )
-POLICY_FIELDS = ("id", "region__code", "title", "mode", "benefit_amount")
+POLICY_FIELDS = ("id", "region__code", "title", "mode", "benefit_amount", "rules")
 
 
 def compiled_policy(policy: Policy) -> CompiledPolicy:
+    """One policy, from its condition rows (the source, whatever ``rules`` says)."""
     rows = Condition.objects.filter(policy=policy).order_by("group", "id").values(*CONDITION_FIELDS)
     return compile_policies(
         [
@@ -87,38 +109,85 @@ def compiled_policy(policy: Policy) -> CompiledPolicy:
     )[0]
 
 
+CARD_FIELDS = (
+    "id",
+    "title",
+    "doc_number",
+    "mode",
+    "benefit",
+    "benefit_amount",
+    "board",
+    "apply_from",
+    "apply_to",
+    "guide_beneficiaries",
+    "guide_conditions",
+    "guide_timeline",
+    "guide_contact",
+    "source_url",
+    "department_id",
+    "department__code",
+    "department__name",
+    "region__code",
+    "region__name",
+)
+
+
+class PolicyCard:
+    """A published policy as a matching result shows it, built from one ``values()`` row (matching reads
+    a thousand policies per request; model instances with their department and region cost too much)."""
+
+    def __init__(self, row: dict):
+        self.pk = self.id = row["id"]
+        for name in CARD_FIELDS[1:14]:
+            setattr(self, name, row[name])
+        self.department = SimpleNamespace(
+            id=row["department_id"], code=row["department__code"], name=row["department__name"]
+        )
+        self.region = SimpleNamespace(code=row["region__code"], name=row["region__name"])
+
+    def get_mode_display(self) -> str:
+        return str(PolicyMode(self.mode).label)
+
+    def __str__(self) -> str:
+        return self.title
+
+
 @dataclass
 class MatchResult:
     """Matching of one set of facts against every open published policy."""
 
-    eligible: list[tuple[Policy, PolicyMatch]] = field(default_factory=list)
-    near: list[tuple[Policy, PolicyMatch]] = field(default_factory=list)
-    unknown: list[tuple[Policy, PolicyMatch]] = field(default_factory=list)
+    eligible: list[tuple[PolicyCard, PolicyMatch]] = field(default_factory=list)
+    near: list[tuple[PolicyCard, PolicyMatch]] = field(default_factory=list)
+    unknown: list[tuple[PolicyCard, PolicyMatch]] = field(default_factory=list)
     not_applicable_count: int = 0
 
 
 def match_facts(facts: Facts, *, mode: str | None = None) -> MatchResult:
-    """Four queries whatever the number of policies: count, policies in scope, their conditions, details.
+    """Two queries whatever the number of policies: count, and the policies in scope with their rules.
 
     Policies whose region does not contain the enterprise's are counted as not applicable without being
-    loaded (a region includes its children: the enterprise's ancestor codes are the scope keys).
+    loaded (a region includes its children: the enterprise's ancestor codes are the scope keys). Every
+    policy is sorted on the evaluator's fast path; only the near ones are then put into words.
     """
     base = _open_published(facts.today)
     if mode:
         base = base.filter(mode=mode)
     total = base.count()
     in_scope = base.filter(region__code__in=facts.region_chain) if facts.region_chain else base
-    policy_rows = list(in_scope.values(*POLICY_FIELDS))
-    condition_rows = (
-        Condition.objects.filter(policy__in=in_scope.values("id")).order_by("group", "id").values(*CONDITION_FIELDS)
-    )
-    compiled = compile_policies(policy_rows, condition_rows)
-    matches = [evaluate_policy(policy, facts) for policy in compiled]
-    shown = [m for m in matches if m.status in {ELIGIBLE, NEAR, UNKNOWN}]
-    policies = Policy.objects.select_related("department", "region").in_bulk([m.policy_id for m in shown])
-    result = MatchResult(not_applicable_count=total - len(shown))
-    for match in shown:
-        getattr(result, match.status).append((policies[match.policy_id], match))
+    policy_rows = list(in_scope.values(*CARD_FIELDS, "rules"))
+    compiled = compile_policies(policy_rows)
+    cards = {row["id"]: row for row in policy_rows}
+    result = MatchResult()
+    for policy in compiled:
+        status = policy_status(policy, facts)
+        if status == NOT_APPLICABLE:
+            continue
+        if status == ELIGIBLE:
+            match = PolicyMatch(policy.id, ELIGIBLE)
+        else:  # the gaps in words, or the missing facts
+            match = evaluate_policy(policy, facts, detail=status == NEAR)
+        getattr(result, status).append((PolicyCard(cards[policy.id]), match))
+    result.not_applicable_count = total - len(result.eligible) - len(result.near) - len(result.unknown)
 
     def by_benefit(pair):
         policy, match = pair
@@ -184,7 +253,10 @@ def policy_enterprise_matches(*, policy: Policy, limit: int = 200) -> dict[str, 
     day = today()
     out: dict[str, list] = {ELIGIBLE: [], NEAR: [], UNKNOWN: []}
     for enterprise in enterprises:
-        match = evaluate_policy(compiled, facts_for_enterprise(enterprise, day=day))
+        facts = facts_for_enterprise(enterprise, day=day)
+        if evaluate_policy(compiled, facts, detail=False).status not in out:
+            continue
+        match = evaluate_policy(compiled, facts)
         if match.status in out and len(out[match.status]) < limit:
             out[match.status].append((enterprise, match))
     return out
@@ -205,11 +277,7 @@ def region_descendant_ids(region_id: int) -> list[int]:
 
 def exempt_policies_compiled(day: dt.date) -> list[CompiledPolicy]:
     base = _open_published(day).filter(mode=PolicyMode.EXEMPT)
-    rows = list(base.values(*POLICY_FIELDS))
-    conditions = (
-        Condition.objects.filter(policy__in=base.values("id")).order_by("group", "id").values(*CONDITION_FIELDS)
-    )
-    return compile_policies(rows, conditions)
+    return compile_policies(list(base.values(*POLICY_FIELDS)))
 
 
 def match_for(*, user, enterprise_id: int | None = None, profile: dict | None = None) -> tuple[MatchResult, Facts]:

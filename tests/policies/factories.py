@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import factory
 
+from policies.actions import policy_rules_refresh
 from policies.choices import PolicyMode, PolicyStatus
 from policies.models import Condition, Policy
 from tests.portal.factories import DepartmentFactory, RegionFactory
@@ -96,6 +97,7 @@ def policy_with(conditions: list[dict], **kwargs) -> Policy:
         condition = Condition(policy=policy, **row)
         condition.full_clean()
         condition.save()
+    policy_rules_refresh(policy=policy)
     return policy
 
 

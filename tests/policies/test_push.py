@@ -9,7 +9,7 @@ from policies import actions
 from policies.choices import EntitlementStatus, PolicyMode, PolicyStatus
 from policies.facts import Facts
 from policies.models import Entitlement
-from policies.rules import ELIGIBLE, evaluate_policy
+from policies.rules import ELIGIBLE, evaluate_policy, policy_status
 from policies.selectors import compiled_policy
 from policies.sql import RegionIndex, policy_q
 from portal import actions as portal_actions
@@ -89,6 +89,12 @@ def test_sql_translation_agrees_with_the_evaluator(conditions, scope):
         e.pk for e in everyone if evaluate_policy(compiled, Facts.from_enterprise(e, today=TODAY)).status == ELIGIBLE
     }
     assert by_sql == by_python
+    # and the evaluator's fast path (no wording) sorts every enterprise exactly like the detailed one
+    for e in everyone:
+        facts = Facts.from_enterprise(e, today=TODAY)
+        detailed = evaluate_policy(compiled, facts).status
+        assert evaluate_policy(compiled, facts, detail=False).status == detailed
+        assert policy_status(compiled, facts) == detailed
 
 
 def test_push_creates_entitlements_and_notifications_exactly_once(admin_user, django_capture_on_commit_callbacks):
