@@ -125,3 +125,6 @@ def test_policy_versions_are_recorded(admin_user, department):
     assert versions[0].snapshot["conditions"][0]["value"] == "10"
     assert versions[1].snapshot["conditions"][0]["value"] == "20"
     assert versions[2].snapshot["status"] == "published"
+    # and the copy matching reads follows every change of the conditions
+    policy.refresh_from_db()
+    assert policy.rules == [[1, "staff", "gte", "20", "", "", "", "", ""]]

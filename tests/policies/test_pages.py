@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from policies.choices import PolicyMode, PolicyStatus
-from policies.models import Entitlement
+from policies.models import Entitlement, Policy
 from tests.policies.factories import HIGH_TECH_CONDITIONS, PolicyFactory, policy_with, region_tree
 from tests.portal.factories import EnterpriseFactory
 
@@ -192,3 +192,67 @@ def test_admin_policy_pages_render(client_for, admin_user, high_tech):
     assert c.get(f"/admin/policies/policy/{high_tech.pk}/change/").status_code == 200
     assert c.get("/admin/policies/policy/add/").status_code == 200
     assert c.get("/admin/policies/policy/").status_code == 200
+
+
+def _admin_post(client, department, region, condition: dict):
+    data = {
+        "title": "后台录入的政策",
+        "doc_number": "湖科发〔2026〕1号",
+        "department": department.pk,
+        "region": region.pk,
+        "board": "",
+        "summary": "",
+        "benefit": "奖励 5 万元",
+        "benefit_amount": "5",
+        "mode": "apply",
+        "apply_from": "",
+        "apply_to": "",
+        "guide_beneficiaries": "",
+        "guide_conditions": "",
+        "guide_timeline": "",
+        "guide_contact": "",
+        "source_url": "",
+        "conditions-TOTAL_FORMS": "1",
+        "conditions-INITIAL_FORMS": "0",
+        "conditions-MIN_NUM_FORMS": "0",
+        "conditions-MAX_NUM_FORMS": "1000",
+        "versions-TOTAL_FORMS": "0",
+        "versions-INITIAL_FORMS": "0",
+        "versions-MIN_NUM_FORMS": "0",
+        "versions-MAX_NUM_FORMS": "1000",
+    }
+    row = {"group": "1", "value2": "", "guard_fact": "", "guard_operator": "", "guard_value": "", "guard_value2": ""}
+    row.update(condition)
+    data.update({f"conditions-0-{key}": value for key, value in row.items()})
+    return client.post("/admin/policies/policy/add/", data)
+
+
+@pytest.mark.parametrize(
+    ("condition", "message"),
+    [
+        ({"fact": "revenue", "operator": "between", "value": "20000", "value2": "5000"}, "区间上下限颠倒"),
+        ({"fact": "revenue", "operator": "gte", "value": "五千万"}, "不是数字"),
+        ({"fact": "certifications", "operator": "gte", "value": "5"}, "不能用运算符"),
+    ],
+)
+def test_admin_refuses_a_condition_that_cannot_be_evaluated(
+    client_for, admin_user, department, regions, condition, message
+):
+    # given an administrator writing a policy with a bad condition; when saving; then refused, nothing saved
+    response = _admin_post(client_for(admin_user), department, regions["330500"], condition)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Policy.objects.filter(title="后台录入的政策").exists()
+
+
+def test_admin_saves_a_good_condition_with_rules_and_a_version(client_for, admin_user, department, regions):
+    response = _admin_post(
+        client_for(admin_user),
+        department,
+        regions["330500"],
+        {"fact": "certifications", "operator": "in", "value": "高新技术企业"},
+    )
+    assert response.status_code == 302
+    policy = Policy.objects.get(title="后台录入的政策")
+    assert policy.rules == [[1, "certifications", "in", "high_tech", "", "", "", "", ""]]
+    assert policy.versions.count() == 1
