@@ -247,8 +247,9 @@ def fmt_number(value: Decimal | int | float | None) -> str:
     """5.000 → "5", 3.20 → "3.2", 1234.5 → "1234.5" (no exponent, no trailing zeros)."""
     if value is None:
         return "—"
-    value = Decimal(str(value)).quantize(Decimal("0.01"))
-    text = f"{value:f}"
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    text = f"{value:.2f}"  # rounds half-even, like quantize
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in {"-0", ""} else text

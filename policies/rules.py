@@ -56,7 +56,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 
 def _num(value) -> float | None:
-    return None if value is None else float(round(Decimal(value), 4))
+    return None if value is None else round(float(value), 4)
 
 
 @dataclass
