@@ -13,6 +13,7 @@ from django_q.tasks import async_task
 
 from portal.audit import audit_record
 from portal.choices import MembershipStatus
+from portal.exceptions import ConcurrentUpdate
 from portal.models import Enterprise, User
 from portal.notifications import notify
 from portal.statemachine import apply_transition
@@ -179,6 +180,19 @@ def policy_expire(*, actor: User, policy: Policy, reason: str = "") -> Policy:
     )
     policy_version_record(actor=actor, policy=policy, note=_("失效"))
     return policy
+
+
+def policies_expire_closed(*, day: dt.date | None = None) -> int:
+    """Expire every published policy whose application window ended before ``day`` (default today)."""
+    day = day or timezone.localdate()
+    expired = 0
+    for policy in Policy.objects.filter(status=PolicyStatus.PUBLISHED, apply_to__lt=day):
+        try:
+            policy_expire(actor=None, policy=policy, reason=_("申报期已结束"))
+            expired += 1
+        except ConcurrentUpdate:
+            continue  # someone changed it meanwhile: leave it to them
+    return expired
 
 
 # --- 免申即享 entitlements -----------------------------------------------------------------------------

@@ -6,7 +6,13 @@ Tasks take ids, re-fetch and call actions; both pushes are idempotent (a unique 
 
 from policies import actions
 
-SCHEDULES: list[dict] = []
+SCHEDULES: list[dict] = [
+    {
+        "name": "policies.expire_closed_policies",
+        "func": "policies.tasks.expire_closed_policies",
+        "schedule_type": "D",
+    },
+]
 
 
 def push_policy(policy_id: int) -> dict:
@@ -17,3 +23,8 @@ def push_policy(policy_id: int) -> dict:
 def push_enterprise(enterprise_id: int) -> dict:
     """免申即享: entitlements for one enterprise whose facts changed."""
     return actions.entitlements_push_enterprise(enterprise_id=enterprise_id)
+
+
+def expire_closed_policies() -> int:
+    """Daily: published policies whose application window has closed become expired."""
+    return actions.policies_expire_closed()

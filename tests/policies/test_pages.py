@@ -256,3 +256,29 @@ def test_admin_saves_a_good_condition_with_rules_and_a_version(client_for, admin
     policy = Policy.objects.get(title="后台录入的政策")
     assert policy.rules == [[1, "certifications", "in", "high_tech", "", "", "", "", ""]]
     assert policy.versions.count() == 1
+
+
+def test_policy_detail_query_count_is_constant(client, regions):
+    # given policies with 3 and with 30 conditions: the page needs the same number of queries
+    counts = []
+    for n in (3, 30):
+        policy = policy_with(
+            [{"group": g, "fact": "staff", "operator": "gte", "value": "1"} for g in range(n)], region=regions["330500"]
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/policies/{policy.pk}/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_policy_enterprises_query_count_is_constant(client_for, clerk, regions, high_tech):
+    c = client_for(clerk)
+    counts = []
+    for n in (3, 27):
+        for _ in range(n):
+            EnterpriseFactory(region=regions["330502"])
+        c.get(f"/policies/{high_tech.pk}/enterprises/")
+        with CaptureQueriesContext(connection) as queries:
+            assert c.get(f"/policies/{high_tech.pk}/enterprises/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

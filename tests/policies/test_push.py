@@ -166,3 +166,17 @@ def test_clerk_confirms_or_withdraws_with_a_reason(clerk):
     actions.entitlement_withdraw(actor=clerk, entitlement=entitlement, reason="企业已注销")
     entitlement.refresh_from_db()
     assert (entitlement.status, entitlement.reason, entitlement.decided_by) == ("withdrawn", "企业已注销", clerk)
+
+
+def test_daily_task_expires_policies_whose_window_closed():
+    # given one policy whose application window closed yesterday and one still open
+    regions = region_tree()
+    closed = policy_with([], region=regions["330500"], apply_to=dt.date(2026, 11, 22))
+    still_open = policy_with([], region=regions["330500"], apply_to=dt.date(2026, 11, 23))
+    # when the daily task runs
+    assert actions.policies_expire_closed(day=TODAY) == 1
+    # then only the closed one is expired, with a version recorded
+    closed.refresh_from_db()
+    still_open.refresh_from_db()
+    assert (closed.status, still_open.status) == (PolicyStatus.EXPIRED, PolicyStatus.PUBLISHED)
+    assert closed.versions.filter(note="失效").exists()
