@@ -233,7 +233,7 @@ FACTS: dict[str, Fact] = {
 
 
 def fact_choices() -> list[tuple[str, str]]:
-    return [(key, f"{fact.label}（{key}）") for key, fact in FACTS.items()]
+    return [(key, fact.label) for key, fact in FACTS.items()]
 
 
 # --- Values ---------------------------------------------------------------------------------

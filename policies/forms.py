@@ -114,12 +114,17 @@ class ConditionAdminForm(forms.ModelForm):
             "guard_value",
             "guard_value2",
         ]
+        narrow = {"style": "max-width:11em"}
         widgets = {
-            "value": forms.TextInput(attrs={"size": 16}),
-            "value2": forms.TextInput(attrs={"size": 8}),
-            "guard_value": forms.TextInput(attrs={"size": 10}),
-            "guard_value2": forms.TextInput(attrs={"size": 8}),
-            "group": forms.NumberInput(attrs={"style": "width:4em"}),
+            "fact": forms.Select(attrs=narrow),
+            "operator": forms.Select(attrs={"style": "max-width:7em"}),
+            "guard_fact": forms.Select(attrs=narrow),
+            "guard_operator": forms.Select(attrs={"style": "max-width:7em"}),
+            "value": forms.TextInput(attrs={"size": 12}),
+            "value2": forms.TextInput(attrs={"size": 6}),
+            "guard_value": forms.TextInput(attrs={"size": 8}),
+            "guard_value2": forms.TextInput(attrs={"size": 6}),
+            "group": forms.NumberInput(attrs={"style": "width:3.5em"}),
         }
 
 

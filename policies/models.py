@@ -64,7 +64,7 @@ class Policy(models.Model):
     source_url = models.URLField(_("原文链接"), blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=PolicyStatus.choices, default=PolicyStatus.DRAFT)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(_("修订次数"), default=0)
     # A copy of the conditions, [[group, fact, operator, value, value2, guard_fact, guard_operator,
     # guard_value, guard_value2], …], refreshed by every action that changes them, so that matching reads
     # a policy and its rules in one row (see selectors.match_facts). Condition rows stay the source.
