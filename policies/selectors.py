@@ -32,11 +32,9 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def policy_list(*, user, filters: dict | None = None) -> QuerySet[Policy]:
-    from .filters import PolicyFilterSet
-
-    qs = Policy.objects.visible_to(user).select_related("department", "region")
-    return PolicyFilterSet(filters or {}, queryset=qs).qs
+def policy_queryset(*, user) -> QuerySet[Policy]:
+    """Policies the user may see (published for everyone; staff also drafts and expired ones)."""
+    return Policy.objects.visible_to(user).select_related("department", "region")
 
 
 def policy_get(*, user, pk: int) -> Policy:

@@ -5,12 +5,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from portal.choices import Role
 from portal.exceptions import ConcurrentUpdate, TransitionNotAllowed
 from portal.models import Enterprise
 from portal.models.enterprises import enterprise_ids_for
@@ -19,7 +20,7 @@ from portal.permissions import ALL_STAFF, CLERK_ROLES, ENTERPRISE_ROLES, RoleReq
 from . import actions, selectors
 from .filters import EntitlementFilterSet, PolicyFilterSet
 from .forms import EntitlementDecisionForm, ProfileForm
-from .models import Entitlement, Policy
+from .models import Condition, Entitlement, Policy
 
 PROFILE_FIELDS = (
     "industry",
@@ -112,8 +113,9 @@ class PolicyLibraryView(TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        qs = Policy.objects.visible_to(self.request.user).select_related("department", "region")
-        filterset = PolicyFilterSet(self.request.GET or None, queryset=qs)
+        filterset = PolicyFilterSet(
+            self.request.GET or None, queryset=selectors.policy_queryset(user=self.request.user)
+        )
         if not (self.request.user.is_authenticated and self.request.user.is_portal_staff):
             del filterset.form.fields["status"]
         ctx["filterset"] = filterset
@@ -199,13 +201,9 @@ class EntitlementDecideView(RoleRequiredMixin, View):
 class ConditionPreviewView(RoleRequiredMixin, View):
     """Admin helper: the plain-language preview of one condition row, or why it cannot be saved."""
 
-    allowed_roles = frozenset({"admin"})
+    allowed_roles = frozenset({Role.ADMIN})
 
     def get(self, request):
-        from django.http import JsonResponse
-
-        from .models import Condition
-
         keys = ("fact", "operator", "value", "value2", "guard_fact", "guard_operator", "guard_value", "guard_value2")
         condition = Condition(**{key: request.GET.get(key, "") for key in keys})
         try:
