@@ -86,6 +86,9 @@ class ProfileForm(forms.Form):
         tech, staff = data.get("tech_staff"), data.get("staff")
         if tech is not None and staff is not None and tech > staff:
             self.add_error("tech_staff", _("科技人员数不能多于职工总数。"))
+        high_tech, revenue = data.get("high_tech_revenue"), data.get("revenue")
+        if high_tech is not None and revenue is not None and high_tech > revenue:
+            self.add_error("high_tech_revenue", _("高新技术产品收入不能多于年销售收入。"))
         return data
 
     def profile(self) -> dict:

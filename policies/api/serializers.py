@@ -144,6 +144,20 @@ class ProfileSerializer(serializers.Serializer):
             raise serializers.ValidationError(list(getattr(exc, "messages", [str(exc)]))) from None
         return value
 
+    def validate(self, attrs):
+        errors = {}
+
+        def exceeds(part, whole):
+            return attrs.get(part) is not None and attrs.get(whole) is not None and attrs[part] > attrs[whole]
+
+        if exceeds("tech_staff", "staff"):
+            errors["tech_staff"] = [_("科技人员数不能多于职工总数。")]
+        if exceeds("high_tech_revenue", "revenue"):
+            errors["high_tech_revenue"] = [_("高新技术产品收入不能多于年销售收入。")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
     def validate_established(self, value):
         if value and value > timezone.localdate():
             raise serializers.ValidationError(_("成立日期不能晚于今天。"))

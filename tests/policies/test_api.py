@@ -151,6 +151,10 @@ def test_what_if_never_writes(api_for, member, enterprise, policies, regions):
         ({"profile": {"region": "999999"}}, "region", "区划代码“999999”不存在。"),
         ({"profile": {"industry": "C99"}}, "industry", "不存在"),
         ({"profile": {"certifications": ["iso"]}}, "certifications", ""),
+        ({"profile": {"staff": 10, "tech_staff": 11}}, "tech_staff", "科技人员数不能多于职工总数。"),
+        ({"profile": {"revenue": "10", "high_tech_revenue": "11"}}, "high_tech_revenue", "不能多于年销售收入"),
+        ({"profile": {"established": "2999-01-01"}}, "established", "成立日期不能晚于今天。"),
+        ({"profile": {"revenue": "1e20"}}, "revenue", ""),
     ],
 )
 def test_bad_profile_is_refused_with_a_clear_message(api_for, member, policies, payload, field, message):
@@ -198,3 +202,12 @@ def test_entitlement_list_query_count_is_constant(api_for, clerk, regions, djang
     with django_assert_num_queries(2):
         response = client.get("/api/v1/entitlements/")
     assert response.json()["count"] == n
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{"profile": "revenue=5"}, {"profile": [1, 2]}, {"enterprise": "abc"}, {"enterprise": 999999}, {"profile": None}],
+)
+def test_odd_input_is_a_4xx_never_a_500(api_for, member, payload):
+    response = api_for(member).post(MATCH, payload, format="json")
+    assert 400 <= response.status_code < 500
