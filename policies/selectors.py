@@ -238,25 +238,39 @@ def entitlement_list(*, user, filters: dict | None = None) -> QuerySet[Entitleme
     return qs.order_by("-created_at", "-id")
 
 
-def policy_enterprise_matches(*, policy: Policy, limit: int = 200) -> dict[str, list]:
-    """Staff view: which enterprises qualify or nearly qualify for one policy (evaluated in Python over the
-    enterprises in the policy's region; the SQL translation is used for pushes)."""
+SCAN_LIMIT = 2000
+
+
+def policy_enterprise_matches(*, policy: Policy, limit: int = 200) -> dict:
+    """Staff view of one policy: the enterprises that qualify (all of them, counted in SQL through the
+    same translation the 免申即享 push uses; the first ``limit`` listed) and those that nearly qualify or
+    lack data (evaluated in Python over the first ``SCAN_LIMIT`` enterprises of the region by name)."""
+    from .sql import RegionIndex, policy_q
+
     compiled = compiled_policy(policy)
-    enterprises = (
-        Enterprise.objects.filter(region__in=region_descendant_ids(policy.region_id))
-        .select_related("region__parent__parent__parent")
-        .prefetch_related("certifications")
-        .order_by("name")[: limit * 5]
-    )
     day = today()
-    out: dict[str, list] = {ELIGIBLE: [], NEAR: [], UNKNOWN: []}
-    for enterprise in enterprises:
+    regions = RegionIndex()
+    in_region = Enterprise.objects.filter(region_id__in=regions(compiled.region_code))
+    q = policy_q(compiled, day=day, region_ids=regions)
+    out: dict = {ELIGIBLE: [], NEAR: [], UNKNOWN: [], "eligible_count": None, "scanned": 0}
+    if q is not None:
+        qualifying = Enterprise.objects.filter(q)
+        out["eligible_count"] = qualifying.count()
+        for enterprise in qualifying.select_related("region").order_by("name")[:limit]:
+            out[ELIGIBLE].append((enterprise, PolicyMatch(policy.pk, ELIGIBLE)))
+    scanned = (
+        in_region.select_related("region__parent__parent__parent")
+        .prefetch_related("certifications")
+        .order_by("name")[:SCAN_LIMIT]
+    )
+    for enterprise in scanned:
+        out["scanned"] += 1
         facts = facts_for_enterprise(enterprise, day=day)
-        if evaluate_policy(compiled, facts, detail=False).status not in out:
-            continue
-        match = evaluate_policy(compiled, facts)
-        if match.status in out and len(out[match.status]) < limit:
-            out[match.status].append((enterprise, match))
+        status = policy_status(compiled, facts)
+        if status == ELIGIBLE and q is None and len(out[ELIGIBLE]) < limit:
+            out[ELIGIBLE].append((enterprise, PolicyMatch(policy.pk, ELIGIBLE)))
+        elif status in {NEAR, UNKNOWN} and len(out[status]) < limit:
+            out[status].append((enterprise, evaluate_policy(compiled, facts, detail=status == NEAR)))
     return out
 
 

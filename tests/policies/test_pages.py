@@ -131,6 +131,7 @@ def test_staff_see_qualifying_and_near_enterprises(client, client_for, member, c
     assert client_for(handler).get(url).status_code == 200
     response = client_for(clerk).get(url)
     assert [e for e, _m in response.context["matches"]["eligible"]] == [good]
+    assert response.context["matches"]["eligible_count"] == 1
     assert [e for e, _m in response.context["matches"]["near"]] == [near]
     assert "还差 1.8 个百分点" in response.content.decode()
 
