@@ -83,7 +83,7 @@ def condition_templates(rng: random.Random) -> list[tuple]:
 
 def build(n_enterprises: int, n_policies: int, rng: random.Random):
     from policies.choices import PolicyMode, PolicyStatus
-    from policies.models import Condition, Policy
+    from policies.models import Condition, Policy, rules_text
     from portal.choices import MembershipKind, MembershipStatus, Role
     from portal.models import Department, Enterprise, EnterpriseCertification, Membership, Region, User
 
@@ -179,7 +179,7 @@ def build(n_enterprises: int, n_policies: int, rng: random.Random):
         rows = condition_templates(rng)
         for row in rows:
             conditions.append(Condition(policy=policy, **dict(zip(keys, row, strict=True))))
-        policy.rules = [list(row) for row in sorted(rows, key=lambda r: r[0])]  # as policy_rules_refresh writes
+        policy.rules = rules_text(sorted(rows, key=lambda r: r[0]))  # as policy_rules_refresh writes
     Policy.objects.bulk_update(policies, ["rules"], batch_size=1000)
     for condition in conditions[:200]:  # the templates are valid: spot-check them as the admin would
         condition.full_clean()

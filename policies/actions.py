@@ -19,7 +19,7 @@ from portal.notifications import notify
 from portal.statemachine import apply_transition
 
 from .choices import ENTITLEMENT_TRANSITIONS, POLICY_TRANSITIONS, PolicyMode, PolicyStatus
-from .models import Condition, Entitlement, Policy, PolicyVersion
+from .models import Condition, Entitlement, Policy, PolicyVersion, rules_text
 
 POLICY_FIELDS = [
     "title",
@@ -68,12 +68,9 @@ def policy_version_record(*, actor: User | None, policy: Policy, note: str = "")
     )
 
 
-def policy_rules_refresh(*, policy: Policy) -> list:
+def policy_rules_refresh(*, policy: Policy) -> str:
     """Copy the policy's conditions into ``Policy.rules`` (what matching reads)."""
-    rules = [
-        [row[key] for key in CONDITION_KEYS]
-        for row in policy.conditions.order_by("group", "id").values(*CONDITION_KEYS)
-    ]
+    rules = rules_text(policy.conditions.order_by("group", "id").values_list(*CONDITION_KEYS))
     Policy.objects.filter(pk=policy.pk).update(rules=rules)
     policy.rules = rules
     return rules

@@ -65,10 +65,11 @@ class Policy(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=PolicyStatus.choices, default=PolicyStatus.DRAFT)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     version = models.PositiveIntegerField(_("修订次数"), default=0)
-    # A copy of the conditions, [[group, fact, operator, value, value2, guard_fact, guard_operator,
-    # guard_value, guard_value2], …], refreshed by every action that changes them, so that matching reads
-    # a policy and its rules in one row (see selectors.match_facts). Condition rows stay the source.
-    rules = models.JSONField(_("条件（派生）"), default=list, blank=True, editable=False)
+    # A copy of the conditions, one line each: "group|fact|operator|value|value2|guard_fact|guard_operator|
+    # guard_value|guard_value2" (no valid value contains "|" or a newline), refreshed by every action that
+    # changes them, so that matching reads a policy and its rules in one row and splits them cheaply (see
+    # selectors.match_facts). Condition rows stay the source.
+    rules = models.TextField(_("条件（派生）"), blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -100,6 +101,11 @@ class Policy(models.Model):
 
     def can_expire(self) -> bool:
         return self.status == PolicyStatus.PUBLISHED
+
+
+def rules_text(rows) -> str:
+    """The ``Policy.rules`` copy of condition rows (sequences in CONDITION order, see actions)."""
+    return "\n".join("|".join(str(part) for part in row) for row in rows)
 
 
 class Condition(models.Model):

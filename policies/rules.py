@@ -17,6 +17,7 @@ eligible (可享受).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
 from dataclasses import dataclass, field
@@ -488,29 +489,51 @@ def _evaluate_years(check: Check, facts: Facts, base: dict) -> Outcome:
 # --- Groups and policies -----------------------------------------------------------------------------
 
 
-def evaluate_alternative(alt: Alternative, facts: Facts, *, region_names=None, detail: bool = True) -> Outcome:
+def _status(check: Check, facts: Facts, memo: dict | None) -> tuple:
+    if memo is None:
+        return check_status(check, facts)
+    result = memo.get(id(check))
+    if result is None:
+        result = memo[id(check)] = check_status(check, facts)
+    return result
+
+
+def evaluate_alternative(
+    alt: Alternative, facts: Facts, *, region_names=None, detail: bool = True, memo: dict | None = None
+) -> Outcome:
+    """``memo`` (one dict per set of facts, see :func:`policy_status`) also keeps worded outcomes by
+    check identity; a copy is returned, since the caller stamps the group and the text on it."""
     if alt.guard is not None:
-        status, _closable, missing = check_status(alt.guard, facts)
+        status, _closable, missing = _status(alt.guard, facts, memo)
         if status == UNKNOWN:
             also = [name for name in facts.missing(FACTS[alt.check.fact].inputs) if name not in missing]
             return Outcome(UNKNOWN, text="", fact=alt.check.fact, missing=missing + also)
         if status == UNMET:
             return Outcome(SKIP, text="", fact=alt.check.fact)
     if not detail:
-        status, closable, missing = check_status(alt.check, facts)
+        status, closable, missing = _status(alt.check, facts, memo)
         return Outcome(status, text="", fact=alt.check.fact, closable=closable, missing=missing)
-    text = alt.check_text if region_names is None else None
-    outcome = evaluate_check(alt.check, facts, region_names=region_names, text=text)
+    if memo is not None and region_names is None:
+        key = ("words", id(alt.check))
+        worded = memo.get(key)
+        if worded is None:
+            worded = memo[key] = evaluate_check(alt.check, facts, text=alt.check_text)
+        outcome = copy.copy(worded)
+    else:
+        text = alt.check_text if region_names is None else None
+        outcome = evaluate_check(alt.check, facts, region_names=region_names, text=text)
     if alt.guard is not None and outcome.status != MET:
         outcome.text = alt.text
     return outcome
 
 
-def evaluate_group(alternatives, facts: Facts, *, region_names=None, detail: bool = True) -> tuple[str, list[Outcome]]:
+def evaluate_group(
+    alternatives, facts: Facts, *, region_names=None, detail: bool = True, memo: dict | None = None
+) -> tuple[str, list[Outcome]]:
     """(status, outcomes that explain it): met / unknown (missing) / unmet closable / unmet."""
     outcomes = []
     for alt in alternatives:
-        outcome = evaluate_alternative(alt, facts, region_names=region_names, detail=detail)
+        outcome = evaluate_alternative(alt, facts, region_names=region_names, detail=detail, memo=memo)
         if outcome.status == MET:
             return MET, [outcome]
         if outcome.status != SKIP:
@@ -527,7 +550,9 @@ def evaluate_group(alternatives, facts: Facts, *, region_names=None, detail: boo
     return UNMET, outcomes
 
 
-def evaluate_policy(policy: CompiledPolicy, facts: Facts, *, region_names=None, detail: bool = True) -> PolicyMatch:
+def evaluate_policy(
+    policy: CompiledPolicy, facts: Facts, *, region_names=None, detail: bool = True, memo: dict | None = None
+) -> PolicyMatch:
     """The policy's status for these facts; with ``detail`` (the default) every shortfall in words."""
     scope = UNKNOWN if not facts.region_chain else MET if policy.region_code in facts.region_chain else UNMET
     if scope == UNMET:
@@ -535,9 +560,9 @@ def evaluate_policy(policy: CompiledPolicy, facts: Facts, *, region_names=None, 
     missing: list[str] = ["region"] if scope == UNKNOWN else []
     unmet: list[Outcome] = []
     for number, group in enumerate(policy.groups, start=1):
-        status, outcomes = evaluate_group(group, facts, detail=False)
+        status, outcomes = evaluate_group(group, facts, detail=False, memo=memo)
         if detail and status in {UNMET, "closable"}:  # only shortfalls are put into words
-            status, outcomes = evaluate_group(group, facts, region_names=region_names, detail=True)
+            status, outcomes = evaluate_group(group, facts, region_names=region_names, detail=True, memo=memo)
         for outcome in outcomes:
             outcome.group = number
         if status == UNMET:
@@ -555,9 +580,15 @@ def evaluate_policy(policy: CompiledPolicy, facts: Facts, *, region_names=None, 
     return PolicyMatch(policy.id, ELIGIBLE)
 
 
-def policy_status(policy: CompiledPolicy, facts: Facts) -> str:
+def policy_status(policy: CompiledPolicy, facts: Facts, memo: dict | None = None) -> str:
     """Just the status, as :func:`evaluate_policy` would give it, without building any outcome: the
-    matching hot loop over thousands of policies (tests check that both always agree)."""
+    matching hot loop over thousands of policies (tests check that both always agree).
+
+    ``memo`` (one dict per set of facts) keeps each check's result by identity: compiled policies share
+    identical checks (is_sme, 成立满 1 年, the 高企 bands …), so most are looked up rather than evaluated.
+    """
+    if memo is None:
+        memo = {}
     region_unknown = not facts.region_chain
     if not region_unknown and policy.region_code not in facts.region_chain:
         return NOT_APPLICABLE
@@ -565,20 +596,27 @@ def policy_status(policy: CompiledPolicy, facts: Facts) -> str:
     for group in policy.groups:
         group_unknown = group_closable = applicable = False
         for alt in group:
-            if alt.guard is not None:
-                guard_status = check_status(alt.guard, facts)[0]
-                if guard_status == UNMET:
+            guard = alt.guard
+            if guard is not None:
+                result = memo.get(id(guard))
+                if result is None:
+                    result = memo[id(guard)] = check_status(guard, facts)
+                if result[0] == UNMET:
                     continue
-                if guard_status == UNKNOWN:
+                if result[0] == UNKNOWN:
                     group_unknown = applicable = True
                     continue
-            status, closable, _missing = check_status(alt.check, facts)
+            check = alt.check
+            result = memo.get(id(check))
+            if result is None:
+                result = memo[id(check)] = check_status(check, facts)
+            status = result[0]
             applicable = True
             if status == MET:
                 break
             if status == UNKNOWN:
                 group_unknown = True
-            elif closable:
+            elif result[1]:
                 group_closable = True
         else:
             if group_unknown:

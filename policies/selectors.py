@@ -14,12 +14,13 @@ from portal.models import Enterprise, Region
 
 from .choices import PolicyMode
 from .facts import Facts
-from .models import Condition, Entitlement, Policy
+from .models import Condition, Entitlement, Policy, rules_text
 from .rules import (
     ELIGIBLE,
     NEAR,
     NOT_APPLICABLE,
     UNKNOWN,
+    Alternative,
     CompiledPolicy,
     PolicyMatch,
     compile_alternative,
@@ -51,22 +52,26 @@ def compile_policies(policy_rows: list[dict], condition_rows=None) -> list[Compi
         by_policy: dict[int, list] = defaultdict(list)
         for row in condition_rows:
             by_policy[row["policy_id"]].append([row[name] for name in CONDITION_FIELDS[1:]])
-        policy_rows = [{**row, "rules": by_policy.get(row["id"], [])} for row in policy_rows]
-    seen: dict[tuple, object] = {}  # identical rows (the 高企 rule in every city) are parsed once per call
+        policy_rows = [{**row, "rules": rules_text(by_policy.get(row["id"], []))} for row in policy_rows]
+    seen: dict[str, Alternative] = {}  # identical conditions (高企 bands in every city) are parsed once per call
     compiled = []
     for row in policy_rows:
-        by_group: dict[int, list] = defaultdict(list)
-        for rule in row["rules"]:
-            key = tuple(rule[1:])
-            alternative = seen.get(key)
+        by_group: dict[str, list] = {}  # lines come ordered by group (see rules_text callers)
+        for line in row["rules"].split("\n"):
+            if not line:
+                continue
+            group, _sep, body = line.partition("|")
+            alternative = seen.get(body)
             if alternative is None:
-                alternative = seen[key] = compile_alternative(dict(zip(CONDITION_FIELDS[2:], key, strict=True)))
-            by_group[rule[0]].append(alternative)
+                alternative = seen[body] = compile_alternative(
+                    dict(zip(CONDITION_FIELDS[2:], body.split("|"), strict=True))
+                )
+            by_group.setdefault(group, []).append(alternative)
         compiled.append(
             CompiledPolicy(
                 id=row["id"],
                 region_code=row["region__code"],
-                groups=tuple(tuple(by_group[number]) for number in sorted(by_group)),
+                groups=tuple(tuple(alternatives) for alternatives in by_group.values()),
                 title=row["title"],
                 mode=row["mode"],
                 benefit_amount=row["benefit_amount"],
@@ -135,9 +140,8 @@ class PolicyCard:
     a thousand policies per request; model instances with their department and region cost too much)."""
 
     def __init__(self, row: dict):
-        self.pk = self.id = row["id"]
-        for name in CARD_FIELDS[1:14]:
-            setattr(self, name, row[name])
+        self.__dict__.update(row)
+        self.pk = row["id"]
         self.department = SimpleNamespace(
             id=row["department_id"], code=row["department__code"], name=row["department__name"]
         )
@@ -176,14 +180,15 @@ def match_facts(facts: Facts, *, mode: str | None = None) -> MatchResult:
     compiled = compile_policies(policy_rows)
     cards = {row["id"]: row for row in policy_rows}
     result = MatchResult()
+    memo: dict = {}  # check results for these facts, shared by the policies that share a check
     for policy in compiled:
-        status = policy_status(policy, facts)
+        status = policy_status(policy, facts, memo)
         if status == NOT_APPLICABLE:
             continue
         if status == ELIGIBLE:
             match = PolicyMatch(policy.id, ELIGIBLE)
         else:  # the gaps in words, or the missing facts
-            match = evaluate_policy(policy, facts, detail=status == NEAR)
+            match = evaluate_policy(policy, facts, detail=status == NEAR, memo=memo)
         getattr(result, status).append((PolicyCard(cards[policy.id]), match))
     result.not_applicable_count = total - len(result.eligible) - len(result.near) - len(result.unknown)
 

@@ -127,4 +127,4 @@ def test_policy_versions_are_recorded(admin_user, department):
     assert versions[2].snapshot["status"] == "published"
     # and the copy matching reads follows every change of the conditions
     policy.refresh_from_db()
-    assert policy.rules == [[1, "staff", "gte", "20", "", "", "", "", ""]]
+    assert policy.rules == "1|staff|gte|20|||||"

@@ -255,7 +255,7 @@ def test_admin_saves_a_good_condition_with_rules_and_a_version(client_for, admin
     )
     assert response.status_code == 302
     policy = Policy.objects.get(title="后台录入的政策")
-    assert policy.rules == [[1, "certifications", "in", "high_tech", "", "", "", "", ""]]
+    assert policy.rules == "1|certifications|in|high_tech|||||"
     assert policy.versions.count() == 1
 
 
