@@ -559,10 +559,12 @@ def evaluate_policy(
         return PolicyMatch(policy.id, NOT_APPLICABLE, reasons=[_("不在政策适用区域内")] if detail else [])
     missing: list[str] = ["region"] if scope == UNKNOWN else []
     unmet: list[Outcome] = []
+    memo = {} if memo is None else memo
     for number, group in enumerate(policy.groups, start=1):
-        status, outcomes = evaluate_group(group, facts, detail=False, memo=memo)
-        if detail and status in {UNMET, "closable"}:  # only shortfalls are put into words
-            status, outcomes = evaluate_group(group, facts, region_names=region_names, detail=True, memo=memo)
+        if _group_status(group, facts, memo) == MET:
+            continue
+        # only shortfalls are put into words
+        status, outcomes = evaluate_group(group, facts, region_names=region_names, detail=detail, memo=memo)
         for outcome in outcomes:
             outcome.group = number
         if status == UNMET:
@@ -580,6 +582,36 @@ def evaluate_policy(
     return PolicyMatch(policy.id, ELIGIBLE)
 
 
+def _group_status(group, facts: Facts, memo: dict) -> str:
+    """MET / UNKNOWN / "closable" / UNMET for one group, from memoised check results."""
+    group_unknown = group_closable = applicable = False
+    for alt in group:
+        guard = alt.guard
+        if guard is not None:
+            result = memo.get(id(guard))
+            if result is None:
+                result = memo[id(guard)] = check_status(guard, facts)
+            if result[0] == UNMET:
+                continue
+            if result[0] == UNKNOWN:
+                group_unknown = applicable = True
+                continue
+        check = alt.check
+        result = memo.get(id(check))
+        if result is None:
+            result = memo[id(check)] = check_status(check, facts)
+        applicable = True
+        if result[0] == MET:
+            return MET
+        if result[0] == UNKNOWN:
+            group_unknown = True
+        elif result[1]:
+            group_closable = True
+    if group_unknown:
+        return UNKNOWN
+    return "closable" if applicable and group_closable else UNMET
+
+
 def policy_status(policy: CompiledPolicy, facts: Facts, memo: dict | None = None) -> str:
     """Just the status, as :func:`evaluate_policy` would give it, without building any outcome: the
     matching hot loop over thousands of policies (tests check that both always agree).
@@ -594,37 +626,13 @@ def policy_status(policy: CompiledPolicy, facts: Facts, memo: dict | None = None
         return NOT_APPLICABLE
     unknown, near = region_unknown, False
     for group in policy.groups:
-        group_unknown = group_closable = applicable = False
-        for alt in group:
-            guard = alt.guard
-            if guard is not None:
-                result = memo.get(id(guard))
-                if result is None:
-                    result = memo[id(guard)] = check_status(guard, facts)
-                if result[0] == UNMET:
-                    continue
-                if result[0] == UNKNOWN:
-                    group_unknown = applicable = True
-                    continue
-            check = alt.check
-            result = memo.get(id(check))
-            if result is None:
-                result = memo[id(check)] = check_status(check, facts)
-            status = result[0]
-            applicable = True
-            if status == MET:
-                break
-            if status == UNKNOWN:
-                group_unknown = True
-            elif result[1]:
-                group_closable = True
-        else:
-            if group_unknown:
-                unknown = True
-            elif not applicable or not group_closable:
-                return NOT_APPLICABLE
-            else:
-                near = True
+        status = _group_status(group, facts, memo)
+        if status == UNMET:
+            return NOT_APPLICABLE
+        if status == UNKNOWN:
+            unknown = True
+        elif status != MET:
+            near = True
     if unknown:
         return UNKNOWN
     return NEAR if near else ELIGIBLE

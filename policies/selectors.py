@@ -55,7 +55,14 @@ def compile_policies(policy_rows: list[dict], condition_rows=None) -> list[Compi
         policy_rows = [{**row, "rules": rules_text(by_policy.get(row["id"], []))} for row in policy_rows]
     seen: dict[str, Alternative] = {}  # identical conditions (高企 bands in every city) are parsed once per call
     compiled = []
+    groups_seen: dict[str, tuple] = {}  # identical rule sets (one template, many cities) compile once
     for row in policy_rows:
+        groups = groups_seen.get(row["rules"])
+        if groups is not None:
+            compiled.append(
+                CompiledPolicy(row["id"], row["region__code"], groups, row["title"], row["mode"], row["benefit_amount"])
+            )
+            continue
         by_group: dict[str, list] = {}  # lines come ordered by group (see rules_text callers)
         for line in row["rules"].split("\n"):
             if not line:
@@ -67,11 +74,12 @@ def compile_policies(policy_rows: list[dict], condition_rows=None) -> list[Compi
                     dict(zip(CONDITION_FIELDS[2:], body.split("|"), strict=True))
                 )
             by_group.setdefault(group, []).append(alternative)
+        groups = groups_seen[row["rules"]] = tuple(tuple(alternatives) for alternatives in by_group.values())
         compiled.append(
             CompiledPolicy(
                 id=row["id"],
                 region_code=row["region__code"],
-                groups=tuple(tuple(alternatives) for alternatives in by_group.values()),
+                groups=groups,
                 title=row["title"],
                 mode=row["mode"],
                 benefit_amount=row["benefit_amount"],
@@ -165,7 +173,8 @@ class MatchResult:
 
 
 def match_facts(facts: Facts, *, mode: str | None = None) -> MatchResult:
-    """Two queries whatever the number of policies: count, and the policies in scope with their rules.
+    """Three queries whatever the number of policies: count, the policies in scope with their rules, and
+    the display fields of the ones shown.
 
     Policies whose region does not contain the enterprise's are counted as not applicable without being
     loaded (a region includes its children: the enterprise's ancestor codes are the scope keys). Every
@@ -176,9 +185,7 @@ def match_facts(facts: Facts, *, mode: str | None = None) -> MatchResult:
         base = base.filter(mode=mode)
     total = base.count()
     in_scope = base.filter(region__code__in=facts.region_chain) if facts.region_chain else base
-    policy_rows = list(in_scope.values(*CARD_FIELDS, "rules"))
-    compiled = compile_policies(policy_rows)
-    cards = {row["id"]: row for row in policy_rows}
+    compiled = compile_policies(list(in_scope.values(*POLICY_FIELDS)))
     result = MatchResult()
     memo: dict = {}  # check results for these facts, shared by the policies that share a check
     for policy in compiled:
@@ -189,8 +196,13 @@ def match_facts(facts: Facts, *, mode: str | None = None) -> MatchResult:
             match = PolicyMatch(policy.id, ELIGIBLE)
         else:  # the gaps in words, or the missing facts
             match = evaluate_policy(policy, facts, detail=status == NEAR, memo=memo)
-        getattr(result, status).append((PolicyCard(cards[policy.id]), match))
+        getattr(result, status).append(match)
     result.not_applicable_count = total - len(result.eligible) - len(result.near) - len(result.unknown)
+    # The display fields (guide texts can be long) only for the policies shown.
+    shown = [m.policy_id for bucket in (result.eligible, result.near, result.unknown) for m in bucket]
+    cards = {row["id"]: PolicyCard(row) for row in Policy.objects.filter(pk__in=shown).values(*CARD_FIELDS)}
+    for bucket in (result.eligible, result.near, result.unknown):
+        bucket[:] = [(cards[m.policy_id], m) for m in bucket]
 
     def by_benefit(pair):
         policy, match = pair
