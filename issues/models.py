@@ -1,1 +1,0 @@
-"""Models of the issues app (see the issue that builds it)."""
