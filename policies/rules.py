@@ -33,7 +33,6 @@ from .facts import (
     INDUSTRY,
     NUMBER,
     RATIO,
-    REGION,
     YEARS,
     Check,
     Facts,
@@ -650,15 +649,15 @@ def compile_alternative(row: dict) -> Alternative:
 
 
 __all__ = [
-    "BOOL",
-    "CHOICE",
     "ELIGIBLE",
     "NEAR",
     "NOT_APPLICABLE",
-    "REGION",
     "UNKNOWN",
     "Alternative",
     "CompiledPolicy",
     "PolicyMatch",
+    "check_status",
+    "evaluate_check",
     "evaluate_policy",
+    "policy_status",
 ]
