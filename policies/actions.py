@@ -1,0 +1,365 @@
+"""Writes of the policies app (DESIGN.md rule 1): policies, conditions, versions, 免申即享 entitlements."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.forms.models import model_to_dict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_q.tasks import async_task
+
+from portal.audit import audit_record
+from portal.choices import MembershipStatus
+from portal.exceptions import ConcurrentUpdate
+from portal.models import Enterprise, User
+from portal.notifications import notify
+from portal.statemachine import apply_transition
+
+from .choices import ENTITLEMENT_TRANSITIONS, POLICY_TRANSITIONS, PolicyMode, PolicyStatus
+from .models import Condition, Entitlement, Policy, PolicyVersion, rules_text
+
+POLICY_FIELDS = [
+    "title",
+    "doc_number",
+    "department",
+    "region",
+    "board",
+    "summary",
+    "benefit",
+    "benefit_amount",
+    "mode",
+    "apply_from",
+    "apply_to",
+    "guide_beneficiaries",
+    "guide_conditions",
+    "guide_timeline",
+    "guide_contact",
+    "source_url",
+]
+CONDITION_KEYS = (
+    "group",
+    "fact",
+    "operator",
+    "value",
+    "value2",
+    "guard_fact",
+    "guard_operator",
+    "guard_value",
+    "guard_value2",
+)
+
+
+def _snapshot(policy: Policy) -> dict:
+    data = dict(model_to_dict(policy, fields=[*POLICY_FIELDS, "status"]).items())
+    data["conditions"] = [
+        {key: getattr(c, key) for key in CONDITION_KEYS} for c in policy.conditions.order_by("group", "id")
+    ]
+    return data
+
+
+def policy_version_record(*, actor: User | None, policy: Policy, note: str = "") -> PolicyVersion:
+    """Append a version snapshot (called by every action that changes a policy, and by the admin)."""
+    last = policy.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    return PolicyVersion.objects.create(
+        policy=policy, number=last + 1, snapshot=_snapshot(policy), note=note[:200], created_by=actor
+    )
+
+
+def policy_rules_refresh(*, policy: Policy) -> str:
+    """Copy the policy's conditions into ``Policy.rules`` (what matching reads)."""
+    rules = rules_text(policy.conditions.order_by("group", "id").values_list(*CONDITION_KEYS))
+    Policy.objects.filter(pk=policy.pk).update(rules=rules)
+    policy.rules = rules
+    return rules
+
+
+def _validated_conditions(policy: Policy, conditions: list[dict]) -> list[Condition]:
+    rows, errors = [], []
+    for index, data in enumerate(conditions, start=1):
+        unknown = set(data) - set(CONDITION_KEYS)
+        if unknown:
+            raise ValidationError({"conditions": _("条件含未知字段：%(f)s") % {"f": ", ".join(sorted(unknown))}})
+        condition = Condition(policy=policy, **{k: ("" if v is None else v) for k, v in data.items()})
+        if condition.group is None or condition.group == "":
+            condition.group = 1
+        try:
+            condition.full_clean(exclude=["policy"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                errors.append(_("第 %(n)s 条条件：%(m)s") % {"n": index, "m": message})
+        rows.append(condition)
+    if errors:
+        raise ValidationError({"conditions": errors})
+    return rows
+
+
+@transaction.atomic
+def policy_create(*, actor: User, conditions: list[dict] | None = None, **fields) -> Policy:
+    """A new draft policy with its conditions; every condition must be evaluable or nothing is saved."""
+    unknown = set(fields) - set(POLICY_FIELDS)
+    if unknown:
+        raise ValidationError(_("未知的政策字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    policy = Policy(**fields)
+    policy.full_clean()
+    policy.save()
+    rows = _validated_conditions(policy, conditions or [])
+    Condition.objects.bulk_create(rows)
+    policy_rules_refresh(policy=policy)
+    audit_record(actor=actor, action="policies.policy.created", target=policy, data={"conditions": len(rows)})
+    policy_version_record(actor=actor, policy=policy, note=_("创建"))
+    return policy
+
+
+@transaction.atomic
+def policy_update(
+    *, actor: User, policy: Policy, conditions: list[dict] | None = None, note: str = "", **fields
+) -> Policy:
+    """Change a policy's fields and (when given) replace its conditions; records a new version."""
+    unknown = set(fields) - set(POLICY_FIELDS)
+    if unknown:
+        raise ValidationError(_("未知的政策字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    for key, value in fields.items():
+        setattr(policy, key, value)
+    policy.full_clean()
+    policy.version += 1
+    policy.save()
+    if conditions is not None:
+        rows = _validated_conditions(policy, conditions)
+        policy.conditions.all().delete()
+        Condition.objects.bulk_create(rows)
+        policy_rules_refresh(policy=policy)
+    audit_record(actor=actor, action="policies.policy.updated", target=policy, data={"fields": sorted(fields)})
+    policy_version_record(actor=actor, policy=policy, note=note or _("修改"))
+    if policy.status == PolicyStatus.PUBLISHED and policy.mode == PolicyMode.EXEMPT:
+        _enqueue_policy_push(policy.pk)
+    return policy
+
+
+def _enqueue_policy_push(policy_id: int) -> None:
+    transaction.on_commit(lambda: async_task("policies.tasks.push_policy", policy_id))
+
+
+@transaction.atomic
+def policy_publish(*, actor: User, policy: Policy) -> Policy:
+    """Publish a draft (or republish an expired) policy; a 免申即享 one is then pushed to every enterprise."""
+    allowed, target = POLICY_TRANSITIONS["publish"]
+    if not policy.conditions.exists() and policy.mode == PolicyMode.EXEMPT:
+        raise ValidationError(_("免申即享政策必须设置至少一个条件，否则会推送给全部企业。"))
+    apply_transition(
+        policy,
+        to_status=target,
+        allowed_from=allowed,
+        actor=actor,
+        action="policies.policy.published",
+        changes={"published_at": timezone.now()},
+        not_allowed_message=_("该政策当前状态不能发布。"),
+    )
+    policy_version_record(actor=actor, policy=policy, note=_("发布"))
+    if policy.mode == PolicyMode.EXEMPT:
+        _enqueue_policy_push(policy.pk)
+    return policy
+
+
+@transaction.atomic
+def policy_expire(*, actor: User, policy: Policy, reason: str = "") -> Policy:
+    allowed, target = POLICY_TRANSITIONS["expire"]
+    apply_transition(
+        policy,
+        to_status=target,
+        allowed_from=allowed,
+        actor=actor,
+        action="policies.policy.expired",
+        data={"reason": reason},
+        not_allowed_message=_("只有已发布的政策可以设为失效。"),
+    )
+    policy_version_record(actor=actor, policy=policy, note=_("失效"))
+    return policy
+
+
+def policies_expire_closed(*, day: dt.date | None = None) -> int:
+    """Expire every published policy whose application window ended before ``day`` (default today)."""
+    day = day or timezone.localdate()
+    expired = 0
+    for policy in Policy.objects.filter(status=PolicyStatus.PUBLISHED, apply_to__lt=day):
+        try:
+            policy_expire(actor=None, policy=policy, reason=_("申报期已结束"))
+            expired += 1
+        except ConcurrentUpdate:
+            continue  # someone changed it meanwhile: leave it to them
+    return expired
+
+
+# --- 免申即享 entitlements -----------------------------------------------------------------------------
+
+
+def _notify_new_entitlements(*, policy_ids: list[int] | None = None, enterprise_id: int | None = None) -> int:
+    """Notify the members of enterprises whose entitlement has not been announced yet, then mark them.
+
+    Runs in the caller's transaction: the notification rows and the ``notified_at`` marks commit together,
+    so each entitlement is announced exactly once however often a push is re-run.
+    """
+    pending = Entitlement.objects.filter(notified_at__isnull=True)
+    if policy_ids is not None:
+        pending = pending.filter(policy_id__in=policy_ids)
+    if enterprise_id is not None:
+        pending = pending.filter(enterprise_id=enterprise_id)
+    now = timezone.now()
+    announced = 0
+    for policy in Policy.objects.filter(pk__in=pending.values("policy_id")):
+        rows = pending.filter(policy=policy)
+        recipients = User.objects.filter(
+            memberships__status=MembershipStatus.VERIFIED,
+            memberships__enterprise__policy_entitlements__in=rows,
+        ).distinct()
+        notify(
+            recipients=recipients,
+            kind="policies.entitlement.created",
+            title=_("免申即享：您的企业符合《%(title)s》") % {"title": policy.title},
+            body=_("经数据比对，贵企业符合该政策条件（%(benefit)s），无需申请，待窗口核定后兑付。")
+            % {"benefit": policy.benefit},
+            url="/policies/entitlements/",
+        )
+        announced += rows.update(notified_at=now)
+    return announced
+
+
+def _insert_entitlements_sql(policy: Policy, where_sql: str, params: list) -> int:
+    """INSERT … SELECT … ON CONFLICT DO NOTHING: one statement whatever the number of enterprises."""
+    table = Entitlement._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (policy_id, enterprise_id, status, amount, reason, created_at, version) "  # noqa: S608
+        f"SELECT %s, id, %s, %s, '', %s, 0 FROM ({where_sql}) AS eligible WHERE 1 = 1 "
+        "ON CONFLICT (policy_id, enterprise_id) DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        ops = connection.ops
+        amount = ops.adapt_decimalfield_value(policy.benefit_amount, 12, 2)
+        now = ops.adapt_datetimefield_value(timezone.now())
+        cursor.execute(sql, [policy.pk, "pending", amount, now, *params])
+        return max(cursor.rowcount, 0)
+
+
+@transaction.atomic
+def entitlements_push_policy(*, policy_id: int, day: dt.date | None = None) -> dict:
+    """Give every enterprise that now qualifies for a published 免申即享 policy its entitlement (once).
+
+    The conditions become one SQL WHERE clause (see :mod:`policies.sql`); a condition without a
+    translation falls back to evaluating the region's enterprises in Python. Re-running creates nothing.
+    """
+    from . import selectors
+    from .rules import ELIGIBLE, evaluate_policy
+    from .sql import RegionIndex, policy_q
+
+    policy = Policy.objects.select_related("region").filter(pk=policy_id).first()
+    if policy is None or policy.status != PolicyStatus.PUBLISHED or policy.mode != PolicyMode.EXEMPT:
+        return {"created": 0, "notified": 0, "sql": False}
+    day = day or selectors.today()
+    compiled = selectors.compiled_policy(policy)
+    regions = RegionIndex()
+    q = policy_q(compiled, day=day, region_ids=regions)
+    if q is not None:
+        where_sql, params = Enterprise.objects.filter(q).values("id").query.sql_with_params()
+        created = _insert_entitlements_sql(policy, where_sql, list(params))
+    else:
+        created = 0
+        candidates = (
+            Enterprise.objects.filter(region_id__in=regions(compiled.region_code))
+            .select_related("region__parent__parent__parent")
+            .prefetch_related("certifications")
+        )
+        eligible = [
+            e.pk
+            for e in candidates.iterator(chunk_size=2000)
+            if evaluate_policy(compiled, selectors.facts_for_enterprise(e, day=day)).status == ELIGIBLE
+        ]
+        for start in range(0, len(eligible), 5000):
+            rows = [
+                Entitlement(policy=policy, enterprise_id=pk, amount=policy.benefit_amount)
+                for pk in eligible[start : start + 5000]
+            ]
+            created += len(Entitlement.objects.bulk_create(rows, ignore_conflicts=True))
+    notified = _notify_new_entitlements(policy_ids=[policy.pk])
+    if created:
+        audit_record(
+            actor=None,
+            action="policies.policy.pushed",
+            target=policy,
+            data={"created": created, "sql": q is not None},
+        )
+    return {"created": created, "notified": notified, "sql": q is not None}
+
+
+@transaction.atomic
+def entitlements_push_enterprise(*, enterprise_id: int, day: dt.date | None = None) -> dict:
+    """After an enterprise's facts change: entitlements for every 免申即享 policy it now qualifies for."""
+    from . import selectors
+    from .rules import ELIGIBLE, evaluate_policy
+
+    enterprise = (
+        Enterprise.objects.select_related("region__parent__parent__parent")
+        .prefetch_related("certifications")
+        .filter(pk=enterprise_id)
+        .first()
+    )
+    if enterprise is None:
+        return {"created": 0, "notified": 0}
+    day = day or selectors.today()
+    facts = selectors.facts_for_enterprise(enterprise, day=day)
+    eligible = [
+        policy
+        for policy in selectors.exempt_policies_compiled(day)
+        if evaluate_policy(policy, facts).status == ELIGIBLE
+    ]
+    existing = set(
+        Entitlement.objects.filter(enterprise=enterprise, policy_id__in=[p.id for p in eligible]).values_list(
+            "policy_id", flat=True
+        )
+    )
+    rows = [
+        Entitlement(policy_id=p.id, enterprise=enterprise, amount=p.benefit_amount)
+        for p in eligible
+        if p.id not in existing
+    ]
+    Entitlement.objects.bulk_create(rows, ignore_conflicts=True)
+    for row in rows:
+        audit_record(actor=None, action="policies.entitlement.created", target=row, data={"policy": row.policy_id})
+    notified = _notify_new_entitlements(enterprise_id=enterprise.pk)
+    return {"created": len(rows), "notified": notified}
+
+
+@transaction.atomic
+def entitlement_confirm(*, actor: User, entitlement: Entitlement, reason: str = "") -> Entitlement:
+    """A clerk confirms the payout."""
+    allowed, target = ENTITLEMENT_TRANSITIONS["confirm"]
+    return apply_transition(
+        entitlement,
+        to_status=target,
+        allowed_from=allowed,
+        actor=actor,
+        action="policies.entitlement.confirmed",
+        changes={"reason": reason.strip()[:300], "decided_by": actor, "decided_at": timezone.now()},
+        data={"reason": reason},
+        not_allowed_message=_("该待遇已处理，不能再确认。"),
+    )
+
+
+@transaction.atomic
+def entitlement_withdraw(*, actor: User, entitlement: Entitlement, reason: str) -> Entitlement:
+    """A clerk withdraws the payout; the reason is required and kept."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("撤回须填写原因。")})
+    allowed, target = ENTITLEMENT_TRANSITIONS["withdraw"]
+    return apply_transition(
+        entitlement,
+        to_status=target,
+        allowed_from=allowed,
+        actor=actor,
+        action="policies.entitlement.withdrawn",
+        changes={"reason": reason[:300], "decided_by": actor, "decided_at": timezone.now()},
+        data={"reason": reason},
+        not_allowed_message=_("该待遇已撤回。"),
+    )

@@ -1,0 +1,128 @@
+"""Back office for policies: administrators write conditions as data with a live plain-language preview;
+a condition that cannot be evaluated is refused on save (Condition.clean). Status changes go through
+actions (publish / expire), never through the form."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from portal.admin import AuditedModelAdmin
+from portal.exceptions import TransitionNotAllowed
+
+from . import actions
+from .choices import PolicyMode, PolicyStatus
+from .forms import ConditionAdminForm
+from .models import Condition, Entitlement, Policy, PolicyVersion
+
+
+class ConditionInline(admin.TabularInline):
+    model = Condition
+    form = ConditionAdminForm
+    extra = 1
+    fields = [
+        "group",
+        "fact",
+        "operator",
+        "value",
+        "value2",
+        "guard_fact",
+        "guard_operator",
+        "guard_value",
+        "guard_value2",
+        "preview",
+    ]
+    readonly_fields = ["preview"]
+
+    @admin.display(description=_("预览"))
+    def preview(self, obj):
+        if obj is None or not obj.pk:
+            return format_html('<span class="condition-preview">{}</span>', "")
+        try:
+            text = obj.plain_text()
+        except ValidationError as exc:
+            text = " ".join(exc.messages)
+        return format_html('<span class="condition-preview">{}</span>', text)
+
+
+class PolicyVersionInline(admin.TabularInline):
+    model = PolicyVersion
+    extra = 0
+    fields = ["number", "note", "created_by", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+    ordering = ["-number"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Policy)
+class PolicyAdmin(AuditedModelAdmin):
+    list_display = ["title", "doc_number", "department", "region", "mode", "benefit_amount", "status"]
+    list_filter = ["status", "mode", "board", "region"]
+    search_fields = ["title", "doc_number", "summary"]
+    list_select_related = ["department", "region"]
+    autocomplete_fields = ["department", "region"]
+    readonly_fields = ["status", "published_at", "version", "created_at", "updated_at"]
+    inlines = [ConditionInline, PolicyVersionInline]
+    actions = ["publish", "expire"]
+    fieldsets = (
+        (None, {"fields": ["title", "doc_number", "department", "region", "board", "summary"]}),
+        (_("扶持与兑现"), {"fields": ["benefit", "benefit_amount", "mode", "apply_from", "apply_to"]}),
+        (
+            _("办事指南"),
+            {"fields": ["guide_beneficiaries", "guide_conditions", "guide_timeline", "guide_contact", "source_url"]},
+        ),
+        (_("状态"), {"fields": ["status", "published_at", "version", "created_at", "updated_at"]}),
+    )
+
+    class Media:
+        js = ["js/policies_admin.js"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        policy = form.instance
+        actions.policy_rules_refresh(policy=policy)
+        actions.policy_version_record(actor=request.user, policy=policy, note=str(_("后台编辑")))
+        if policy.status == PolicyStatus.PUBLISHED and policy.mode == PolicyMode.EXEMPT:
+            actions._enqueue_policy_push(policy.pk)
+
+    @admin.action(description=_("发布所选政策"))
+    def publish(self, request, queryset):
+        self._transition(request, queryset, actions.policy_publish, _("已发布 %(n)s 项政策。"))
+
+    @admin.action(description=_("将所选政策设为失效"))
+    def expire(self, request, queryset):
+        self._transition(request, queryset, actions.policy_expire, _("已将 %(n)s 项政策设为失效。"))
+
+    def _transition(self, request, queryset, action, success):
+        done = 0
+        for policy in queryset:
+            try:
+                action(actor=request.user, policy=policy)
+                done += 1
+            except (TransitionNotAllowed, ValidationError) as exc:
+                text = exc.message if isinstance(exc, TransitionNotAllowed) else " ".join(exc.messages)
+                messages.error(request, f"{policy}: {text}")
+        if done:
+            messages.success(request, success % {"n": done})
+
+
+@admin.register(Entitlement)
+class EntitlementAdmin(AuditedModelAdmin):
+    """Read-only here: clerks confirm or withdraw on the 免申即享 page (with a reason)."""
+
+    list_display = ["enterprise", "policy", "status", "amount", "created_at", "decided_by"]
+    list_filter = ["status", "policy__mode"]
+    search_fields = ["enterprise__name", "enterprise__uscc", "policy__title"]
+    list_select_related = ["enterprise", "policy", "decided_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,98 @@
+"""The policies API (API.md): published policies, matching with the gap, 免申即享 entitlements."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from policies import actions, selectors
+from policies.filters import EntitlementFilterSet, PolicyFilterSet
+from policies.models import Policy
+from portal.permissions import CLERK_ROLES, ENTERPRISE_ROLES, HasPortalRole
+
+from .serializers import (
+    EntitlementDecisionSerializer,
+    EntitlementSerializer,
+    MatchRequestSerializer,
+    MatchResponseSerializer,
+    PolicyBriefSerializer,
+    PolicySerializer,
+)
+
+
+def match_payload(result: selectors.MatchResult) -> dict:
+    def brief(policy):
+        return PolicyBriefSerializer(policy).data
+
+    return {
+        "eligible": [{"policy": brief(p), "mode": p.mode} for p, _m in result.eligible],
+        "near": [{"policy": brief(p), "unmet": [o.as_unmet() for o in m.unmet]} for p, m in result.near],
+        "unknown": [{"policy": brief(p), "missing": m.missing} for p, m in result.unknown],
+        "not_applicable_count": result.not_applicable_count,
+    }
+
+
+class PolicyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published policies (anyone), with their guide and conditions in plain language."""
+
+    serializer_class = PolicySerializer
+    permission_classes = [permissions.AllowAny]
+    filterset_class = PolicyFilterSet
+
+    def get_queryset(self):
+        return Policy.objects.published().select_related("department", "region").prefetch_related("conditions")
+
+    @extend_schema(
+        request=MatchRequestSerializer,
+        responses={200: MatchResponseSerializer},
+        description=(
+            "Match an enterprise (members: their own; staff: any) or a what-if profile against every open "
+            "published policy. Nothing is saved. Unmet conditions carry the gap in numbers and words."
+        ),
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        permission_classes=[HasPortalRole],
+    )
+    def match(self, request):
+        serializer = MatchRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        result, _facts = selectors.match_for(
+            user=request.user, enterprise_id=data.get("enterprise"), profile=data.get("profile")
+        )
+        return Response(match_payload(result))
+
+
+class EntitlementViewSet(viewsets.ReadOnlyModelViewSet):
+    """免申即享 entitlements: members see their enterprises', clerks all; clerks confirm or withdraw."""
+
+    serializer_class = EntitlementSerializer
+    permission_classes = [HasPortalRole]
+    allowed_roles = ENTERPRISE_ROLES | CLERK_ROLES
+    action_roles = {"confirm": CLERK_ROLES, "withdraw": CLERK_ROLES}
+    filterset_class = EntitlementFilterSet
+
+    def get_queryset(self):
+        return selectors.entitlement_list(user=self.request.user).select_related("policy__department", "policy__region")
+
+    @extend_schema(request=EntitlementDecisionSerializer, responses={200: EntitlementSerializer})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        serializer = EntitlementDecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        entitlement = actions.entitlement_confirm(
+            actor=request.user, entitlement=self.get_object(), reason=serializer.validated_data.get("reason", "")
+        )
+        return Response(EntitlementSerializer(entitlement).data)
+
+    @extend_schema(request=EntitlementDecisionSerializer, responses={200: EntitlementSerializer})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        serializer = EntitlementDecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        entitlement = actions.entitlement_withdraw(
+            actor=request.user, entitlement=self.get_object(), reason=serializer.validated_data.get("reason", "")
+        )
+        return Response(EntitlementSerializer(entitlement).data)

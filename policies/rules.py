@@ -1,0 +1,663 @@
+"""The evaluator: a policy's conditions against an enterprise's facts, with the gap for each shortfall.
+
+A policy's conditions are **all-of groups of any-of alternatives**. An alternative is one check, optionally
+limited to a band by a *guard* ("研发费用占销售收入比例 ≥ 4%（年销售收入 > 5000 且 ≤ 20000 万元）"): where the
+guard does not hold, the alternative does not apply. A group is
+
+- met when any alternative is met;
+- unknown when none is met and an applicable alternative (or a guard) lacks a fact;
+- unmet otherwise; the shortfall is *closable* when one of the applicable alternatives is (a number to
+  grow, an age to reach, a certification to obtain — never a region, an industry, a size class, a grade or
+  an upper bound).
+
+A policy is not applicable when its region scope excludes the enterprise or a group is unmet and not
+closable; else unknown (信息不足) when a group is unknown; else near (差一点) when a group is unmet; else
+eligible (可享受).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from .choices import Operator
+from .facts import (
+    BOOL,
+    CHOICE,
+    CODES,
+    FACTS,
+    INDUSTRY,
+    NUMBER,
+    RATIO,
+    YEARS,
+    Check,
+    Facts,
+    describe,
+    describe_check,
+    fmt_number,
+)
+from .i18n import gettext_cached as _
+
+MET, UNMET, UNKNOWN, SKIP = "met", "unmet", "unknown", "skip"
+ELIGIBLE, NEAR, NOT_APPLICABLE = "eligible", "near", "not_applicable"
+HUNDRED = Decimal(100)
+NUMERIC = {NUMBER, RATIO, YEARS}
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+def _num(value) -> float | None:
+    return None if value is None else round(float(value), 4)
+
+
+@dataclass
+class Outcome:
+    """The result of one alternative: met, unmet (with the gap), unknown (with the missing facts) or skip."""
+
+    status: str
+    text: str
+    fact: str = ""
+    operator: str = ""
+    closable: bool = False
+    missing: list[str] = field(default_factory=list)
+    required: object = None
+    actual: object = None
+    gap: object = None
+    unit: str = ""
+    message: str = ""
+    plan: str = ""
+    group: int = 0
+
+    def as_unmet(self) -> dict:
+        return {
+            "field": self.fact,
+            "operator": self.operator,
+            "required": self.required,
+            "actual": self.actual,
+            "gap": self.gap,
+            "unit": self.unit,
+            "message": self.message,
+            "condition": self.text,
+            "plan": self.plan,
+        }
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One alternative of a group. Its wording is computed on first use and kept on the object, which
+    lives for one matching call (compiled per request, never cached across requests or languages)."""
+
+    check: Check
+    guard: Check | None = None
+
+    @cached_property
+    def text(self) -> str:
+        return describe(self.check, self.guard)
+
+    @cached_property
+    def check_text(self) -> str:
+        return describe_check(self.check)
+
+
+@dataclass(frozen=True)
+class CompiledPolicy:
+    """A published policy reduced to what matching needs (built from two queries, see selectors)."""
+
+    id: int
+    region_code: str
+    groups: tuple[tuple[Alternative, ...], ...]
+    title: str = ""
+    mode: str = ""
+    benefit_amount: Decimal | None = None
+
+
+@dataclass
+class PolicyMatch:
+    policy_id: int
+    status: str
+    unmet: list[Outcome] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def plan(self) -> str:
+        """The gap as a plan: steps of one group joined by "或", groups by "；并且"."""
+        groups: dict[int, list[str]] = {}
+        for outcome in self.unmet:
+            step = outcome.plan or outcome.message
+            if step and step not in groups.setdefault(outcome.group, []):
+                groups[outcome.group].append(step)
+        return _("；并且").join(_("，或").join(steps) for steps in groups.values())
+
+    @property
+    def missing_labels(self) -> list[str]:
+        from .facts import INPUT_LABELS
+
+        return [str(INPUT_LABELS.get(name, name)) for name in self.missing]
+
+
+# --- One check -------------------------------------------------------------------------------------
+
+
+def _compare(op: str, actual: Decimal, value: Decimal, value2: Decimal | None) -> bool:
+    if op == Operator.GTE:
+        return actual >= value
+    if op == Operator.GT:
+        return actual > value
+    if op == Operator.LTE:
+        return actual <= value
+    if op == Operator.LT:
+        return actual < value
+    if op == Operator.EQ:
+        return actual == value
+    if op == Operator.NE:
+        return actual != value
+    if op == Operator.BETWEEN:
+        return value <= actual <= value2
+    return value < actual <= value2  # GT_LTE
+
+
+def _lower_bound(check: Check) -> tuple[Decimal, bool] | None:
+    """(bound, strict) when the failed check wants the value to grow, else None."""
+    if check.operator in {Operator.GTE, Operator.BETWEEN}:
+        return check.value, False
+    if check.operator in {Operator.GT, Operator.GT_LTE}:
+        return check.value, True
+    return None
+
+
+def _required(check: Check):
+    if check.operator in {Operator.BETWEEN, Operator.GT_LTE}:
+        return [_num(check.value), _num(check.value2)]
+    return _num(check.value)
+
+
+def _required_text(check: Check, unit: str) -> str:
+    def u(v):
+        return f"{fmt_number(v)}%" if unit == "%" else f"{fmt_number(v)} {unit}".strip()
+
+    if check.operator == Operator.BETWEEN:
+        return _("需在 %(low)s 至 %(high)s 之间") % {"low": u(check.value), "high": u(check.value2)}
+    if check.operator == Operator.GT_LTE:
+        return _("需 > %(low)s 且 ≤ %(high)s") % {"low": u(check.value), "high": u(check.value2)}
+    symbol = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<", "eq": "=", "ne": "≠"}[check.operator]
+    return _("需 %(symbol)s %(value)s") % {"symbol": symbol, "value": u(check.value)}
+
+
+def evaluate_check(check: Check, facts: Facts, *, region_names=None, text: str | None = None) -> Outcome:
+    """Met / unmet (with gap, message and plan) / unknown (with the missing facts), in words."""
+    if text is None:
+        text = describe_check(check, region_names=region_names)
+    base = {"text": text, "fact": check.fact, "operator": check.operator, "unit": FACTS[check.fact].unit}
+    return _evaluate_check(check, facts, base, text)
+
+
+def check_status(check: Check, facts: Facts) -> tuple[str, bool, list[str]]:
+    """The fast path: (status, closable, missing) without any wording — used to sort thousands of
+    policies; only the ones shown are then evaluated in words by :func:`evaluate_check`."""
+    fact = FACTS[check.fact]
+    for name in fact.inputs:
+        if getattr(facts, name) is None:
+            return UNKNOWN, False, facts.missing(fact.inputs)
+    kind, op = fact.kind, check.operator
+    if kind in NUMERIC:
+        if kind == YEARS:
+            ok, ann_low, _years = _years_ok(check, facts.established, facts.today)
+            if ok:
+                return MET, False, []
+            return UNMET, op in GROWTH_OPS and facts.today <= ann_low, []
+        if kind == RATIO:
+            denominator = getattr(facts, fact.denominator)
+            if denominator == 0:
+                return UNMET, False, []
+            actual = getattr(facts, fact.numerator) * HUNDRED / denominator
+        else:
+            actual = getattr(facts, check.fact)
+        if _compare(op, actual, check.value, check.value2):
+            return MET, False, []
+        bound = _lower_bound(check)
+        growth = bound is not None and (actual < bound[0] or (bound[1] and actual == bound[0]))
+        return UNMET, fact.closable and growth, []
+    if kind == BOOL:
+        if check.fact == "is_sme":
+            value = facts.size_class != "large"
+        elif check.fact == "has_export":
+            value = facts.export_revenue > 0
+        else:
+            value = bool(getattr(facts, check.fact))
+        return (MET if value == (op == Operator.IS_TRUE) else UNMET), False, []
+    wanted = check.value
+    if kind == CODES:
+        held = facts.certifications
+        hit = any(code in held for code in wanted)
+        if op == Operator.IN:
+            return (MET, False, []) if hit else (UNMET, True, [])
+        return (UNMET, False, []) if hit else (MET, False, [])
+    if kind == CHOICE:
+        inside = getattr(facts, check.fact) in wanted
+        positive = op in {Operator.IN, Operator.EQ}
+    elif kind == INDUSTRY:
+        inside = facts.industry.startswith(tuple(wanted))
+        positive = op == Operator.IN
+    else:
+        inside = any(code in facts.region_chain for code in wanted)
+        positive = op == Operator.IN
+    return (MET if inside == positive else UNMET), False, []
+
+
+def _evaluate_check(check: Check, facts: Facts, base: dict, text: str) -> Outcome:
+    fact = FACTS[check.fact]
+    missing = facts.missing(fact.inputs)
+    if missing:
+        return Outcome(UNKNOWN, missing=missing, message=_("缺少信息：%(m)s") % {"m": _labels(missing)}, **base)
+    kind, op = fact.kind, check.operator
+    if kind == YEARS:
+        return _evaluate_years(check, facts, base)
+    if kind in {NUMBER, RATIO}:
+        return _evaluate_number(check, facts, base)
+    if kind == BOOL:
+        if check.fact == "is_sme":
+            value = facts.size_class != "large"
+        elif check.fact == "has_export":
+            value = facts.export_revenue > 0
+        else:
+            value = bool(getattr(facts, check.fact))
+        ok = value if op == Operator.IS_TRUE else not value
+        if ok:
+            return Outcome(MET, **base)
+        return Outcome(
+            UNMET, required=op == Operator.IS_TRUE, actual=value, message=_("不符合：%(t)s") % {"t": text}, **base
+        )
+    wanted = set(check.value)
+    if kind == CODES:
+        held = set(facts.certifications)
+        labels = fact.choice_labels
+        if op == Operator.IN:
+            if held & wanted:
+                return Outcome(MET, **base)
+            names = _("或").join(labels.get(code, code) for code in check.value)
+            return Outcome(
+                UNMET,
+                closable=True,
+                required=list(check.value),
+                actual=sorted(held),
+                gap=list(check.value),
+                message=_("需持有 %(names)s，当前未持有") % {"names": names},
+                plan=_("取得 %(names)s 认定") % {"names": names},
+                **base,
+            )
+        clash = held & wanted
+        if not clash:
+            return Outcome(MET, **base)
+        names = "、".join(labels.get(code, code) for code in sorted(clash))
+        return Outcome(
+            UNMET,
+            required=list(check.value),
+            actual=sorted(held),
+            message=_("已持有 %(names)s，不属于本政策对象") % {"names": names},
+            **base,
+        )
+    if kind == CHOICE:
+        actual = getattr(facts, check.fact)
+        inside = actual in wanted
+        ok = inside if op in {Operator.IN, Operator.EQ} else not inside
+        if ok:
+            return Outcome(MET, **base)
+        shown = FACTS[check.fact].choice_labels.get(actual, actual)
+        return Outcome(
+            UNMET,
+            required=list(check.value),
+            actual=actual,
+            message=_("不符合：%(t)s（当前为 %(a)s）") % {"t": text, "a": shown},
+            **base,
+        )
+    if kind == INDUSTRY:
+        inside = any(facts.industry.startswith(prefix) for prefix in check.value)
+        actual = facts.industry
+    else:  # REGION
+        inside = bool(wanted & set(facts.region_chain))
+        actual = facts.region
+    ok = inside if op == Operator.IN else not inside
+    if ok:
+        return Outcome(MET, **base)
+    return Outcome(
+        UNMET,
+        required=list(check.value),
+        actual=actual,
+        message=_("不符合：%(t)s（当前为 %(a)s）") % {"t": text, "a": actual},
+        **base,
+    )
+
+
+def _labels(inputs) -> str:
+    from .facts import INPUT_LABELS
+
+    return "、".join(str(INPUT_LABELS.get(name, name)) for name in inputs)
+
+
+def _evaluate_number(check: Check, facts: Facts, base: dict) -> Outcome:
+    fact = FACTS[check.fact]
+    unit = fact.unit
+    if fact.kind == RATIO:
+        numerator, denominator = getattr(facts, fact.numerator), getattr(facts, fact.denominator)
+        if denominator == 0:
+            return Outcome(
+                UNMET,
+                required=_required(check),
+                message=_("%(d)s为 0，无法计算%(label)s") % {"d": _labels([fact.denominator]), "label": fact.label},
+                **base,
+            )
+        actual = numerator * HUNDRED / denominator
+    else:
+        actual = getattr(facts, check.fact)
+    if _compare(check.operator, actual, check.value, check.value2):
+        return Outcome(MET, actual=_num(actual), **base)
+    bound = _lower_bound(check)
+    shown_actual = f"{fmt_number(actual)}%" if unit == "%" else f"{fmt_number(actual)} {unit}".strip()
+    required_text = _required_text(check, unit)
+    if bound is None or (actual >= bound[0] and not (bound[1] and actual == bound[0])):
+        # Too high, or a value that is not a threshold: not something to work towards.
+        return Outcome(
+            UNMET,
+            required=_required(check),
+            actual=_num(actual),
+            message=_("%(req)s，当前 %(act)s") % {"req": required_text, "act": shown_actual},
+            **base,
+        )
+    low, strict = bound
+    gap = low - actual
+    if unit == "人":
+        gap_value = Decimal(math.floor(gap) + 1) if strict else Decimal(math.ceil(gap))
+        gap_text = _("还差 %(gap)s 人") % {"gap": fmt_number(gap_value)}
+    else:
+        gap_value = gap
+        gap_unit = _("个百分点") if unit == "%" else unit
+        template = _("还差 %(gap)s %(unit)s以上") if strict else _("还差 %(gap)s %(unit)s")
+        gap_text = template % {"gap": fmt_number(gap), "unit": gap_unit}
+    message = f"{required_text}，{_('当前')} {shown_actual}，{gap_text}"
+    plan = _plan(fact, check, facts, low, strict, gap_value)
+    return Outcome(
+        UNMET,
+        closable=fact.closable,
+        required=_required(check),
+        actual=_num(actual),
+        gap=_num(gap_value),
+        message=message,
+        plan=plan,
+        **base,
+    )
+
+
+def _plan(fact, check: Check, facts: Facts, low: Decimal, strict: bool, gap: Decimal) -> str:
+    """What to do, in the numerator's own unit: "研发费用需增加 30 万元"."""
+    if fact.kind != RATIO:
+        unit = fact.unit
+        return _("%(label)s需增加 %(n)s %(unit)s") % {"label": fact.label, "n": fmt_number(gap), "unit": unit}
+    numerator, denominator = getattr(facts, fact.numerator), getattr(facts, fact.denominator)
+    share = low / HUNDRED
+    if fact.subset:  # (n + x) / (d + x) ≥ share
+        needed = (share * denominator - numerator) / (1 - share) if share < 1 else None
+    else:
+        needed = share * denominator - numerator
+    if needed is None:
+        return ""
+    numerator_fact = FACTS[fact.numerator]
+    if numerator_fact.unit == "人":
+        needed = Decimal(math.floor(needed) + 1) if strict else Decimal(math.ceil(needed))
+    elif strict:
+        needed += Decimal("0.01")
+    return _("%(label)s需增加 %(n)s %(unit)s（按当前%(d)s %(dv)s %(du)s 计）") % {
+        "label": numerator_fact.label,
+        "n": fmt_number(needed),
+        "unit": numerator_fact.unit,
+        "d": FACTS[fact.denominator].label,
+        "dv": fmt_number(denominator),
+        "du": FACTS[fact.denominator].unit,
+    }
+
+
+def _years_ok(check: Check, established: dt.date, today: dt.date) -> tuple[bool, dt.date, int]:
+    """(met?, the anniversary of the lower bound, full years so far)."""
+    op, low = check.operator, int(check.value)
+    ann_low = add_years(established, low)
+    full_years = today.year - established.year - ((today.month, today.day) < (established.month, established.day))
+    if op == Operator.GTE:
+        ok = today >= ann_low
+    elif op == Operator.GT:
+        ok = today > ann_low
+    elif op == Operator.LTE:
+        ok = today <= ann_low
+    elif op == Operator.LT:
+        ok = today < ann_low
+    elif op == Operator.EQ:
+        ok = full_years == low
+    elif op == Operator.NE:
+        ok = full_years != low
+    elif op == Operator.BETWEEN:
+        ok = ann_low <= today <= add_years(established, int(check.value2))
+    else:
+        ok = ann_low < today <= add_years(established, int(check.value2))
+    return ok, ann_low, full_years
+
+
+GROWTH_OPS = {Operator.GTE, Operator.GT, Operator.BETWEEN, Operator.GT_LTE}
+
+
+def _evaluate_years(check: Check, facts: Facts, base: dict) -> Outcome:
+    established, today, op = facts.established, facts.today, check.operator
+    low = int(check.value)
+    ok, ann_low, full_years = _years_ok(check, established, today)
+    actual = _num(Decimal(full_years))
+    if ok:
+        return Outcome(MET, actual=actual, **base)
+    wants_growth = op in GROWTH_OPS and today <= ann_low
+    if not wants_growth:
+        return Outcome(
+            UNMET,
+            required=_required(check),
+            actual=actual,
+            message=_("不符合：%(t)s（成立于 %(d)s）") % {"t": base["text"], "d": established.isoformat()},
+            **base,
+        )
+    days = (ann_low - today).days + (1 if op in {Operator.GT, Operator.GT_LTE} else 0)
+    if op in {Operator.GT, Operator.GT_LTE}:
+        message = _("成立超过 %(n)s 年，还需 %(days)s 天") % {"n": low, "days": days}
+    else:
+        message = _("成立满 %(n)s 年，还需 %(days)s 天") % {"n": low, "days": days}
+    return Outcome(
+        UNMET,
+        closable=True,
+        required=_required(check),
+        actual=actual,
+        gap=days,
+        message=message,
+        plan=_("%(date)s 起满足成立年限") % {"date": (today + dt.timedelta(days=days)).isoformat()},
+        **{**base, "unit": _("天")},
+    )
+
+
+# --- Groups and policies -----------------------------------------------------------------------------
+
+
+def _status(check: Check, facts: Facts, memo: dict | None) -> tuple:
+    if memo is None:
+        return check_status(check, facts)
+    result = memo.get(id(check))
+    if result is None:
+        result = memo[id(check)] = check_status(check, facts)
+    return result
+
+
+def evaluate_alternative(
+    alt: Alternative, facts: Facts, *, region_names=None, detail: bool = True, memo: dict | None = None
+) -> Outcome:
+    """``memo`` (one dict per set of facts, see :func:`policy_status`) also keeps worded outcomes by
+    check identity; a copy is returned, since the caller stamps the group and the text on it."""
+    if alt.guard is not None:
+        status, _closable, missing = _status(alt.guard, facts, memo)
+        if status == UNKNOWN:
+            also = [name for name in facts.missing(FACTS[alt.check.fact].inputs) if name not in missing]
+            return Outcome(UNKNOWN, text="", fact=alt.check.fact, missing=missing + also)
+        if status == UNMET:
+            return Outcome(SKIP, text="", fact=alt.check.fact)
+    if not detail:
+        status, closable, missing = _status(alt.check, facts, memo)
+        return Outcome(status, text="", fact=alt.check.fact, closable=closable, missing=missing)
+    if memo is not None and region_names is None:
+        key = ("words", id(alt.check))
+        worded = memo.get(key)
+        if worded is None:
+            worded = memo[key] = evaluate_check(alt.check, facts, text=alt.check_text)
+        outcome = copy.copy(worded)
+    else:
+        text = alt.check_text if region_names is None else None
+        outcome = evaluate_check(alt.check, facts, region_names=region_names, text=text)
+    if alt.guard is not None and outcome.status != MET:
+        outcome.text = alt.text
+    return outcome
+
+
+def evaluate_group(
+    alternatives, facts: Facts, *, region_names=None, detail: bool = True, memo: dict | None = None
+) -> tuple[str, list[Outcome]]:
+    """(status, outcomes that explain it): met / unknown (missing) / unmet closable / unmet."""
+    outcomes = []
+    for alt in alternatives:
+        outcome = evaluate_alternative(alt, facts, region_names=region_names, detail=detail, memo=memo)
+        if outcome.status == MET:
+            return MET, [outcome]
+        if outcome.status != SKIP:
+            outcomes.append(outcome)
+    unknown = [o for o in outcomes if o.status == UNKNOWN]
+    if unknown:
+        return UNKNOWN, unknown
+    if not outcomes:  # no band applies to this enterprise
+        message = _("不在任何适用区间内") if detail else ""
+        return UNMET, [Outcome(UNMET, text=alternatives[0].text if detail else "", message=message)]
+    closable = [o for o in outcomes if o.closable]
+    if closable:
+        return "closable", closable
+    return UNMET, outcomes
+
+
+def evaluate_policy(
+    policy: CompiledPolicy, facts: Facts, *, region_names=None, detail: bool = True, memo: dict | None = None
+) -> PolicyMatch:
+    """The policy's status for these facts; with ``detail`` (the default) every shortfall in words."""
+    scope = UNKNOWN if not facts.region_chain else MET if policy.region_code in facts.region_chain else UNMET
+    if scope == UNMET:
+        return PolicyMatch(policy.id, NOT_APPLICABLE, reasons=[_("不在政策适用区域内")] if detail else [])
+    missing: list[str] = ["region"] if scope == UNKNOWN else []
+    unmet: list[Outcome] = []
+    memo = {} if memo is None else memo
+    for number, group in enumerate(policy.groups, start=1):
+        if _group_status(group, facts, memo) == MET:
+            continue
+        # only shortfalls are put into words
+        status, outcomes = evaluate_group(group, facts, region_names=region_names, detail=detail, memo=memo)
+        for outcome in outcomes:
+            outcome.group = number
+        if status == UNMET:
+            reasons = [o.message or o.text for o in outcomes] if detail else []
+            return PolicyMatch(policy.id, NOT_APPLICABLE, reasons=reasons)
+        if status == UNKNOWN:
+            for outcome in outcomes:
+                missing.extend(name for name in outcome.missing if name not in missing)
+        elif status != MET:
+            unmet.extend(outcomes)
+    if missing:
+        return PolicyMatch(policy.id, UNKNOWN, unmet=unmet, missing=missing)
+    if unmet:
+        return PolicyMatch(policy.id, NEAR, unmet=unmet)
+    return PolicyMatch(policy.id, ELIGIBLE)
+
+
+def _group_status(group, facts: Facts, memo: dict) -> str:
+    """MET / UNKNOWN / "closable" / UNMET for one group, from memoised check results."""
+    group_unknown = group_closable = applicable = False
+    for alt in group:
+        guard = alt.guard
+        if guard is not None:
+            result = memo.get(id(guard))
+            if result is None:
+                result = memo[id(guard)] = check_status(guard, facts)
+            if result[0] == UNMET:
+                continue
+            if result[0] == UNKNOWN:
+                group_unknown = applicable = True
+                continue
+        check = alt.check
+        result = memo.get(id(check))
+        if result is None:
+            result = memo[id(check)] = check_status(check, facts)
+        applicable = True
+        if result[0] == MET:
+            return MET
+        if result[0] == UNKNOWN:
+            group_unknown = True
+        elif result[1]:
+            group_closable = True
+    if group_unknown:
+        return UNKNOWN
+    return "closable" if applicable and group_closable else UNMET
+
+
+def policy_status(policy: CompiledPolicy, facts: Facts, memo: dict | None = None) -> str:
+    """Just the status, as :func:`evaluate_policy` would give it, without building any outcome: the
+    matching hot loop over thousands of policies (tests check that both always agree).
+
+    ``memo`` (one dict per set of facts) keeps each check's result by identity: compiled policies share
+    identical checks (is_sme, 成立满 1 年, the 高企 bands …), so most are looked up rather than evaluated.
+    """
+    if memo is None:
+        memo = {}
+    region_unknown = not facts.region_chain
+    if not region_unknown and policy.region_code not in facts.region_chain:
+        return NOT_APPLICABLE
+    unknown, near = region_unknown, False
+    for group in policy.groups:
+        status = _group_status(group, facts, memo)
+        if status == UNMET:
+            return NOT_APPLICABLE
+        if status == UNKNOWN:
+            unknown = True
+        elif status != MET:
+            near = True
+    if unknown:
+        return UNKNOWN
+    return NEAR if near else ELIGIBLE
+
+
+def compile_alternative(row: dict) -> Alternative:
+    """From a Condition ``.values()`` row (already validated when saved)."""
+    from .facts import parse_check
+
+    check = parse_check(row["fact"], row["operator"], row["value"], row["value2"])
+    guard = None
+    if row["guard_fact"]:
+        guard = parse_check(row["guard_fact"], row["guard_operator"], row["guard_value"], row["guard_value2"])
+    return Alternative(check, guard)
+
+
+__all__ = [
+    "ELIGIBLE",
+    "NEAR",
+    "NOT_APPLICABLE",
+    "UNKNOWN",
+    "Alternative",
+    "CompiledPolicy",
+    "PolicyMatch",
+    "check_status",
+    "evaluate_check",
+    "evaluate_policy",
+    "policy_status",
+]

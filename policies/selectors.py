@@ -1,0 +1,319 @@
+"""Reads of the policies app (DESIGN.md rule 2): policy lists, compiled rules, matching."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from portal.models import Enterprise, Region
+
+from .choices import PolicyMode
+from .facts import Facts
+from .models import Condition, Entitlement, Policy, rules_text
+from .rules import (
+    ELIGIBLE,
+    NEAR,
+    NOT_APPLICABLE,
+    UNKNOWN,
+    Alternative,
+    CompiledPolicy,
+    PolicyMatch,
+    compile_alternative,
+    evaluate_policy,
+    policy_status,
+)
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def policy_queryset(*, user) -> QuerySet[Policy]:
+    """Policies the user may see (published for everyone; staff also drafts and expired ones)."""
+    return Policy.objects.visible_to(user).select_related("department", "region")
+
+
+def policy_get(*, user, pk: int) -> Policy:
+    return Policy.objects.visible_to(user).select_related("department", "region").get(pk=pk)
+
+
+def _open_published(day: dt.date) -> QuerySet[Policy]:
+    return Policy.objects.published().filter(Q(apply_to__isnull=True) | Q(apply_to__gte=day))
+
+
+def compile_policies(policy_rows: list[dict], condition_rows=None) -> list[CompiledPolicy]:
+    """Policies ready to evaluate, from ``values()`` rows with their ``rules`` (or from condition rows)."""
+    if condition_rows is not None:
+        by_policy: dict[int, list] = defaultdict(list)
+        for row in condition_rows:
+            by_policy[row["policy_id"]].append([row[name] for name in CONDITION_FIELDS[1:]])
+        policy_rows = [{**row, "rules": rules_text(by_policy.get(row["id"], []))} for row in policy_rows]
+    seen: dict[str, Alternative] = {}  # identical conditions (高企 bands in every city) are parsed once per call
+    compiled = []
+    groups_seen: dict[str, tuple] = {}  # identical rule sets (one template, many cities) compile once
+    for row in policy_rows:
+        groups = groups_seen.get(row["rules"])
+        if groups is not None:
+            compiled.append(
+                CompiledPolicy(row["id"], row["region__code"], groups, row["title"], row["mode"], row["benefit_amount"])
+            )
+            continue
+        by_group: dict[str, list] = {}  # lines come ordered by group (see rules_text callers)
+        for line in row["rules"].split("\n"):
+            if not line:
+                continue
+            group, _sep, body = line.partition("|")
+            alternative = seen.get(body)
+            if alternative is None:
+                alternative = seen[body] = compile_alternative(
+                    dict(zip(CONDITION_FIELDS[2:], body.split("|"), strict=True))
+                )
+            by_group.setdefault(group, []).append(alternative)
+        groups = groups_seen[row["rules"]] = tuple(tuple(alternatives) for alternatives in by_group.values())
+        compiled.append(
+            CompiledPolicy(
+                id=row["id"],
+                region_code=row["region__code"],
+                groups=groups,
+                title=row["title"],
+                mode=row["mode"],
+                benefit_amount=row["benefit_amount"],
+            )
+        )
+    return compiled
+
+
+CONDITION_FIELDS = (
+    "policy_id",
+    "group",
+    "fact",
+    "operator",
+    "value",
+    "value2",
+    "guard_fact",
+    "guard_operator",
+    "guard_value",
+    "guard_value2",
+)
+POLICY_FIELDS = ("id", "region__code", "title", "mode", "benefit_amount", "rules")
+
+
+def compiled_policy(policy: Policy) -> CompiledPolicy:
+    """One policy, from its condition rows (the source, whatever ``rules`` says)."""
+    rows = Condition.objects.filter(policy=policy).order_by("group", "id").values(*CONDITION_FIELDS)
+    return compile_policies(
+        [
+            {
+                "id": policy.pk,
+                "region__code": policy.region.code,
+                "title": policy.title,
+                "mode": policy.mode,
+                "benefit_amount": policy.benefit_amount,
+            }
+        ],
+        rows,
+    )[0]
+
+
+CARD_FIELDS = (
+    "id",
+    "title",
+    "doc_number",
+    "mode",
+    "benefit",
+    "benefit_amount",
+    "board",
+    "apply_from",
+    "apply_to",
+    "guide_beneficiaries",
+    "guide_conditions",
+    "guide_timeline",
+    "guide_contact",
+    "source_url",
+    "department_id",
+    "department__code",
+    "department__name",
+    "region__code",
+    "region__name",
+)
+
+
+class PolicyCard:
+    """A published policy as a matching result shows it, built from one ``values()`` row (matching reads
+    a thousand policies per request; model instances with their department and region cost too much)."""
+
+    def __init__(self, row: dict):
+        self.__dict__.update(row)
+        self.pk = row["id"]
+        self.department = SimpleNamespace(
+            id=row["department_id"], code=row["department__code"], name=row["department__name"]
+        )
+        self.region = SimpleNamespace(code=row["region__code"], name=row["region__name"])
+
+    def get_mode_display(self) -> str:
+        return str(PolicyMode(self.mode).label)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+@dataclass
+class MatchResult:
+    """Matching of one set of facts against every open published policy."""
+
+    eligible: list[tuple[PolicyCard, PolicyMatch]] = field(default_factory=list)
+    near: list[tuple[PolicyCard, PolicyMatch]] = field(default_factory=list)
+    unknown: list[tuple[PolicyCard, PolicyMatch]] = field(default_factory=list)
+    not_applicable_count: int = 0
+
+
+def match_facts(facts: Facts, *, mode: str | None = None) -> MatchResult:
+    """Three queries whatever the number of policies: count, the policies in scope with their rules, and
+    the display fields of the ones shown.
+
+    Policies whose region does not contain the enterprise's are counted as not applicable without being
+    loaded (a region includes its children: the enterprise's ancestor codes are the scope keys). Every
+    policy is sorted on the evaluator's fast path; only the near ones are then put into words.
+    """
+    base = _open_published(facts.today)
+    if mode:
+        base = base.filter(mode=mode)
+    total = base.count()
+    in_scope = base.filter(region__code__in=facts.region_chain) if facts.region_chain else base
+    compiled = compile_policies(list(in_scope.values(*POLICY_FIELDS)))
+    result = MatchResult()
+    memo: dict = {}  # check results for these facts, shared by the policies that share a check
+    for policy in compiled:
+        status = policy_status(policy, facts, memo)
+        if status == NOT_APPLICABLE:
+            continue
+        if status == ELIGIBLE:
+            match = PolicyMatch(policy.id, ELIGIBLE)
+        else:  # the gaps in words, or the missing facts
+            match = evaluate_policy(policy, facts, detail=status == NEAR, memo=memo)
+        getattr(result, status).append(match)
+    result.not_applicable_count = total - len(result.eligible) - len(result.near) - len(result.unknown)
+    # The display fields (guide texts can be long) only for the policies shown.
+    shown = [m.policy_id for bucket in (result.eligible, result.near, result.unknown) for m in bucket]
+    cards = {row["id"]: PolicyCard(row) for row in Policy.objects.filter(pk__in=shown).values(*CARD_FIELDS)}
+    for bucket in (result.eligible, result.near, result.unknown):
+        bucket[:] = [(cards[m.policy_id], m) for m in bucket]
+
+    def by_benefit(pair):
+        policy, match = pair
+        return (-(policy.benefit_amount or 0), len(match.unmet) + len(match.missing), policy.title)
+
+    for bucket in (result.eligible, result.near, result.unknown):
+        bucket.sort(key=by_benefit)
+    return result
+
+
+def facts_for_enterprise(enterprise: Enterprise, *, day: dt.date | None = None) -> Facts:
+    return Facts.from_enterprise(enterprise, today=day or today())
+
+
+def enterprise_for_matching(*, user, pk: int) -> Enterprise:
+    return (
+        Enterprise.objects.visible_to(user)
+        .select_related("region__parent__parent__parent")
+        .prefetch_related("certifications")
+        .get(pk=pk)
+    )
+
+
+def region_by_code(code: str) -> Region | None:
+    return Region.objects.select_related("parent__parent__parent").filter(code=code).first()
+
+
+def facts_from_profile(profile: dict, *, base: Facts | None = None, day: dt.date | None = None) -> Facts:
+    """Facts of a what-if: ``profile`` (validated, see forms/serializers) over ``base`` (an enterprise's
+    facts or nothing). A key given as None clears it (unknown). Reads only; writes nothing."""
+    facts = Facts(today=day or today()) if base is None else Facts(**{**base.__dict__})
+    for key, value in profile.items():
+        if key == "region":
+            region = value if isinstance(value, Region) else (region_by_code(value) if value else None)
+            facts.region = region.code if region else None
+            facts.region_chain = tuple(region.ancestor_codes()) if region else ()
+            facts.region_name = region.full_name if region else ""
+        elif key == "certifications":
+            facts.certifications = None if value is None else frozenset(value)
+        elif hasattr(facts, key) and key not in {"today", "region_chain", "region_name"}:
+            setattr(facts, key, value if value != "" else None)
+    return facts
+
+
+def entitlement_list(*, user, filters: dict | None = None) -> QuerySet[Entitlement]:
+    qs = Entitlement.objects.visible_to(user).select_related("policy", "enterprise", "decided_by")
+    status = (filters or {}).get("status")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-id")
+
+
+SCAN_LIMIT = 2000
+
+
+def policy_enterprise_matches(*, policy: Policy, limit: int = 200) -> dict:
+    """Staff view of one policy: the enterprises that qualify (all of them, counted in SQL through the
+    same translation the 免申即享 push uses; the first ``limit`` listed) and those that nearly qualify or
+    lack data (evaluated in Python over the first ``SCAN_LIMIT`` enterprises of the region by name)."""
+    from .sql import RegionIndex, policy_q
+
+    compiled = compiled_policy(policy)
+    day = today()
+    regions = RegionIndex()
+    in_region = Enterprise.objects.filter(region_id__in=regions(compiled.region_code))
+    q = policy_q(compiled, day=day, region_ids=regions)
+    out: dict = {ELIGIBLE: [], NEAR: [], UNKNOWN: [], "eligible_count": None, "scanned": 0}
+    if q is not None:
+        qualifying = Enterprise.objects.filter(q)
+        out["eligible_count"] = qualifying.count()
+        for enterprise in qualifying.select_related("region").order_by("name")[:limit]:
+            out[ELIGIBLE].append((enterprise, PolicyMatch(policy.pk, ELIGIBLE)))
+    scanned = (
+        in_region.select_related("region__parent__parent__parent")
+        .prefetch_related("certifications")
+        .order_by("name")[:SCAN_LIMIT]
+    )
+    for enterprise in scanned:
+        out["scanned"] += 1
+        facts = facts_for_enterprise(enterprise, day=day)
+        status = policy_status(compiled, facts)
+        if status == ELIGIBLE and q is None and len(out[ELIGIBLE]) < limit:
+            out[ELIGIBLE].append((enterprise, PolicyMatch(policy.pk, ELIGIBLE)))
+        elif status in {NEAR, UNKNOWN} and len(out[status]) < limit:
+            out[status].append((enterprise, evaluate_policy(compiled, facts, detail=status == NEAR)))
+    return out
+
+
+def region_descendant_ids(region_id: int) -> list[int]:
+    """The region and every region below it (regions are a small table: one query, walked in Python)."""
+    children = defaultdict(list)
+    for pk, parent in Region.objects.values_list("id", "parent_id"):
+        children[parent].append(pk)
+    out, todo = [], [region_id]
+    while todo:
+        node = todo.pop()
+        out.append(node)
+        todo.extend(children.get(node, []))
+    return out
+
+
+def exempt_policies_compiled(day: dt.date) -> list[CompiledPolicy]:
+    base = _open_published(day).filter(mode=PolicyMode.EXEMPT)
+    return compile_policies(list(base.values(*POLICY_FIELDS)))
+
+
+def match_for(*, user, enterprise_id: int | None = None, profile: dict | None = None) -> tuple[MatchResult, Facts]:
+    """Match an enterprise (must be visible to ``user``: else Enterprise.DoesNotExist → 404), a what-if
+    profile, or an enterprise's facts overridden by a profile. Reads only."""
+    base = None
+    if enterprise_id is not None:
+        base = facts_for_enterprise(enterprise_for_matching(user=user, pk=enterprise_id))
+    facts = facts_from_profile(profile or {}, base=base)
+    return match_facts(facts), facts

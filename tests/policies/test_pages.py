@@ -1,0 +1,285 @@
+"""Pages: calculator (anonymous what-if, member prefill, staff pick, never writes), library, detail, staff
+per-policy view, entitlements; permission matrix and constant query counts."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from policies.choices import PolicyMode, PolicyStatus
+from policies.models import Entitlement, Policy
+from tests.policies.factories import HIGH_TECH_CONDITIONS, PolicyFactory, policy_with, region_tree
+from tests.portal.factories import EnterpriseFactory
+
+pytestmark = pytest.mark.django_db
+CALC = "/policies/calculator/"
+
+
+@pytest.fixture
+def regions(db):
+    return region_tree()
+
+
+@pytest.fixture
+def high_tech(regions):
+    return policy_with(HIGH_TECH_CONDITIONS, title="高新技术企业认定奖励", region=regions["330500"])
+
+
+WHAT_IF = {
+    "calc": "1",
+    "region": "330502",
+    "industry": "C38",
+    "size_class": "small",
+    "established": "2020-01-01",
+    "revenue": "4000",
+    "rd_expense": "128",
+    "high_tech_revenue": "3000",
+    "staff": "100",
+    "tech_staff": "20",
+}
+
+
+def test_anonymous_what_if_shows_the_gap_and_writes_nothing(client, high_tech):
+    # given nobody logged in; when running a what-if
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(CALC, WHAT_IF)
+    # then the policy is near with the gap wording, and nothing was written
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "需 ≥ 5%，当前 3.2%，还差 1.8 个百分点" in text
+    assert "研发费用需增加 72 万元" in text
+    writes = [
+        q["sql"] for q in queries.captured_queries if q["sql"].split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+    ]
+    assert writes == []
+
+
+def test_negative_revenue_what_if_is_refused(client, high_tech):
+    response = client.get(CALC, {**WHAT_IF, "revenue": "-5"})
+    assert response.status_code == 200
+    assert "上年销售收入不能为负数。" in response.content.decode()
+    assert response.context["result"] is None
+
+
+def test_member_sees_own_enterprise_prefilled(client_for, member, enterprise, high_tech, regions):
+    enterprise.region = regions["330502"]
+    enterprise.save()
+    response = client_for(member).get(CALC)
+    assert response.context["enterprise"] == enterprise
+    assert response.context["form"].initial["revenue"] == enterprise.revenue
+    assert response.context["result"] is not None
+
+
+def test_member_cannot_load_another_enterprise(client_for, member, other_enterprise):
+    assert client_for(member).get(CALC, {"enterprise": other_enterprise.pk}).status_code == 404
+
+
+def test_staff_pick_an_enterprise(client_for, clerk, other_enterprise, high_tech):
+    response = client_for(clerk).get(CALC, {"enterprise_q": other_enterprise.uscc})
+    assert response.context["enterprise"] == other_enterprise
+
+
+def test_library_search_and_drafts_hidden_from_public(client, client_for, clerk, regions, high_tech):
+    PolicyFactory(title="草稿里的政策", status=PolicyStatus.DRAFT, region=regions["330500"])
+    public = client.get("/policies/", {"q": "政策"}).content.decode()
+    assert "草稿里的政策" not in public
+    assert "草稿里的政策" in client_for(clerk).get("/policies/", {"q": "政策"}).content.decode()
+    assert "高新技术企业认定奖励" in client.get("/policies/", {"region": "330502"}).content.decode()
+    assert "高新技术企业认定奖励" not in client.get("/policies/", {"region": "330802"}).content.decode()
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_library_query_count_is_constant(client, regions, django_assert_num_queries, n):
+    for _ in range(n):
+        PolicyFactory(region=regions["330500"])
+    with django_assert_num_queries(2):  # count, page
+        assert client.get("/policies/").status_code == 200
+
+
+def test_policy_detail_and_draft_is_404_for_public(client, client_for, clerk, regions, high_tech):
+    response = client.get(f"/policies/{high_tech.pk}/")
+    assert "研发费用占销售收入比例 ≥ 5%（年销售收入 ≤ 5000 万元）" in response.content.decode()
+    draft = PolicyFactory(status=PolicyStatus.DRAFT, region=regions["330500"])
+    assert client.get(f"/policies/{draft.pk}/").status_code == 404
+    assert client_for(clerk).get(f"/policies/{draft.pk}/").status_code == 200
+
+
+def test_staff_see_qualifying_and_near_enterprises(client, client_for, member, clerk, handler, regions, high_tech):
+    # given one qualifying and one near enterprise in 湖州, and one in 衢州
+    good = EnterpriseFactory(
+        region=regions["330502"],
+        revenue=Decimal(4000),
+        rd_expense=Decimal(220),
+        high_tech_revenue=Decimal(3000),
+        established=dt.date(2019, 1, 1),
+    )
+    near = EnterpriseFactory(
+        region=regions["330521"],
+        revenue=Decimal(4000),
+        rd_expense=Decimal(128),
+        high_tech_revenue=Decimal(3000),
+        established=dt.date(2019, 1, 1),
+    )
+    EnterpriseFactory(region=regions["330802"])
+    url = f"/policies/{high_tech.pk}/enterprises/"
+    # permission matrix: anonymous → login, member → 403, any staff → 200
+    assert client.get(url).status_code == 302
+    assert client_for(member).get(url).status_code == 403
+    assert client_for(handler).get(url).status_code == 200
+    response = client_for(clerk).get(url)
+    assert [e for e, _m in response.context["matches"]["eligible"]] == [good]
+    assert response.context["matches"]["eligible_count"] == 1
+    assert [e for e, _m in response.context["matches"]["near"]] == [near]
+    assert "还差 1.8 个百分点" in response.content.decode()
+
+
+def test_entitlement_pages_permission_matrix(client, client_for, member, other_member, clerk, handler, enterprise):
+    policy = PolicyFactory(mode=PolicyMode.EXEMPT)
+    entitlement = Entitlement.objects.create(policy=policy, enterprise=enterprise)
+    assert client.get("/policies/entitlements/").status_code == 302
+    assert client_for(handler).get("/policies/entitlements/").status_code == 403
+    assert entitlement in client_for(member).get("/policies/entitlements/").context["page"].object_list
+    assert list(client_for(other_member).get("/policies/entitlements/").context["page"].object_list) == []
+    decide = f"/policies/entitlements/{entitlement.pk}/decide/"
+    assert client_for(member).post(decide, {"decision": "confirm"}).status_code == 403
+    response = client_for(clerk).post(decide, {"decision": "withdraw", "reason": ""}, follow=True)
+    assert "撤回须填写原因" in response.content.decode()
+    client_for(clerk).post(decide, {"decision": "withdraw", "reason": "重复享受"})
+    entitlement.refresh_from_db()
+    assert (entitlement.status, entitlement.reason) == ("withdrawn", "重复享受")
+
+
+def test_entitlement_page_query_count_is_constant(client_for, clerk):
+    # given 3 entitlements, then 30: the page runs the same number of queries
+    policy = PolicyFactory(mode=PolicyMode.EXEMPT)
+    c = client_for(clerk)
+    counts = []
+    for n in (3, 27):
+        for _ in range(n):
+            Entitlement.objects.create(policy=policy, enterprise=EnterpriseFactory())
+        c.get("/policies/entitlements/")  # warm the session
+        with CaptureQueriesContext(connection) as queries:
+            assert c.get("/policies/entitlements/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_condition_preview_endpoint(client_for, admin_user, clerk):
+    url = "/policies/admin/condition-preview/"
+    good = client_for(admin_user).get(
+        url,
+        {
+            "fact": "rd_ratio",
+            "operator": "gte",
+            "value": "5",
+            "guard_fact": "revenue",
+            "guard_operator": "lt",
+            "guard_value": "5000",
+        },
+    )
+    assert good.json() == {"ok": True, "text": "研发费用占销售收入比例 ≥ 5%（年销售收入 < 5000 万元）"}
+    bad = client_for(admin_user).get(url, {"fact": "revenue", "operator": "between", "value": "9", "value2": "1"})
+    assert bad.json()["ok"] is False
+    assert "区间上下限颠倒" in bad.json()["text"]
+    assert client_for(clerk).get(url).status_code == 403
+    assert Client().get(url).status_code == 302
+
+
+def test_admin_policy_pages_render(client_for, admin_user, high_tech):
+    c = client_for(admin_user)
+    assert c.get(f"/admin/policies/policy/{high_tech.pk}/change/").status_code == 200
+    assert c.get("/admin/policies/policy/add/").status_code == 200
+    assert c.get("/admin/policies/policy/").status_code == 200
+
+
+def _admin_post(client, department, region, condition: dict):
+    data = {
+        "title": "后台录入的政策",
+        "doc_number": "湖科发〔2026〕1号",
+        "department": department.pk,
+        "region": region.pk,
+        "board": "",
+        "summary": "",
+        "benefit": "奖励 5 万元",
+        "benefit_amount": "5",
+        "mode": "apply",
+        "apply_from": "",
+        "apply_to": "",
+        "guide_beneficiaries": "",
+        "guide_conditions": "",
+        "guide_timeline": "",
+        "guide_contact": "",
+        "source_url": "",
+        "conditions-TOTAL_FORMS": "1",
+        "conditions-INITIAL_FORMS": "0",
+        "conditions-MIN_NUM_FORMS": "0",
+        "conditions-MAX_NUM_FORMS": "1000",
+        "versions-TOTAL_FORMS": "0",
+        "versions-INITIAL_FORMS": "0",
+        "versions-MIN_NUM_FORMS": "0",
+        "versions-MAX_NUM_FORMS": "1000",
+    }
+    row = {"group": "1", "value2": "", "guard_fact": "", "guard_operator": "", "guard_value": "", "guard_value2": ""}
+    row.update(condition)
+    data.update({f"conditions-0-{key}": value for key, value in row.items()})
+    return client.post("/admin/policies/policy/add/", data)
+
+
+@pytest.mark.parametrize(
+    ("condition", "message"),
+    [
+        ({"fact": "revenue", "operator": "between", "value": "20000", "value2": "5000"}, "区间上下限颠倒"),
+        ({"fact": "revenue", "operator": "gte", "value": "五千万"}, "不是数字"),
+        ({"fact": "certifications", "operator": "gte", "value": "5"}, "不能用运算符"),
+    ],
+)
+def test_admin_refuses_a_condition_that_cannot_be_evaluated(
+    client_for, admin_user, department, regions, condition, message
+):
+    # given an administrator writing a policy with a bad condition; when saving; then refused, nothing saved
+    response = _admin_post(client_for(admin_user), department, regions["330500"], condition)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Policy.objects.filter(title="后台录入的政策").exists()
+
+
+def test_admin_saves_a_good_condition_with_rules_and_a_version(client_for, admin_user, department, regions):
+    response = _admin_post(
+        client_for(admin_user),
+        department,
+        regions["330500"],
+        {"fact": "certifications", "operator": "in", "value": "高新技术企业"},
+    )
+    assert response.status_code == 302
+    policy = Policy.objects.get(title="后台录入的政策")
+    assert policy.rules == "1|certifications|in|high_tech|||||"
+    assert policy.versions.count() == 1
+
+
+def test_policy_detail_query_count_is_constant(client, regions):
+    # given policies with 3 and with 30 conditions: the page needs the same number of queries
+    counts = []
+    for n in (3, 30):
+        policy = policy_with(
+            [{"group": g, "fact": "staff", "operator": "gte", "value": "1"} for g in range(n)], region=regions["330500"]
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/policies/{policy.pk}/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_policy_enterprises_query_count_is_constant(client_for, clerk, regions, high_tech):
+    c = client_for(clerk)
+    counts = []
+    for n in (3, 27):
+        for _ in range(n):
+            EnterpriseFactory(region=regions["330502"])
+        c.get(f"/policies/{high_tech.pk}/enterprises/")
+        with CaptureQueriesContext(connection) as queries:
+            assert c.get(f"/policies/{high_tech.pk}/enterprises/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
