@@ -28,6 +28,8 @@ def _tokenizer():
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.load_userdict(str(DATA_DIR / "userdict.txt"))
+    for word in synonyms():  # a synonym must be cut as one word to be recognised
+        tokenizer.add_word(word, 50000)
     return tokenizer
 
 
