@@ -8,8 +8,10 @@ it is, since when) and a closing plea are added around each description, as real
 makes realistic unrelated problems to fill the index to 100k or 1M rows.
 """
 
+import itertools
 import random
 import re
+from pathlib import Path
 
 GROUPS: dict[str, dict[str, list[str]]] = {
     "storage-fire-acceptance": {
@@ -400,6 +402,7 @@ CLOSING = [
     "",
 ]
 
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
 _ALTERNATIVES = re.compile(r"\{([^{}]*)\}")
 
 
@@ -545,3 +548,30 @@ FILLER_WORDS = [
 def filler_text(rng: random.Random) -> str:
     """An unrelated but realistic-looking problem: 20–40 words of the everyday business vocabulary."""
     return "".join(rng.choice(FILLER_WORDS) for _ in range(rng.randint(20, 40)))
+
+
+class ZipfFiller:
+    """Filler documents whose words follow the frequencies of real Chinese text: words of two or
+    more characters sampled from jieba's own dictionary (≈ 300k words with corpus counts), mixed with
+    the everyday business words above. So a query meets frequent, middling and rare terms, as it
+    would in a real archive, not only a small closed vocabulary."""
+
+    def __init__(self):
+        import jieba
+
+        path = Path(jieba.__file__).resolve().parent / "dict.txt"
+        words, weights = [], []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            parts = line.split()
+            if len(parts) >= 2 and len(parts[0]) >= 2 and _CJK.fullmatch(parts[0]):
+                words.append(parts[0])
+                weights.append(int(parts[1]))
+        self.words = words
+        self.cum_weights = list(itertools.accumulate(weights))
+
+    def tokens(self, rng: random.Random) -> list[str]:
+        count = rng.randint(20, 40)
+        business = rng.randint(4, 10)
+        return rng.choices(self.words, cum_weights=self.cum_weights, k=count - business) + [
+            rng.choice(FILLER_WORDS) for _ in range(business)
+        ]

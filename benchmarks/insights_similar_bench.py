@@ -26,7 +26,8 @@ Latency: ``--queries`` (default 200) new texts — fresh paraphrases of the grou
 seed, so not identical to anything indexed — each searched once after a warm-up of 20; the script
 prints p50, p95 and max wall-clock milliseconds of ``search()`` (tokenising + all SQL + re-ranking).
 
-Filler: unrelated problems built from everyday business words (``filler_text``), stored directly as
+Filler: unrelated problems whose words follow real Chinese frequencies (``ZipfFiller``: words
+sampled from jieba's dictionary by corpus count, plus everyday business words), stored directly as
 token strings (tokenising 1M texts with jieba would only slow the load) and bulk-loaded with COPY;
 ``TermStat`` is recomputed exactly from all rows; then ANALYZE.
 """
@@ -52,7 +53,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from benchmarks.insights_dataset import FILLER_WORDS, labelled_problems  # noqa: E402
+from benchmarks.insights_dataset import ZipfFiller, labelled_problems  # noqa: E402
 from insights import similarity  # noqa: E402
 from insights.models import IssueSearchDoc, SearchTerm, TermStat  # noqa: E402
 from insights.text import tokenize  # noqa: E402
@@ -92,14 +93,14 @@ def latency(queries) -> tuple[float, float, float]:
     return statistics.median(timings), p95, timings[-1]
 
 
-def add_filler(start: int, count: int, rng: random.Random) -> None:
+def add_filler(start: int, count: int, rng: random.Random, filler: ZipfFiller) -> None:
     """COPY ``count`` filler rows (ids FILLER_BASE_ID + start …) into the index table."""
     table = IssueSearchDoc._meta.db_table
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
         with raw.copy(f"COPY {table} (issue_id, tokens, length, updated_at) FROM STDIN") as copy:
             for offset in range(count):
-                words = [rng.choice(FILLER_WORDS) for _ in range(rng.randint(20, 40))]
+                words = filler.tokens(rng)
                 copy.write_row((FILLER_BASE_ID + start + offset, " ".join(words), len(words), "2026-01-01 00:00+08"))
 
 
@@ -154,12 +155,13 @@ def main() -> None:
 
     filled = 0
     filler_rng = random.Random(args.seed + 3)
+    filler = ZipfFiller()
     for size in sizes:
         wanted = size - len(rows) - filled
         if wanted > 0:
             start = time.perf_counter()
             for chunk_start in range(0, wanted, 100_000):
-                add_filler(filled + chunk_start, min(100_000, wanted - chunk_start), filler_rng)
+                add_filler(filled + chunk_start, min(100_000, wanted - chunk_start), filler_rng, filler)
             filled += wanted
             recount_term_stats()
             print(f"loaded {wanted:,} filler rows with COPY + recount + ANALYZE in {time.perf_counter() - start:.0f} s")
