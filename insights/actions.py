@@ -299,6 +299,7 @@ def common_issue_update(
     if not changes:
         return common_issue
     candidate = CommonIssue(**{f.attname: getattr(common_issue, f.attname) for f in CommonIssue._meta.concrete_fields})
+    candidate._state.adding = False
     for field, value in changes.items():
         setattr(candidate, field, value)
     candidate.full_clean()
