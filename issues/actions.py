@@ -26,6 +26,7 @@ from portal.workdays import add_working_days
 
 from . import deadlines
 from .choices import (
+    EVENT_LABELS,
     LEVEL_ORDER,
     AppealStatus,
     Discovery,
@@ -72,29 +73,6 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "rate": ((S.REPLIED, S.FOLLOWED_UP), None),
     "reopen": ((S.REPLIED, S.FOLLOWED_UP), S.REOPENED),
     "close": ((S.FOLLOWED_UP,), S.CLOSED),
-}
-
-EVENT_LABELS = {
-    "submit": _("提交问题"),
-    "classify": _("分类定级"),
-    "withdraw": _("撤回"),
-    "dispatch": _("交办"),
-    "accept": _("签收"),
-    "return": _("退回"),
-    "reply": _("答复"),
-    "request_extension": _("申请延期"),
-    "approve_extension": _("同意延期"),
-    "reject_extension": _("驳回延期"),
-    "escalate": _("提级"),
-    "follow_up": _("回访"),
-    "follow_up_unreached": _("回访（未联系上）"),
-    "rate": _("评价"),
-    "reopen": _("重办"),
-    "close": _("办结"),
-    "overdue": _("超期督办"),
-    "appeal": _("差评申诉"),
-    "decide_appeal": _("申诉裁定"),
-    "attachment": _("上传附件"),
 }
 
 

@@ -15,6 +15,7 @@ from portal.choices import Role
 from portal.models.enterprises import enterprise_ids_for
 
 from .choices import (
+    EVENT_LABELS,
     AppealStatus,
     Discovery,
     IssueStatus,
@@ -349,6 +350,10 @@ class IssueEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue_id} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))
 
 
 class Rating(models.Model):

@@ -1,0 +1,96 @@
+"""Back office of the issues app: administrators configure channels, categories, 三不管 kinds and deadline
+rules (audited). Problems and their history are read-only here: they change only through the actions."""
+
+from django.contrib import admin
+
+from portal.admin import AuditedModelAdmin, ReadOnlyAdmin
+
+from .models import (
+    Appeal,
+    Category,
+    Channel,
+    DeadlineRule,
+    ExtensionRequest,
+    Issue,
+    IssueEvent,
+    OwnerlessKind,
+    Rating,
+)
+
+
+@admin.register(Channel)
+class ChannelAdmin(AuditedModelAdmin):
+    list_display = ["code", "name", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Category)
+class CategoryAdmin(AuditedModelAdmin):
+    list_display = ["code", "name", "parent", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    list_select_related = ["parent"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(OwnerlessKind)
+class OwnerlessKindAdmin(AuditedModelAdmin):
+    list_display = ["code", "name", "order", "is_active"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(AuditedModelAdmin):
+    list_display = [
+        "__str__",
+        "dispatch_working_days",
+        "reply_days",
+        "reply_in_working_days",
+        "followup_working_days",
+        "redo_working_days",
+        "return_working_days",
+    ]
+    list_select_related = ["category"]
+    list_filter = ["tier", "category"]
+
+
+class IssueEventInline(admin.TabularInline):
+    model = IssueEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "action", "actor", "department", "from_status", "to_status", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Issue)
+class IssueAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "title", "enterprise", "status", "lead_department", "level", "reply_due", "overdue"]
+    list_filter = ["status", "level", "overdue", "channel", "category"]
+    search_fields = ["reference", "title", "enterprise__name"]
+    list_select_related = ["enterprise", "lead_department"]
+    inlines = [IssueEventInline]
+
+
+@admin.register(Rating)
+class RatingAdmin(ReadOnlyAdmin):
+    list_display = ["issue", "round", "score", "source", "department", "at"]
+    list_filter = ["score", "source"]
+    list_select_related = ["issue", "department"]
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(ReadOnlyAdmin):
+    list_display = ["issue", "department", "previous_due", "requested_due", "status"]
+    list_select_related = ["issue", "department"]
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyAdmin):
+    list_display = ["issue", "department", "status", "requested_at"]
+    list_select_related = ["issue", "department"]

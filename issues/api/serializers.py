@@ -1,0 +1,227 @@
+"""API serializers of the issues app (API.md: problems)."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from portal.api.serializers import DepartmentRefSerializer, EnterpriseRefSerializer
+from portal.choices import Role
+from portal.masking import mask_phone
+
+from ..actions import event_label
+from ..choices import Discovery, Tier
+from ..models import Appeal, Category, Channel, ExtensionRequest, Issue, IssueEvent
+
+
+class CodeNameSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["code", "name"]
+
+
+class ChannelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Channel
+        fields = ["code", "name"]
+
+
+class HandlerRefSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    office_phone = serializers.CharField()
+
+
+class IssueEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IssueEvent
+        fields = ["action", "label", "actor", "at", "note", "from_status", "to_status"]
+
+    def get_actor(self, obj) -> str:
+        return obj.actor.name if obj.actor_id else ""
+
+    def get_label(self, obj) -> str:
+        return event_label(obj.action)
+
+
+class IssueSerializer(serializers.ModelSerializer):
+    enterprise = EnterpriseRefSerializer(read_only=True)
+    category = CategorySerializer(read_only=True)
+    channel = ChannelSerializer(read_only=True)
+    lead_department = DepartmentRefSerializer(read_only=True)
+    co_departments = DepartmentRefSerializer(many=True, read_only=True)
+    handler = serializers.SerializerMethodField()
+    contact_phone = serializers.SerializerMethodField()
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    light = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
+    reply = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Issue
+        fields = [
+            "id",
+            "reference",
+            "title",
+            "description",
+            "status",
+            "status_display",
+            "enterprise",
+            "contact_name",
+            "contact_phone",
+            "category",
+            "channel",
+            "discovery",
+            "tier",
+            "level",
+            "lead_department",
+            "co_departments",
+            "handler",
+            "registered_at",
+            "dispatched_at",
+            "accepted_at",
+            "replied_at",
+            "followed_up_at",
+            "closed_at",
+            "dispatch_due",
+            "return_due",
+            "reply_due",
+            "followup_due",
+            "overdue",
+            "light",
+            "with_supervisor",
+            "dispatch_count",
+            "returns_count",
+            "extensions_count",
+            "reopen_count",
+            "escalation_count",
+            "rating",
+            "reply",
+            "public_reply",
+            "events",
+        ]
+
+    def _user(self):
+        request = self.context.get("request")
+        return getattr(request, "user", None)
+
+    @extend_schema_field(HandlerRefSerializer(allow_null=True))
+    def get_handler(self, obj):
+        if not obj.handler_id:
+            return None
+        return {"name": obj.handler.name, "office_phone": obj.handler.office_phone}
+
+    def get_contact_phone(self, obj) -> str:
+        if self.context.get("detail"):
+            return obj.contact_phone
+        return mask_phone(obj.contact_phone)
+
+    def get_light(self, obj) -> str:
+        return getattr(obj, "light", "")
+
+    def get_reply(self, obj) -> str:
+        user = self._user()
+        if user is not None and user.is_authenticated and user.role != Role.ENTERPRISE:
+            return obj.reply
+        return ""
+
+    @extend_schema_field(IssueEventSerializer(many=True))
+    def get_events(self, obj):
+        user = self._user()
+        staff = user is not None and user.is_authenticated and user.role != Role.ENTERPRISE
+        events = [event for event in obj.events.all() if staff or event.public]
+        return IssueEventSerializer(events, many=True).data
+
+
+class IssueCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=120)
+    description = serializers.CharField()
+    category = serializers.CharField(help_text="category code")
+    channel = serializers.CharField(required=False, help_text="channel code (staff only; default online)")
+    enterprise = serializers.IntegerField(required=False, help_text="enterprise id (staff only)")
+    contact_name = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    contact_phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    discovery = serializers.ChoiceField(choices=Discovery.choices, required=False)
+    tier = serializers.ChoiceField(choices=Tier.choices, required=False)
+    ownerless_kind = serializers.CharField(required=False, allow_blank=True)
+
+
+class IssueDispatchInputSerializer(serializers.Serializer):
+    lead_department = serializers.IntegerField()
+    co_departments = serializers.ListField(child=serializers.IntegerField(), required=False)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class IssueReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
+
+
+class IssueOptionalReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class IssueReplyInputSerializer(serializers.Serializer):
+    reply = serializers.CharField(allow_blank=True)
+    public_reply = serializers.CharField(required=False, allow_blank=True)
+
+
+class IssueEscalateInputSerializer(serializers.Serializer):
+    to_department = serializers.IntegerField()
+    reason = serializers.CharField(allow_blank=True)
+
+
+class IssueFollowUpInputSerializer(serializers.Serializer):
+    reached = serializers.BooleanField(default=True)
+    satisfied = serializers.BooleanField(required=False, allow_null=True, default=None)
+    rating = serializers.IntegerField(required=False, allow_null=True, help_text="1–5, the enterprise's words")
+    note = serializers.CharField(required=False, allow_blank=True)
+    comment = serializers.CharField(required=False, allow_blank=True)
+
+
+class IssueRateInputSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(help_text="1 非常不满意 … 5 非常满意")
+    comment = serializers.CharField(required=False, allow_blank=True)
+
+
+class IssueNoteInputSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class IssueClassifyInputSerializer(serializers.Serializer):
+    category = serializers.CharField(required=False)
+    tier = serializers.ChoiceField(choices=Tier.choices, required=False)
+    ownerless_kind = serializers.CharField(required=False, allow_blank=True)
+
+
+class IssueExtensionInputSerializer(serializers.Serializer):
+    requested_due = serializers.DateField()
+    reason = serializers.CharField(allow_blank=True)
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class ExtensionRequestSerializer(serializers.ModelSerializer):
+    department = DepartmentRefSerializer(read_only=True)
+    issue = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = ExtensionRequest
+        fields = ["id", "issue", "department", "reason", "previous_due", "requested_due", "status", "requested_at"]
+
+
+class AppealSerializer(serializers.ModelSerializer):
+    department = DepartmentRefSerializer(read_only=True)
+    issue = serializers.PrimaryKeyRelatedField(read_only=True)
+    score = serializers.IntegerField(source="rating.score", read_only=True)
+
+    class Meta:
+        model = Appeal
+        fields = ["id", "issue", "department", "score", "reason", "status", "requested_at", "decision_note"]

@@ -1,0 +1,191 @@
+"""Forms of the issues pages. They only shape input; the rules live in :mod:`issues.actions`."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.choices import DepartmentKind
+from portal.models import Department, Enterprise
+
+from .choices import Discovery, RatingScore, Tier
+from .models import Category, Channel, OwnerlessKind
+from .uploads import MAX_ATTACHMENTS
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+def _departments():
+    return (
+        Department.objects.active()
+        .exclude(kind__in=[DepartmentKind.CATCH_ALL, DepartmentKind.SERVICE_CENTRE])
+        .select_related("region")
+        .order_by("region__code", "code")
+    )
+
+
+class DepartmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.region.name}）"
+
+
+class DepartmentMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.region.name}）"
+
+
+class IssueReportForm(forms.Form):
+    """An enterprise reports a problem (线上门户)."""
+
+    enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), label=_("企业"))
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.active(), to_field_name="code", label=_("问题分类"), empty_label=None
+    )
+    title = forms.CharField(label=_("标题"), max_length=120)
+    description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 6}))
+    contact_name = forms.CharField(label=_("联系人"), max_length=50, required=False)
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    attachments = MultipleFileField(
+        label=_("附件"),
+        required=False,
+        help_text=_("最多 %(n)d 个，每个不超过 10 MB；支持 PDF、PNG、JPEG、Word、Excel。") % {"n": MAX_ATTACHMENTS},
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user) if user else Enterprise.objects.none()
+        if self.fields["enterprise"].queryset.count() == 1:
+            self.fields["enterprise"].initial = self.fields["enterprise"].queryset.first()
+
+
+class IssueIntakeForm(IssueReportForm):
+    """A clerk registers a problem on behalf of an enterprise, from any channel."""
+
+    channel = forms.ModelChoiceField(
+        queryset=Channel.objects.active(), to_field_name="code", label=_("受理渠道"), empty_label=None
+    )
+    discovery = forms.ChoiceField(choices=Discovery.choices, label=_("发现方式"))
+    tier = forms.ChoiceField(choices=Tier.choices, label=_("难易程度"))
+    ownerless_kind = forms.ModelChoiceField(
+        queryset=OwnerlessKind.objects.active(), to_field_name="code", label=_("三不管类型"), required=False
+    )
+
+    field_order = [
+        "enterprise",
+        "channel",
+        "discovery",
+        "category",
+        "tier",
+        "ownerless_kind",
+        "title",
+        "description",
+        "contact_name",
+        "contact_phone",
+        "attachments",
+    ]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.order_by("name")
+        self.fields["channel"].initial = "window"
+
+
+class ClassifyForm(forms.Form):
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.active(), to_field_name="code", label=_("问题分类"), empty_label=None
+    )
+    tier = forms.ChoiceField(choices=Tier.choices, label=_("难易程度"))
+    ownerless_kind = forms.ModelChoiceField(
+        queryset=OwnerlessKind.objects.active(), to_field_name="code", label=_("三不管类型"), required=False
+    )
+
+
+class DispatchForm(forms.Form):
+    lead_department = DepartmentChoiceField(queryset=Department.objects.none(), label=_("牵头部门"))
+    co_departments = DepartmentMultipleChoiceField(
+        queryset=Department.objects.none(), label=_("协办部门"), required=False
+    )
+    note = forms.CharField(label=_("交办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_department"].queryset = _departments()
+        self.fields["co_departments"].queryset = _departments()
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EscalateForm(forms.Form):
+    to_department = DepartmentChoiceField(queryset=Department.objects.none(), label=_("提级至部门"))
+    reason = forms.CharField(label=_("提级理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_department"].queryset = _departments()
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(label=_("答复（内部）"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    public_reply = forms.CharField(
+        label=_("答复（企业可见）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("不填则与内部答复相同。"),
+    )
+
+
+class ExtensionForm(forms.Form):
+    requested_due = forms.DateField(label=_("申请延至"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("延期理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+RATING_CHOICES = [(str(value), f"{value} {label}") for value, label in reversed(RatingScore.choices)]
+
+
+class FollowUpForm(forms.Form):
+    reached = forms.BooleanField(label=_("已联系上企业"), required=False, initial=True)
+    satisfied = forms.NullBooleanField(
+        label=_("企业是否满意"),
+        required=False,
+        widget=forms.Select(choices=[("unknown", "—"), ("true", _("满意")), ("false", _("不满意"))]),
+    )
+    rating = forms.ChoiceField(
+        label=_("企业评价（企业原话代录）"), choices=[("", "—"), *RATING_CHOICES], required=False
+    )
+    note = forms.CharField(label=_("回访记录"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RateForm(forms.Form):
+    rating = forms.ChoiceField(label=_("评价"), choices=RATING_CHOICES, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("评价理由"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("「不满意」或「非常不满意」须填写理由，问题将重新办理。"),
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("决定"),
+        choices=[("1", _("同意")), ("0", _("不同意"))],
+        coerce=lambda value: value == "1",
+    )
+    note = forms.CharField(label=_("意见"), required=False)

@@ -1,0 +1,122 @@
+"""Reads of the issues app (DESIGN.md rule 2). Lists select their relations up front: constant queries."""
+
+import datetime as dt
+
+from django.db.models import Prefetch, QuerySet
+
+from portal.models import User
+
+from . import deadlines
+from .choices import AppealStatus, IssueStatus, RequestStatus
+from .filters import IssueFilterSet
+from .models import Appeal, Escalation, ExtensionRequest, Issue, IssueEvent
+
+S = IssueStatus
+LIST_RELATED = ("enterprise", "category", "channel", "lead_department", "handler")
+
+
+def _base(user: User) -> QuerySet[Issue]:
+    return Issue.objects.visible_to(user).select_related(*LIST_RELATED)
+
+
+def issue_list(*, user: User, data=None, queryset: QuerySet[Issue] | None = None) -> IssueFilterSet:
+    """The filtered list (``.qs``) with its form, for pages and the API alike."""
+    qs = queryset if queryset is not None else _base(user)
+    return IssueFilterSet(data=data or None, queryset=qs)
+
+
+def issue_get(*, user: User, pk: int) -> Issue:
+    """The problem if visible to the user (else Issue.DoesNotExist → 404), with its history."""
+    return (
+        _base(user)
+        .select_related("ownerless_kind", "dispatched_by", "submitted_by", "lead_department__region")
+        .prefetch_related(
+            "co_departments",
+            "attachments",
+            Prefetch("events", queryset=IssueEvent.objects.select_related("actor", "department")),
+            "ratings",
+            "follow_ups",
+            Prefetch("extension_requests", queryset=ExtensionRequest.objects.select_related("requested_by")),
+            "escalations__to_department",
+        )
+        .get(pk=pk)
+    )
+
+
+def catch_all_queue(*, user: User) -> QuerySet[Issue]:
+    """The 兜底 queue: waiting for classification and dispatch, oldest deadline first."""
+    return _base(user).filter(status__in=[S.SUBMITTED, S.RETURNED]).order_by("dispatch_due", "id")
+
+
+def department_inbox(*, user: User) -> QuerySet[Issue]:
+    """What the handler's department must sign, reply to or follow: open work, most urgent first."""
+    if user.department_id is None:
+        return Issue.objects.none()
+    return (
+        Issue.objects.for_department(user.department)
+        .select_related(*LIST_RELATED)
+        .filter(status__in=[S.DISPATCHED, S.ACCEPTED, S.REOPENED, S.REPLIED, S.FOLLOWED_UP])
+        .order_by("reply_due", "id")
+    )
+
+
+def follow_up_queue(*, user: User) -> QuerySet[Issue]:
+    return _base(user).filter(status=S.REPLIED).order_by("followup_due", "id")
+
+
+def overdue_list(*, user: User) -> QuerySet[Issue]:
+    return _base(user).filter(overdue=True).order_by("reply_due", "id")
+
+
+def due_soon_list(*, user: User, today: dt.date | None = None) -> QuerySet[Issue]:
+    today = today or deadlines.local_date()
+    limit = deadlines.due_soon_limit(today)
+    from django.db.models import Q
+
+    return (
+        _base(user)
+        .filter(
+            Q(status__in=[S.DISPATCHED, S.ACCEPTED, S.REOPENED], reply_due__gte=today, reply_due__lte=limit)
+            | Q(status__in=[S.SUBMITTED, S.RETURNED], dispatch_due__gte=today, dispatch_due__lte=limit)
+            | Q(status=S.REPLIED, followup_due__gte=today, followup_due__lte=limit)
+        )
+        .order_by("reply_due", "id")
+    )
+
+
+def with_supervisor_list(*, user: User) -> QuerySet[Issue]:
+    return _base(user).filter(with_supervisor=True, status__in=[S.SUBMITTED, S.RETURNED])
+
+
+def pending_extensions(*, user: User) -> QuerySet[ExtensionRequest]:
+    return (
+        ExtensionRequest.objects.filter(status=RequestStatus.PENDING, issue__in=Issue.objects.visible_to(user))
+        .select_related("issue", "department", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def pending_appeals(*, user: User) -> QuerySet[Appeal]:
+    return (
+        Appeal.objects.filter(status=AppealStatus.PENDING, issue__in=Issue.objects.visible_to(user))
+        .select_related("issue", "rating", "department", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def escalation_list(*, user: User) -> QuerySet[Escalation]:
+    return (
+        Escalation.objects.filter(issue__in=Issue.objects.visible_to(user))
+        .select_related("issue", "from_department", "to_department", "by")
+        .order_by("-at", "-id")
+    )
+
+
+def attach_lights(issues, *, today: dt.date | None = None):
+    """Set ``issue.light`` (on_time/due_soon/overdue/none) on each row; one calendar query in all."""
+    today = today or deadlines.local_date()
+    soon = deadlines.due_soon_limit(today)
+    rows = list(issues)
+    for issue in rows:
+        issue.light = deadlines.light(issue.current_due(), today=today, soon_limit=soon)
+    return rows

@@ -1,0 +1,438 @@
+"""Pages of the issues app. Thin: forms shape input, actions decide, selectors read."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from portal.choices import Role
+from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
+from portal.permissions import (
+    ALL_STAFF,
+    CLERK_ROLES,
+    ENTERPRISE_ROLES,
+    HANDLER_ROLES,
+    SUPERVISOR_ROLES,
+    RoleRequiredMixin,
+    user_has_role,
+)
+from portal.views import form_errors_from
+from portal.workdays import unknown_years
+
+from . import actions, deadlines, forms, selectors
+from .models import Appeal, ExtensionRequest, Issue, IssueAttachment, Rating
+
+PAGE_SIZE = 20
+
+
+def _page(request, queryset):
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.attach_lights(page.object_list)
+    return page
+
+
+def _get_issue(request, pk) -> Issue:
+    try:
+        return selectors.issue_get(user=request.user, pk=pk)
+    except Issue.DoesNotExist:
+        raise Http404 from None
+
+
+# --- lists -----------------------------------------------------------------------------------
+
+
+class IssueListView(RoleRequiredMixin, TemplateView):
+    """All problems the staff member may see, with the shared filters."""
+
+    allowed_roles = ALL_STAFF
+    template_name = "issues/issue_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        filterset = selectors.issue_list(user=self.request.user, data=self.request.GET)
+        ctx["filter"] = filterset
+        ctx["form"] = filterset.form
+        ctx["page"] = _page(self.request, filterset.qs)
+        ctx["title"] = _("涉企问题")
+        return ctx
+
+
+class MyIssuesView(RoleRequiredMixin, TemplateView):
+    """An enterprise's own problems, with their timelines one click away."""
+
+    allowed_roles = ENTERPRISE_ROLES
+    template_name = "issues/my_issues.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        filterset = selectors.issue_list(user=self.request.user, data=self.request.GET)
+        ctx["page"] = _page(self.request, filterset.qs)
+        return ctx
+
+
+class QueueView(RoleRequiredMixin, TemplateView):
+    """A work queue; subclasses name the selector."""
+
+    template_name = "issues/queue.html"
+    title = ""
+    intro = ""
+    selector = None
+    testid = "queue"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["page"] = _page(self.request, type(self).selector(user=self.request.user))
+        ctx.update(title=self.title, intro=self.intro, testid=self.testid)
+        return ctx
+
+
+class CatchAllQueueView(QueueView):
+    allowed_roles = CLERK_ROLES
+    title = _("兜底办待交办")
+    intro = _("新登记和被退回的问题：分类定级后交办牵头部门和协办部门。")
+    selector = staticmethod(selectors.catch_all_queue)
+    testid = "catch-all-queue"
+
+
+class DepartmentInboxView(QueueView):
+    allowed_roles = HANDLER_ROLES
+    title = _("部门待办")
+    intro = _("交办给本部门的问题：签收、退回（交办后 1 个工作日内）、答复、申请延期。")
+    selector = staticmethod(selectors.department_inbox)
+    testid = "department-inbox"
+
+
+class FollowUpQueueView(QueueView):
+    allowed_roles = CLERK_ROLES
+    title = _("回访队列")
+    intro = _("已答复、等待回访的问题。100% 回访后才能办结。")
+    selector = staticmethod(selectors.follow_up_queue)
+    testid = "follow-up-queue"
+
+
+class SupervisionView(RoleRequiredMixin, TemplateView):
+    """督办: overdue and due-soon problems, problems handed to the supervisor, extension requests,
+    appeals and escalations."""
+
+    allowed_roles = SUPERVISOR_ROLES
+    template_name = "issues/supervision.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        today = deadlines.local_date()
+        ctx["overdue"] = selectors.attach_lights(selectors.overdue_list(user=user)[:50], today=today)
+        ctx["due_soon"] = selectors.attach_lights(selectors.due_soon_list(user=user, today=today)[:50], today=today)
+        ctx["with_supervisor"] = selectors.attach_lights(selectors.with_supervisor_list(user=user)[:50], today=today)
+        ctx["extensions"] = selectors.pending_extensions(user=user)[:50]
+        ctx["appeals"] = selectors.pending_appeals(user=user)[:50]
+        ctx["escalations"] = selectors.escalation_list(user=user)[:20]
+        ctx["decision_form"] = forms.DecisionForm()
+        ctx["calendar_unknown_years"] = unknown_years([today.year, today.year + 1])
+        return ctx
+
+
+# --- intake ------------------------------------------------------------------------------------
+
+
+class IssueReportView(RoleRequiredMixin, FormView):
+    """An enterprise member reports a problem."""
+
+    allowed_roles = ENTERPRISE_ROLES
+    template_name = "issues/issue_form.html"
+    form_class = forms.IssueReportForm
+    heading = _("反映问题")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "heading": self.heading}
+
+    def submit(self, data):
+        return actions.issue_submit(
+            actor=self.request.user,
+            enterprise=data["enterprise"],
+            category=data["category"],
+            title=data["title"],
+            description=data["description"],
+            contact_name=data["contact_name"],
+            contact_phone=data["contact_phone"],
+            attachments=data["attachments"],
+        )
+
+    def form_valid(self, form):
+        try:
+            issue = self.submit(form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+            return self.form_invalid(form)
+        except PermissionDeniedError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("问题已提交，编号 %(reference)s。") % {"reference": issue.reference})
+        return redirect("issues:issue_detail", pk=issue.pk)
+
+
+class IssueIntakeView(IssueReportView):
+    """A clerk registers a problem for an enterprise, from any channel."""
+
+    allowed_roles = CLERK_ROLES
+    form_class = forms.IssueIntakeForm
+    heading = _("代企业登记问题")
+
+    def submit(self, data):
+        return actions.issue_submit(
+            actor=self.request.user,
+            enterprise=data["enterprise"],
+            channel=data["channel"],
+            discovery=data["discovery"],
+            tier=data["tier"],
+            ownerless_kind=data["ownerless_kind"],
+            category=data["category"],
+            title=data["title"],
+            description=data["description"],
+            contact_name=data["contact_name"],
+            contact_phone=data["contact_phone"],
+            attachments=data["attachments"],
+        )
+
+
+# --- detail and moves ----------------------------------------------------------------------
+
+
+def available_moves(user, issue) -> dict:
+    """Which move forms to show this user (buttons only; the actions re-check everything)."""
+    moves = {}
+    is_lead = user.role == Role.HANDLER and user.department_id == issue.lead_department_id
+    is_clerk = user_has_role(user, CLERK_ROLES)
+    is_supervisor = user_has_role(user, SUPERVISOR_ROLES)
+    is_member = user.role == Role.ENTERPRISE
+    if is_clerk and actions.can(issue, "classify"):
+        moves["classify"] = forms.ClassifyForm(
+            initial={
+                "category": issue.category.code,
+                "tier": issue.tier,
+                "ownerless_kind": getattr(issue.ownerless_kind, "code", None),
+            }
+        )
+    if is_clerk and actions.can(issue, "dispatch") and (is_supervisor or not issue.with_supervisor):
+        moves["dispatch"] = forms.DispatchForm()
+    if is_member and actions.can(issue, "withdraw"):
+        moves["withdraw"] = forms.ReasonForm()
+    if is_lead and actions.can(issue, "accept"):
+        moves["accept"] = None
+    if is_lead and actions.can(issue, "return") and issue.return_due and deadlines.local_date() <= issue.return_due:
+        moves["return"] = forms.ReasonForm()
+    if is_lead and actions.can(issue, "reply"):
+        moves["reply"] = forms.ReplyForm()
+    if is_lead and actions.can(issue, "request_extension"):
+        moves["extension"] = forms.ExtensionForm()
+    if is_supervisor and actions.can(issue, "escalate"):
+        moves["escalate"] = forms.EscalateForm()
+    if is_clerk and actions.can(issue, "follow_up"):
+        moves["follow_up"] = forms.FollowUpForm()
+    if is_member and actions.can(issue, "rate") and not any(r.round == issue.round for r in issue.ratings.all()):
+        moves["rate"] = forms.RateForm()
+    if is_supervisor and actions.can(issue, "close"):
+        moves["close"] = forms.NoteForm()
+    if user.role == Role.HANDLER and any(
+        r.score <= 2 and r.department_id == user.department_id and not hasattr(r, "appeal") for r in issue.ratings.all()
+    ):
+        moves["appeal"] = forms.ReasonForm()
+    return moves
+
+
+class IssueDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "issues/issue_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        issue = _get_issue(self.request, kwargs["pk"])
+        selectors.attach_lights([issue])
+        user = self.request.user
+        staff = user.role != Role.ENTERPRISE
+        ctx["issue"] = issue
+        ctx["staff"] = staff
+        ctx["events"] = [event for event in issue.events.all() if staff or event.public]
+        ctx["moves"] = available_moves(user, issue)
+        ctx["event_label"] = actions.event_label
+        return ctx
+
+
+def _safe_next(request, default):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+class IssueMoveView(LoginRequiredMixin, View):
+    """POST one move (dispatch, accept, return, …) on a problem, then back to where the user was."""
+
+    MOVES = {
+        "classify": forms.ClassifyForm,
+        "dispatch": forms.DispatchForm,
+        "withdraw": forms.ReasonForm,
+        "accept": None,
+        "return": forms.ReasonForm,
+        "reply": forms.ReplyForm,
+        "extension": forms.ExtensionForm,
+        "escalate": forms.EscalateForm,
+        "follow_up": forms.FollowUpForm,
+        "rate": forms.RateForm,
+        "close": forms.NoteForm,
+        "appeal": forms.ReasonForm,
+    }
+
+    def post(self, request, pk, move):
+        if move not in self.MOVES:
+            raise Http404
+        issue = _get_issue(request, pk)
+        default = reverse("issues:issue_detail", args=[issue.pk])
+        form_class = self.MOVES[move]
+        data = {}
+        if form_class is not None:
+            form = form_class(request.POST)
+            if not form.is_valid():
+                for errors in form.errors.values():
+                    for error in errors:
+                        messages.error(request, error)
+                return redirect(_safe_next(request, default))
+            data = form.cleaned_data
+        try:
+            self.run(move, request.user, issue, data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        except (TransitionNotAllowed, PermissionDeniedError) as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已%(move)s。") % {"move": actions.event_label(self.event_name(move))})
+        return redirect(_safe_next(request, default))
+
+    @staticmethod
+    def event_name(move):
+        return {"extension": "request_extension"}.get(move, move)
+
+    def run(self, move, user, issue, data):
+        if move == "classify":
+            actions.issue_classify(
+                actor=user,
+                issue=issue,
+                category=data["category"],
+                tier=data["tier"],
+                ownerless_kind=data["ownerless_kind"],
+            )
+        elif move == "dispatch":
+            actions.issue_dispatch(
+                actor=user,
+                issue=issue,
+                lead_department=data["lead_department"],
+                co_departments=data["co_departments"],
+                note=data["note"],
+            )
+        elif move == "withdraw":
+            actions.issue_withdraw(actor=user, issue=issue, reason=data["reason"])
+        elif move == "accept":
+            actions.issue_accept(actor=user, issue=issue)
+        elif move == "return":
+            actions.issue_return(actor=user, issue=issue, reason=data["reason"])
+        elif move == "reply":
+            actions.issue_reply(actor=user, issue=issue, reply=data["reply"], public_reply=data["public_reply"])
+        elif move == "extension":
+            actions.issue_request_extension(
+                actor=user, issue=issue, requested_due=data["requested_due"], reason=data["reason"]
+            )
+        elif move == "escalate":
+            actions.issue_escalate(actor=user, issue=issue, to_department=data["to_department"], reason=data["reason"])
+        elif move == "follow_up":
+            actions.issue_follow_up(
+                actor=user,
+                issue=issue,
+                reached=data["reached"],
+                satisfied=data["satisfied"],
+                rating=data["rating"] or None,
+                note=data["note"],
+            )
+        elif move == "rate":
+            actions.issue_rate(actor=user, issue=issue, rating=data["rating"], comment=data["comment"])
+        elif move == "close":
+            actions.issue_close(actor=user, issue=issue, note=data["note"])
+        elif move == "appeal":
+            rating = (
+                Rating.objects.filter(issue=issue, score__lte=2, department_id=user.department_id)
+                .order_by("-round")
+                .first()
+            )
+            if rating is None:
+                raise TransitionNotAllowed(_("该问题没有可申诉的差评。"))
+            actions.appeal_submit(actor=user, rating=rating, reason=data["reason"])
+
+
+class ExtensionDecideView(RoleRequiredMixin, View):
+    allowed_roles = SUPERVISOR_ROLES
+
+    def post(self, request, pk):
+        ext = get_object_or_404(
+            ExtensionRequest.objects.filter(issue__in=Issue.objects.visible_to(request.user)).select_related("issue"),
+            pk=pk,
+        )
+        form = forms.DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.extension_decide(
+                    actor=request.user,
+                    request=ext,
+                    approve=form.cleaned_data["approve"],
+                    note=form.cleaned_data["note"],
+                )
+                messages.success(request, _("已处理延期申请。"))
+            except (TransitionNotAllowed, PermissionDeniedError) as exc:
+                messages.error(request, exc.message)
+        return redirect(_safe_next(request, reverse("issues:supervision")))
+
+
+class AppealDecideView(RoleRequiredMixin, View):
+    allowed_roles = SUPERVISOR_ROLES
+
+    def post(self, request, pk):
+        appeal = get_object_or_404(
+            Appeal.objects.filter(issue__in=Issue.objects.visible_to(request.user)).select_related("issue"), pk=pk
+        )
+        form = forms.DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.appeal_decide(
+                    actor=request.user,
+                    appeal=appeal,
+                    uphold=form.cleaned_data["approve"],
+                    note=form.cleaned_data["note"],
+                )
+                messages.success(request, _("已裁定申诉。"))
+            except (TransitionNotAllowed, PermissionDeniedError) as exc:
+                messages.error(request, exc.message)
+        return redirect(_safe_next(request, reverse("issues:supervision")))
+
+
+class AttachmentDownloadView(LoginRequiredMixin, View):
+    """Attachments live outside the web root; this view checks that the user may see the problem."""
+
+    def get(self, request, pk, attachment_pk):
+        issue = _get_issue(request, pk)
+        attachment = get_object_or_404(IssueAttachment, pk=attachment_pk, issue=issue)
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

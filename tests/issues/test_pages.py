@@ -1,0 +1,193 @@
+"""Pages: permission matrix, the moves through forms, uploads, 企业码, constant query counts."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from issues.code_views import signed_token
+from issues.models import Issue, IssueAttachment
+from tests.issues.factories import issue_in, submit
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _roles(people):
+    return {"member": people["member"], "clerk": people["clerk"], "handler": people["handler"]}
+
+
+LISTS = [
+    ("/issues/", {"clerk", "handler", "supervisor"}),
+    ("/issues/mine/", {"member"}),
+    ("/issues/catch-all/", {"clerk", "supervisor"}),
+    ("/issues/inbox/", {"handler"}),
+    ("/issues/follow-ups/", {"clerk", "supervisor"}),
+    ("/issues/supervision/", {"supervisor"}),
+    ("/issues/new/", {"member"}),
+    ("/issues/intake/", {"clerk", "supervisor"}),
+]
+
+
+@pytest.mark.parametrize(("url", "allowed"), LISTS)
+def test_page_permission_matrix(client, client_for, people, supervisor, url, allowed):
+    # anonymous → login page
+    assert client.get(url).status_code == 302
+    users = {**people, "supervisor": supervisor}
+    for name in ("member", "clerk", "handler", "supervisor"):
+        code = client_for(users[name]).get(url).status_code
+        assert code == (200 if name in allowed else 403), (name, code)
+
+
+def test_detail_permission_matrix(client, client_for, people, other_member):
+    issue = issue_in("dispatched", **_roles(people))
+    url = f"/issues/{issue.pk}/"
+    assert client.get(url).status_code == 302
+    assert client_for(people["member"]).get(url).status_code == 200
+    assert client_for(other_member).get(url).status_code == 404
+    assert client_for(people["handler"]).get(url).status_code == 200
+    assert client_for(people["other_handler"]).get(url).status_code == 404
+    assert client_for(people["clerk"]).get(url).status_code == 200
+
+
+def test_report_form_with_attachment_and_download(client_for, people, other_member):
+    c = client_for(people["member"])
+    r = c.post(
+        "/issues/new/",
+        {
+            "enterprise": people["member"].memberships.get().enterprise_id,
+            "category": "land-factory",
+            "title": "厂房层高不满足设备安装",
+            "description": "新建厂房层高 6 米，设备需要 8 米。",
+            "attachments": [SimpleUploadedFile("photo.png", PNG, content_type="image/png")],
+        },
+    )
+    assert r.status_code == 302
+    issue = Issue.objects.get()
+    attachment = IssueAttachment.objects.get()
+    assert attachment.content_type == "image/png"
+    # stored outside the web root: not reachable under /media/ nor /static/
+    assert c.get(attachment.file.url).status_code == 404
+    url = f"/issues/{issue.pk}/attachments/{attachment.pk}/"
+    response = c.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
+    assert client_for(other_member).get(url).status_code == 404
+
+
+def test_upload_with_wrong_content_refused(client_for, people):
+    r = client_for(people["member"]).post(
+        "/issues/new/",
+        {
+            "enterprise": people["member"].memberships.get().enterprise_id,
+            "category": "other",
+            "title": "t",
+            "description": "d",
+            "attachments": [SimpleUploadedFile("report.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")],
+        },
+    )
+    assert r.status_code == 200 and "不是允许的类型" in r.content.decode()
+    assert not Issue.objects.exists() and not IssueAttachment.objects.exists()
+
+
+def test_moves_through_the_detail_page(client_for, people, supervisor):
+    m, c, h = people["member"], people["clerk"], people["handler"]
+    issue = submit(m)
+    base = f"/issues/{issue.pk}/move/"
+    page = client_for(c).get(f"/issues/{issue.pk}/").content.decode()
+    assert 'data-testid="move-dispatch"' in page and "insights" not in page.split("move-classify")[0][-10:]
+    assert client_for(c).post(base + "dispatch/", {"lead_department": h.department_id}).status_code == 302
+    assert client_for(h).post(base + "accept/").status_code == 302
+    client_for(h).post(base + "reply/", {"reply": "已答复"})
+    r = client_for(c).post(base + "close/", {}, follow=True)  # clerk cannot close
+    assert "只有督办人员" in r.content.decode()
+    client_for(c).post(base + "follow_up/", {"reached": "on", "satisfied": "true", "note": "满意"})
+    r = client_for(m).post(base + "rate/", {"rating": "2", "comment": ""}, follow=True)
+    assert "须填写理由" in r.content.decode()
+    client_for(m).post(base + "rate/", {"rating": "5"})
+    client_for(supervisor).post(base + "close/", {})
+    assert Issue.objects.get(pk=issue.pk).status == "closed"
+
+
+def test_enterprise_code_page_and_signed_link(client, client_for, people, other_member):
+    issue = issue_in("accepted", **_roles(people))
+    people["handler"].office_phone = "0572-2398123"
+    people["handler"].save()
+    enterprise = issue.enterprise
+    page = client_for(people["member"]).get(f"/issues/code/{enterprise.pk}/").content.decode()
+    assert people["handler"].name in page and "0572-2398123" in page and issue.reply_due.isoformat() in page
+    assert client_for(other_member).get(f"/issues/code/{enterprise.pk}/").status_code == 404
+    svg = client_for(people["member"]).get(f"/issues/code/{enterprise.pk}/qr.svg")
+    assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+    # the signed link works without login and shows no personal data
+    signed = client.get(f"/issues/status/{signed_token(enterprise)}/").content.decode()
+    assert issue.lead_department.name in signed and issue.reply_due.isoformat() in signed
+    assert people["handler"].name not in signed and "0572-2398123" not in signed
+    assert issue.contact_phone not in signed
+    assert client.get("/issues/status/forged-token/").status_code == 404
+
+
+def test_signed_link_expires(client, people, settings):
+    from unittest import mock
+
+    issue = issue_in("dispatched", **_roles(people))
+    token = signed_token(issue.enterprise)
+    with mock.patch("issues.code_views.LINK_MAX_AGE", -1):
+        assert client.get(f"/issues/status/{token}/").status_code == 404
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(url)
+    assert r.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("who", "url"),
+    [
+        ("clerk", "/issues/"),
+        ("clerk", "/issues/?sort=deadline&status=dispatched"),
+        ("member", "/issues/mine/"),
+        ("clerk", "/issues/catch-all/"),
+        ("handler", "/issues/inbox/"),
+        ("clerk", "/issues/follow-ups/"),
+        ("supervisor", "/issues/supervision/"),
+        ("member", "/issues/code/{enterprise}/"),
+        ("anonymous", "/issues/status/{token}/"),
+        ("clerk", "/issues/{issue}/"),
+    ],
+)
+def test_list_query_counts_constant(client, client_for, people, supervisor, who, url):
+    users = {**people, "supervisor": supervisor}
+    c = client if who == "anonymous" else client_for(users[who])
+
+    def make(n):
+        made = []
+        for i in range(n):
+            status = ["submitted", "dispatched", "replied", "reopened"][i % 4]
+            made.append(issue_in(status, **_roles(people), supervisor=supervisor, title=f"问题{i}"))
+        return made
+
+    first = make(3)
+    enterprise = first[0].enterprise
+    target = url.format(enterprise=enterprise.pk, token=signed_token(enterprise), issue=first[0].pk)
+    three = _count(c, target)
+    make(27)
+    assert _count(c, target) == three
+
+
+def test_admin_configures_lists_but_problems_are_read_only(client_for, admin_user, people):
+    from portal.models import AuditLog
+
+    issue = issue_in("dispatched", **_roles(people))
+    c = client_for(admin_user)
+    assert c.get("/admin/issues/deadlinerule/").status_code == 200
+    assert c.get("/admin/issues/channel/add/").status_code == 200
+    r = c.post("/admin/issues/channel/add/", {"code": "wechat", "name": "微信公众号", "order": 20, "is_active": "on"})
+    assert r.status_code == 302 and AuditLog.objects.filter(action__contains="channel").exists()
+    assert c.get(f"/admin/issues/issue/{issue.pk}/change/").status_code == 200
+    assert c.get("/admin/issues/issue/add/").status_code == 403
+    before = Issue.objects.get(pk=issue.pk).status
+    c.post(f"/admin/issues/issue/{issue.pk}/change/", {"status": "closed"})
+    assert Issue.objects.get(pk=issue.pk).status == before
