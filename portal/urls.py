@@ -7,9 +7,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 api_v1 = [
     path("", include("portal.api.urls")),
     path("", include("services.api.urls")),
+    # insights before issues: its /issues/similar/ must win over the issues router's /issues/{pk}/.
+    path("", include("insights.api.urls")),
     path("", include("issues.api.urls")),
     path("", include("policies.api.urls")),
-    path("", include("insights.api.urls")),
 ]
 
 urlpatterns = [
