@@ -26,7 +26,9 @@ class PeriodForm(forms.Form):
     by = forms.ChoiceField(
         label=_("分组"), choices=[("department", _("按部门")), ("region", _("按地区"))], required=False
     )
-    region = forms.ModelChoiceField(label=_("地区"), queryset=Region.objects.current(), required=False)
+    region = forms.ModelChoiceField(
+        label=_("地区"), queryset=Region.objects.current(), required=False, empty_label=_("全部地区")
+    )
 
     def clean(self):
         data = super().clean()
@@ -136,13 +138,21 @@ class ClusterForm(forms.Form):
         choices=[(30, _("近 30 天")), (90, _("近 90 天")), (365, _("近一年"))],
         required=False,
         empty_value=30,
+        initial=30,
     )
     min_size = forms.TypedChoiceField(
-        label=_("最少问题数"), coerce=int, choices=[(2, "2"), (3, "3"), (5, "5")], required=False, empty_value=3
+        label=_("最少问题数"),
+        coerce=int,
+        choices=[(2, "2"), (3, "3"), (5, "5")],
+        required=False,
+        empty_value=3,
+        initial=3,
     )
 
 
 class LedgerFilterForm(PeriodForm):
-    department = forms.ModelChoiceField(label=_("牵头部门"), queryset=_departments(), required=False)
+    department = forms.ModelChoiceField(
+        label=_("牵头部门"), queryset=_departments(), required=False, empty_label=_("全部部门")
+    )
     metric = forms.CharField(required=False, widget=forms.HiddenInput)
     unmask = forms.BooleanField(label=_("显示完整联系电话（将记录审计日志）"), required=False)
