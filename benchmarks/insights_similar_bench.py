@@ -127,6 +127,11 @@ def main() -> None:
     parser.add_argument("--per-group", type=int, default=10)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=20260523)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep an index this script filled before (same seed): only add or remove filler rows",
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",") if int(size) > 0]
 
@@ -134,9 +139,10 @@ def main() -> None:
     postgres = similarity.is_postgres()
     if sizes and not postgres:
         sys.exit("latency at 100k/1M is measured on PostgreSQL: set DATABASE_URL=postgres://…")
-    IssueSearchDoc.objects.all().delete()
-    SearchTerm.objects.all().delete()
-    TermStat.objects.all().delete()
+    if not args.reuse:
+        IssueSearchDoc.objects.all().delete()
+        SearchTerm.objects.all().delete()
+        TermStat.objects.all().delete()
 
     rng = random.Random(args.seed)
     rows = labelled_problems(rng, per_group=args.per_group)
@@ -147,17 +153,22 @@ def main() -> None:
     tokenize("预热")  # build jieba's dictionary before timing anything
 
     print(f"database: {connection.vendor}; labelled set: {len(rows)} problems in {groups} groups")
-    start = time.perf_counter()
-    load_labelled(rows)
-    print(f"indexed the labelled set in {time.perf_counter() - start:.1f} s (per-document path)")
-    precision, recall = quality(rows)
-    print(f"[{len(rows):>9,} indexed] precision@5 = {precision:.3f}  recall@5 = {recall:.3f}")
-
-    filled = 0
+    filled = IssueSearchDoc.objects.filter(issue_id__gte=FILLER_BASE_ID).count() if args.reuse else 0
+    if not args.reuse:
+        start = time.perf_counter()
+        load_labelled(rows)
+        print(f"indexed the labelled set in {time.perf_counter() - start:.1f} s (per-document path)")
+        precision, recall = quality(rows)
+        print(f"[{len(rows):>9,} indexed] precision@5 = {precision:.3f}  recall@5 = {recall:.3f}")
     filler_rng = random.Random(args.seed + 3)
     filler = ZipfFiller()
     for size in sizes:
         wanted = size - len(rows) - filled
+        if wanted < 0:
+            IssueSearchDoc.objects.filter(issue_id__gte=FILLER_BASE_ID + filled + wanted).delete()
+            filled += wanted
+            recount_term_stats()
+            print(f"removed {-wanted:,} filler rows, recounted, ANALYZE")
         if wanted > 0:
             start = time.perf_counter()
             for chunk_start in range(0, wanted, 100_000):

@@ -4,8 +4,10 @@ How a search runs (``search``):
 
 1. The query text is tokenised (``insights.text``) and the document frequency of each query term is
    read from ``TermStat`` (one query).
-2. **Candidates** come from the database using only the informative terms (the rarest ones; a term
-   found in more than ``COMMON_SHARE`` of all problems is skipped unless nothing else is left):
+2. **Candidates** come from the database using only the informative terms: the rarest ones, while
+   their document frequencies add up to at most ``MATCH_BUDGET`` rows (a term found in more than
+   ``COMMON_SHARE`` of all problems is never used unless it is the rarest one), so the database
+   ranks a bounded number of rows whatever the table size:
    - PostgreSQL: ``search_vector @@ to_tsquery('simple', 't1 | t2 | …')`` against a stored, generated
      ``tsvector`` column with a GIN index, ordered by ``ts_rank`` and limited to ``CANDIDATES`` rows;
    - other databases (SQLite): the ``SearchTerm`` inverted index (term → problem), grouped by
@@ -31,10 +33,14 @@ from django.db.models.expressions import RawSQL
 
 from insights.text import tokenize
 
-CANDIDATES = 200
+CANDIDATES = 60
 MAX_QUERY_TERMS = 16
 COMMON_SHARE = 0.05
 MIN_COMMON_DF = 50
+# The candidate query uses the rarest terms while their document frequencies add up to at most this
+# many rows, so the database ranks a bounded set whatever the table size (the rarest term is always
+# used). Rare terms are also the ones that tell one difficulty from another.
+MATCH_BUDGET = 4000
 
 
 @dataclass(frozen=True)
@@ -192,10 +198,14 @@ def search(
         return []
     total = max(document_count(), max(dfs.values()))
     cap = max(MIN_COMMON_DF, int(total * COMMON_SHARE))
-    informative = sorted((term for term in known if dfs[term] <= cap), key=lambda t: (dfs[t], t))
-    if not informative:
-        informative = sorted(known, key=lambda t: (dfs[t], t))[:3]
-    candidates = _candidates(informative[:MAX_QUERY_TERMS], within, set(exclude))
+    ordered = sorted(known, key=lambda t: (dfs[t], t))
+    informative, budget = [], 0
+    for term in ordered[:MAX_QUERY_TERMS]:
+        if informative and (dfs[term] > cap or budget + dfs[term] > MATCH_BUDGET):
+            break
+        informative.append(term)
+        budget += dfs[term]
+    candidates = _candidates(informative, within, set(exclude))
     if not candidates:
         return []
 
