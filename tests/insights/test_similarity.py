@@ -1,5 +1,7 @@
 """The tokenizer, the index kept in step with problems, and the search with visibility."""
 
+import io
+
 import pytest
 
 from insights import similarity
@@ -94,3 +96,15 @@ def test_empty_or_noise_text_finds_nothing(member):
     submit(member)
     assert similarity.search("") == []
     assert similarity.search("请问，谢谢！") == []
+
+
+def test_reindex_rebuilds_the_same_index(member, other_member):
+    from django.core.management import call_command
+
+    submit(member, title="厂区门口路灯不亮", description="夜班员工出行不安全。")
+    submit(other_member, title="园区门口没有路灯", description="下班的工人骑电动车摔倒过。")
+    before_docs = sorted(IssueSearchDoc.objects.values_list("issue_id", "tokens"))
+    before_stats = dict(TermStat.objects.filter(df__gt=0).values_list("token", "df"))
+    call_command("insights_reindex", stdout=io.StringIO())
+    assert sorted(IssueSearchDoc.objects.values_list("issue_id", "tokens")) == before_docs
+    assert dict(TermStat.objects.values_list("token", "df")) == before_stats
