@@ -37,16 +37,15 @@ ENTERPRISE_FACT_FIELDS = (
 
 
 def _check_uscc(*, uscc: str, override: bool, actor) -> str:
-    if override:
-        if not (actor and actor.is_portal_staff):
-            raise PermissionDeniedError(_("只有工作人员可以豁免统一社会信用代码校验。"))
-        code = normalise_uscc(uscc)
-        if len(code) != 18:
-            raise ValidationError({"uscc": _("统一社会信用代码应为 18 位，您填写了 %(n)d 位。") % {"n": len(code)}})
-        return code
+    """The normalised code. A staff override waives only the check character (early pilot codes
+    fail it); length, alphabet and format are always enforced."""
+    if override and not (actor and actor.is_portal_staff):
+        raise PermissionDeniedError(_("只有工作人员可以豁免统一社会信用代码校验。"))
     try:
         return validate_uscc(uscc)
     except ValidationError as exc:
+        if override and exc.code == "uscc_checksum":
+            return normalise_uscc(uscc)
         raise ValidationError({"uscc": exc.messages}) from None
 
 

@@ -461,7 +461,9 @@ def make_uscc(region_code: str, rng: random.Random) -> str:
     return body + stdnum_uscc.calc_check_digit(body)
 
 
-def seed(*, rng: random.Random, password: str, stdout) -> dict:
+def seed(*, rng: random.Random, password: str, stdout, reset_passwords: bool = True) -> dict:
+    """Create or refresh the demo world. Passwords are (re)hashed for new accounts, and for all
+    accounts when ``reset_passwords`` is set (``seed_demo --password``)."""
     regions = {}
     for code, name, level, parent in REGIONS:
         region, _created = Region.objects.update_or_create(
@@ -486,14 +488,15 @@ def seed(*, rng: random.Random, password: str, stdout) -> dict:
         departments[code] = department
 
     def account(username: str, role: str, name: str, department=None, *, staff=False, superuser=False) -> User:
-        user, _created = User.objects.get_or_create(username=username)
+        user, created = User.objects.get_or_create(username=username)
         user.role, user.display_name, user.department = role, name, department
         user.is_staff, user.is_superuser = staff, superuser
         user.email = f"{username}@demo.invalid"
         if not user.phone:
             user.phone = "138" + "".join(str(rng.randrange(10)) for _ in range(8))
         user.office_phone = department.phone if department else ""
-        user.set_password(password)
+        if created or reset_passwords:
+            user.set_password(password)
         user.save()
         return user
 

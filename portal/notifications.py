@@ -47,7 +47,9 @@ def notify(
     if created and created[0].pk is None:  # backends that do not return ids
         created = list(Notification.objects.filter(kind=kind, title=title[:200]).order_by("-id")[: len(rows)])
     ids = [row.pk for row in created]
-    transaction.on_commit(lambda: async_task("portal.tasks.deliver_notifications", ids))
+    # robust: a broker outage must not turn a saved change into an error page; the scheduled
+    # retry_pending_notifications sweep delivers what could not be queued.
+    transaction.on_commit(lambda: async_task("portal.tasks.deliver_notifications", ids), robust=True)
     return created
 
 

@@ -4,10 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from portal.views import healthz
+
 api_v1 = [
     path("", include("portal.api.urls")),
     path("", include("services.api.urls")),
-    # insights before issues: its /issues/similar/ must win over the issues router's /issues/{pk}/.
+    # insights before issues: its /issues/similar/ must win over the issue detail route
     path("", include("insights.api.urls")),
     path("", include("issues.api.urls")),
     path("", include("policies.api.urls")),
@@ -20,6 +22,7 @@ urlpatterns = [
     path("policies/", include("policies.urls")),
     path("insights/", include("insights.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

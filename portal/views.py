@@ -148,13 +148,18 @@ def _register_enterprise(request, form, *, override: bool = False) -> Enterprise
         return None
 
 
-class EnterpriseRegisterView(RoleRequiredMixin, FormView):
-    allowed_roles = ENTERPRISE_ROLES
+class EnterpriseFormView(RoleRequiredMixin, FormView):
+    """The one enterprise registration form, prefilled with the USCC the user typed before."""
+
     template_name = "portal/enterprise_form.html"
-    form_class = EnterpriseForm
 
     def get_initial(self):
         return {"uscc": self.request.GET.get("uscc", "")}
+
+
+class EnterpriseRegisterView(EnterpriseFormView):
+    allowed_roles = ENTERPRISE_ROLES
+    form_class = EnterpriseForm
 
     def form_valid(self, form):
         enterprise = _register_enterprise(self.request, form)
@@ -221,13 +226,9 @@ class StaffEnterpriseListView(RoleRequiredMixin, TemplateView):
         return ctx
 
 
-class StaffEnterpriseRegisterView(RoleRequiredMixin, FormView):
+class StaffEnterpriseRegisterView(EnterpriseFormView):
     allowed_roles = CLERK_ROLES
-    template_name = "portal/enterprise_form.html"
     form_class = StaffEnterpriseForm
-
-    def get_initial(self):
-        return {"uscc": self.request.GET.get("uscc", "")}
 
     def form_valid(self, form):
         enterprise = _register_enterprise(self.request, form, override=form.cleaned_data.get("uscc_override", False))
@@ -275,3 +276,16 @@ def error_500(request):
 
 def error_400(request, exception=None):
     return render(request, "errors/400.html", status=400)
+
+
+def healthz(request):
+    """Load-balancer health check: the process answers and the database is reachable."""
+    from django.db import connection
+    from django.http import JsonResponse
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok"})

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from portal.actions import ENTERPRISE_FACT_FIELDS
 from portal.models import Department, Enterprise, Region, User
 
 
@@ -31,6 +32,10 @@ class EnterpriseRefSerializer(serializers.ModelSerializer):
         fields = ["id", "uscc", "name"]
 
 
+# Contact details are personal data: the API does not hand them out in lists.
+PRIVATE_FIELDS = {"contact_phone", "address"}
+
+
 class EnterpriseSerializer(serializers.ModelSerializer):
     region = RegionSerializer(read_only=True)
     certifications = serializers.SerializerMethodField()
@@ -40,20 +45,8 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "uscc",
-            "name",
-            "legal_representative",
             "region",
-            "industry",
-            "size_class",
-            "established",
-            "registered_capital",
-            "staff",
-            "tech_staff",
-            "revenue",
-            "rd_expense",
-            "high_tech_revenue",
-            "export_revenue",
-            "tax_credit_grade",
+            *(f for f in ENTERPRISE_FACT_FIELDS if f not in PRIVATE_FIELDS),
             "certifications",
         ]
 

@@ -130,6 +130,7 @@ def database_from_url(url: str) -> dict:
     elif engine in {"django.db.backends.postgresql", "django.db.backends.postgresql_psycopg2"}:
         config["ENGINE"] = "django.db.backends.postgresql"
         config["OPTIONS"] = {
+            **config.get("OPTIONS", {}),  # keep ?sslmode=… and friends from the URL
             "pool": {
                 "min_size": env_int("DJANGO_DB_POOL_MIN", 2),
                 "max_size": env_int("DJANGO_DB_POOL_MAX", 10),

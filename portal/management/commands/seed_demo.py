@@ -24,16 +24,18 @@ class Command(BaseCommand):
     def handle(self, *args, seed, password, quiet, **options):
         if not settings.DEBUG and not getattr(settings, "ALLOW_DEMO_PASSWORDS", False):
             raise CommandError("seed_demo creates accounts with demo passwords and only runs with DEBUG on.")
+        reset_passwords = password is not None
         password = password or demo.DEFAULT_PASSWORD
         rng = random.Random(seed)
         with transaction.atomic():
-            context = demo.seed(rng=rng, password=password, stdout=self.stdout)
+            context = demo.seed(rng=rng, password=password, stdout=self.stdout, reset_passwords=reset_passwords)
         for app_demo in (services.demo, issues.demo, policies.demo, insights.demo):
             with transaction.atomic():
                 app_demo.seed(rng=random.Random(seed), context=context, stdout=self.stdout)
         if quiet:
             return
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Accounts (password: {password}):"))
+        note = "" if reset_passwords else " unless you changed it"
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Accounts (password: {password}{note}):"))
         rows = [
             ("ent-a", "enterprise member (法定代表人) of " + context["enterprises"][0].name),
             ("ent-b", "enterprise member (法定代表人) of " + context["enterprises"][1].name),
