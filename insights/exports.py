@@ -162,3 +162,35 @@ def ranking_rows(result):
             row.score if row.rank else "",
             row.last_twice,
         )
+
+
+APPLICATION_HEADER = (
+    gettext_lazy("申请编号"),
+    gettext_lazy("提交时间"),
+    gettext_lazy("企业名称"),
+    gettext_lazy("统一社会信用代码"),
+    gettext_lazy("一类事"),
+    gettext_lazy("渠道"),
+    gettext_lazy("窗口代办"),
+    gettext_lazy("状态"),
+    gettext_lazy("联系人"),
+    gettext_lazy("联系电话"),
+)
+
+
+def application_rows(queryset, *, unmask: bool = False):
+    """Ledger rows of the services app's applications (written against its model's documented fields;
+    used only when that model exists)."""
+    for application in queryset.select_related("enterprise", "bundle").iterator(chunk_size=2000):
+        yield (
+            application.reference,
+            application.submitted_at,
+            application.enterprise.name,
+            application.enterprise.uscc,
+            str(application.bundle),
+            application.get_channel_display(),
+            application.on_behalf,
+            application.get_status_display(),
+            application.contact_name if unmask else mask_name(application.contact_name),
+            application.contact_phone if unmask else mask_phone(application.contact_phone),
+        )

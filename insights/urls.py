@@ -24,4 +24,5 @@ urlpatterns = [
     path("rankings/export.xlsx", views.RankingExportView.as_view(), name="rankings_export"),
     path("ledger/", views.LedgerView.as_view(), name="ledger"),
     path("ledger/issues.xlsx", views.IssueLedgerExportView.as_view(), name="ledger_issues_export"),
+    path("ledger/applications.xlsx", views.ApplicationLedgerExportView.as_view(), name="ledger_applications_export"),
 ]

@@ -520,3 +520,36 @@ class IssueLedgerExportView(RoleRequiredMixin, View):
             header=exports.ISSUE_HEADER,
             rows=exports.issue_rows(qs, unmask=unmask),
         )
+
+
+class ApplicationLedgerExportView(RoleRequiredMixin, View):
+    """台账 of 一类事 applications submitted in the period (when the services app provides them)."""
+
+    allowed_roles = ALL_STAFF
+
+    def get(self, request):
+        model = _applications_model()
+        if model is None:
+            raise Http404(_("办事申请模块尚未启用。"))
+        form, period = _period_form(request, LedgerFilterForm)
+        if period is None:
+            messages.error(request, _("统计周期无效。"))
+            return redirect("insights:ledger")
+        unmask = bool(form.cleaned_data.get("unmask")) and user_has_role(request.user, SUPERVISOR_ROLES)
+        qs = (
+            model.objects.visible_to(request.user)
+            .filter(submitted_at__gte=period.start_at, submitted_at__lt=period.end_at)
+            .order_by("submitted_at", "id")
+        )
+        if unmask:
+            audit_record(
+                actor=request.user,
+                action="insights.ledger.unmasked_export",
+                data={"period": period.label, "ledger": "applications"},
+            )
+        return exports.xlsx_response(
+            filename=f"applications-{period.label}.xlsx",
+            sheet_title=_("一类事申请台账"),
+            header=exports.APPLICATION_HEADER,
+            rows=exports.application_rows(qs, unmask=unmask),
+        )
