@@ -113,4 +113,6 @@ EVENT_LABELS = {
     "appeal": _("差评申诉"),
     "decide_appeal": _("申诉裁定"),
     "attachment": _("上传附件"),
+    "co_opinion": _("协办意见"),
+    "urge": _("督办催办"),
 }

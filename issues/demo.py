@@ -1,11 +1,495 @@
 """Demo data of this app, called by ``manage.py seed_demo`` after the core demo data.
 
 ``context`` holds the core objects: regions, departments (by code), enterprises (list), clerk,
-supervisor, admin, handlers (by department code), members (ent-a, ent-b). Must be idempotent.
+supervisor, admin, handlers (by department code), members (ent-a, ent-b). Idempotent: problems are
+created only once. Every problem is created and moved through :mod:`issues.actions`, with ``now=`` set
+in the past, so the timeline, audit rows and notifications are those of real use.
 """
 
+import datetime as dt
 import random
+
+from django.utils import timezone
+
+from . import actions
+from .choices import IssueStatus
+from .models import Issue
+
+# (title, description, category, lead department, co-departments, 三不管 kind)
+SCENARIOS = [
+    (
+        "储能集装箱消防验收无人受理",
+        "企业新建 5MWh 集装箱式储能电站，消防验收不知向住建还是消防救援部门申请，两边均称不属本部门。",
+        "approval",
+        "hz-fire",
+        ["hz-housing", "hz-emergency"],
+        "unclear-duty",
+    ),
+    (
+        "水上加油站经营范围无法登记",
+        "企业在内河航道建设水上加油站，市场监管登记系统无对应经营范围条目，营业执照迟迟办不下来。",
+        "approval",
+        "hz-amr",
+        ["hz-commerce"],
+        "new-business",
+    ),
+    (
+        "中试基地排队时间过长",
+        "新材料中试需要使用市中试基地，排队已超过半年，影响产品定型和订单交付。",
+        "innovation",
+        "hz-sti",
+        ["hz-eit"],
+        "",
+    ),
+    (
+        "新建厂房层高不满足设备安装",
+        "规划条件限定厂房层高 6 米，新购进口设备安装需 8.5 米，申请调整规划条件无回音。",
+        "land-factory",
+        "hz-nrp",
+        ["hz-housing"],
+        "",
+    ),
+    (
+        "厂门口路灯长期不亮",
+        "园区道路厂门口一段路灯损坏三个多月，夜班员工上下班安全隐患大，园区和城管互相推。",
+        "infrastructure",
+        "hz-housing",
+        [],
+        "multi-agency",
+    ),
+    (
+        "高新技术企业奖励资金未到账",
+        "去年认定为高新技术企业，区里承诺的奖励资金至今未兑现，多次询问无明确答复。",
+        "policy-payout",
+        "hz-sti",
+        ["hz-eit"],
+        "",
+    ),
+    ("出口退税办理周期长", "出口退税申报后超过 20 个工作日仍未到账，企业资金周转困难。", "tax", "hz-tax", [], ""),
+    (
+        "招工难，技术工人缺口大",
+        "数控技工缺口 60 人，希望对接职业院校订单式培养并享受培训补贴。",
+        "labour",
+        "hz-hrss",
+        ["hz-eit"],
+        "",
+    ),
+    (
+        "社保基数调整后补缴问题",
+        "企业按新基数补缴社保，系统提示滞纳金，企业认为属于政策调整不应收取。",
+        "social-insurance",
+        "hz-hrss",
+        [],
+        "",
+    ),
+    (
+        "首贷难，抵押物不足",
+        "轻资产科技企业申请首笔贷款，银行要求房产抵押，希望对接知识产权质押融资。",
+        "finance",
+        "hz-jrb",
+        ["hz-board-finance"],
+        "",
+    ),
+    ("双回路供电接入慢", "新厂区申请双回路供电，报装三个月仍未接入，影响投产。", "energy", "hz-power", ["hz-drc"], ""),
+    (
+        "天然气管道接入费用过高",
+        "燃气公司报价管道接入费 80 万元，企业认为收费标准不透明。",
+        "intermediary-fees",
+        "hz-drc",
+        ["hz-amr"],
+        "",
+    ),
+    ("环评审批时间长", "技改项目环评报告表提交后两个月未批复，项目无法开工。", "approval", "hz-eco", [], ""),
+    (
+        "同一事项一年内多次检查",
+        "同一车间一年内被安全、环保、消防分别检查 7 次，检查内容重复，影响生产。",
+        "inspection",
+        "hz-emergency",
+        ["hz-eco", "hz-fire"],
+        "multi-agency",
+    ),
+    (
+        "中介机构评估收费不规范",
+        "安全评价中介机构收费远高于周边地区，且指定必须使用该机构。",
+        "intermediary-fees",
+        "hz-emergency",
+        ["hz-amr"],
+        "",
+    ),
+    (
+        "进口设备通关查验时间长",
+        "进口关键设备在口岸查验等待超过一周，耽误安装调试。",
+        "export-customs",
+        "hz-customs",
+        ["hz-commerce"],
+        "",
+    ),
+    (
+        "园区道路货车限行影响物流",
+        "园区主干道新设货车限行，原材料运输车辆无法进厂。",
+        "infrastructure",
+        "hz-psb",
+        ["hz-housing"],
+        "",
+    ),
+    (
+        "人才公寓申请条件不清",
+        "引进的博士申请人才公寓，各部门对申请条件解释不一致。",
+        "labour",
+        "hz-hrss",
+        ["hz-housing"],
+        "unclear-duty",
+    ),
+    (
+        "研发费用加计扣除申报疑问",
+        "委托境外研发费用能否加计扣除，咨询不同窗口得到不同答复。",
+        "tax",
+        "hz-tax",
+        ["hz-sti"],
+        "",
+    ),
+    (
+        "低效用地再开发审批卡壳",
+        "企业自有低效用地申请提高容积率再开发，规划、土地两头审批不衔接。",
+        "land-factory",
+        "hz-nrp",
+        ["hz-drc"],
+        "",
+    ),
+    (
+        "光伏屋顶并网手续繁琐",
+        "厂房屋顶分布式光伏并网需要跑供电、发改、住建多个部门。",
+        "energy",
+        "hz-power",
+        ["hz-drc", "hz-housing"],
+        "",
+    ),
+    ("外贸订单汇率避险", "希望了解汇率避险工具和出口信用保险保费补贴政策。", "finance", "hz-commerce", ["hz-jrb"], ""),
+    (
+        "危化品仓储许可无主管部门",
+        "新型电池电解液仓储，应急、消防、市场监管均认为不属于本部门许可范围。",
+        "approval",
+        "hz-emergency",
+        ["hz-fire", "hz-amr"],
+        "unclear-duty",
+    ),
+    (
+        "直播电商新业态经营许可",
+        "企业开展直播带货并自建直播基地，不清楚需要办理哪些许可。",
+        "approval",
+        "hz-amr",
+        ["hz-commerce"],
+        "new-business",
+    ),
+    (
+        "厂区周边道路积水",
+        "每逢暴雨厂区门前道路积水超过 40 厘米，货车无法进出。",
+        "infrastructure",
+        "hz-water",
+        ["hz-housing"],
+        "cross-region",
+    ),
+    (
+        "专精特新认定材料反复补正",
+        "申报省级专精特新，材料被要求补正三次，每次要求不同。",
+        "policy-payout",
+        "hz-eit",
+        [],
+        "",
+    ),
+    ("工伤认定时间过长", "员工工伤认定申请已过 60 天未出结论，家属情绪激动。", "social-insurance", "hz-hrss", [], ""),
+    (
+        "历史遗留厂房无产权证",
+        "2003 年自建厂房因手续不全一直无产权证，无法抵押融资。",
+        "land-factory",
+        "hz-nrp",
+        ["hz-housing"],
+        "historical",
+    ),
+    ("用水指标不足", "扩产后用水量增加，取水许可指标不够，申请增加指标无进展。", "energy", "hz-water", [], ""),
+    (
+        "商标被抢注维权",
+        "企业主打产品商标在海外被抢注，希望获得维权指导和资助。",
+        "innovation",
+        "hz-amr",
+        ["hz-board-ip"],
+        "",
+    ),
+    (
+        "消防设计审查与竣工验收标准不一",
+        "设计审查通过的方案，竣工验收时被要求整改，两个环节标准不一致。",
+        "approval",
+        "hz-housing",
+        ["hz-fire"],
+        "multi-agency",
+    ),
+    (
+        "跨区域项目备案",
+        "项目横跨两个县区，备案应在哪一级、哪个县区办理不明确。",
+        "approval",
+        "hz-drc",
+        [],
+        "cross-region",
+    ),
+    ("员工子女入学", "外地技术骨干子女入学需要积分，希望企业人才享受入学政策。", "labour", "hz-hrss", [], ""),
+    (
+        "技改补助申报系统无法提交",
+        "技改项目补助申报系统一直提示材料格式错误，无法提交。",
+        "policy-payout",
+        "hz-eit",
+        [],
+        "",
+    ),
+    (
+        "公积金缴存比例调整",
+        "企业希望下调公积金缴存比例以缓解成本压力，不清楚审批流程。",
+        "social-insurance",
+        "hz-hpf",
+        [],
+        "",
+    ),
+    (
+        "农家乐民宿消防标准",
+        "景区周边农家乐改民宿，消防标准过高，改造费用难以承受。",
+        "approval",
+        "hz-tourism",
+        ["hz-fire"],
+        "",
+    ),
+]
+
+COUNTY_LEAD = {"approval": "dq-amr", "export-customs": "dq-commerce", "inspection": "dq-emergency"}
+PROVINCE_FOR = {"dq-amr": "hz-amr", "dq-commerce": "hz-commerce", "dq-emergency": "hz-emergency"}
+PROVINCE_NEXT = {"hz-amr": "zj-drc", "hz-commerce": "zj-commerce", "hz-emergency": "zj-emergency"}
+CHANNELS = ["window", "hotline-12345", "roundtable", "visit", "doudi-window", "experience-officer", "media",
+            "department-transfer", "enterprise-code", "bad-rating"]  # fmt: skip
+
+TOTAL = 320
 
 
 def seed(*, rng: random.Random, context: dict, stdout) -> None:
-    return None
+    if Issue.objects.exists():
+        stdout.write("issues: demo problems already present, skipped")
+        return
+    clerk, supervisor = context["clerk"], context["supervisor"]
+    handlers, departments = context["handlers"], context["departments"]
+    enterprises = context["enterprises"]
+    members = {enterprises[0].pk: context["members"]["ent-a"], enterprises[1].pk: context["members"]["ent-b"]}
+    real_now = timezone.now()
+    counts: dict[str, int] = {}
+    for index in range(TOTAL):
+        title, description, category, lead, co, kind = SCENARIOS[index % len(SCENARIOS)]
+        enterprise = enterprises[index % len(enterprises)] if index % 7 else enterprises[index % 2]
+        member = members.get(enterprise.pk)
+        variant = index // len(SCENARIOS)
+        county_case = category in COUNTY_LEAD and variant % 3 == 1
+        if county_case:
+            lead = COUNTY_LEAD[category]
+        start = real_now - dt.timedelta(days=rng.randint(0, 150), hours=rng.randint(0, 8))
+        start = start.replace(hour=9 + rng.randint(0, 7), minute=rng.randint(0, 59))
+        if start > real_now:
+            start = real_now - dt.timedelta(hours=1)
+        issue = _play(
+            rng=rng,
+            index=index,
+            title=title if variant == 0 else f"{title}（{enterprise.name[:6]}）",
+            description=description,
+            category=category,
+            lead=lead,
+            co=co,
+            kind=kind,
+            enterprise=enterprise,
+            member=member,
+            clerk=clerk,
+            supervisor=supervisor,
+            handlers=handlers,
+            departments=departments,
+            start=start,
+            real_now=real_now,
+            county_case=county_case,
+        )
+        counts[str(issue.status)] = counts.get(str(issue.status), 0) + 1
+    marked = actions.sweep_overdue(now=real_now)
+    stdout.write(f"issues: {TOTAL} demo problems {dict(sorted(counts.items()))}, {marked} overdue marked")
+
+
+def _play(*, rng, index, title, description, category, lead, co, kind, enterprise, member, clerk, supervisor,
+          handlers, departments, start, real_now, county_case):  # fmt: skip
+    """Create one problem and move it as far as its story and the calendar allow."""
+    clock = {"t": start}
+
+    def step(hours_min: float, hours_max: float) -> dt.datetime | None:
+        clock["t"] = clock["t"] + dt.timedelta(hours=rng.uniform(hours_min, hours_max))
+        return clock["t"] if clock["t"] < real_now else None
+
+    online = member is not None and index % 3 == 0
+    issue = actions.issue_submit(
+        actor=member if online else clerk,
+        enterprise=enterprise,
+        channel=None if online else CHANNELS[index % len(CHANNELS)],
+        discovery="active" if (not online and index % 5 == 0) else "passive",
+        category=category,
+        tier=["general", "general", "complex", "difficult"][index % 4],
+        ownerless_kind=kind or None,
+        title=title,
+        description=description,
+        contact_name=["沈建国", "陆晓峰", "王丽", "张伟", "李娜", "周强"][index % 6],
+        contact_phone="139" + f"{rng.randrange(10**8):08d}",
+        now=start,
+    )
+    story = index % 20  # the fate of this problem
+    if story == 0 and online:
+        actions.issue_withdraw(actor=member, issue=issue, reason="问题已自行解决", now=step(1, 20) or start)
+        return issue
+    if story == 1:
+        return issue  # waits in the 兜底 queue (overdue when old)
+    lead_handler = handlers[lead]
+    when = step(2, 40)
+    if when is None:
+        return issue
+    if kind:
+        actions.issue_classify(actor=clerk, issue=issue, tier="complex", ownerless_kind=kind, now=when)
+    actions.issue_dispatch(
+        actor=clerk, issue=issue, lead_department=departments[lead], co_departments=[departments[c] for c in co],
+        note="请牵头部门会同协办部门研究办理。", now=when,
+    )  # fmt: skip
+    if story in (2, 3):  # returned, once or twice
+        when = step(2, 6)
+        if when is None:
+            return issue
+        actions.issue_return(
+            actor=lead_handler, issue=issue, reason="该事项不属于本部门法定职责，建议交办其他部门。", now=when
+        )
+        if story == 2:
+            return issue
+        when = step(4, 20)
+        if when is None:
+            return issue
+        actions.issue_dispatch(actor=clerk, issue=issue, lead_department=departments[lead], now=when)
+        when = step(2, 6)
+        if when is None:
+            return issue
+        actions.issue_return(actor=lead_handler, issue=issue, reason="仍认为不属于本部门职责。", now=when)
+        return issue  # with the 兜底 supervisor now
+    if story == 15:
+        return issue  # dispatched, never signed: the reply clock runs anyway
+    when = step(1, 30)
+    if when is None:
+        return issue
+    actions.issue_accept(actor=lead_handler, issue=issue, now=when)
+    if story == 4:
+        return issue  # being handled; becomes overdue when old
+    if story == 5:  # extension requested and approved
+        when = step(24, 120)
+        if when is None or issue.reply_due < timezone.localdate(when):
+            return issue
+        request = actions.issue_request_extension(
+            actor=lead_handler, issue=issue, requested_due=issue.reply_due + dt.timedelta(days=10),
+            reason="需等待第三方检测报告，申请延期 10 天。", now=when,
+        )  # fmt: skip
+        when = step(2, 20)
+        if when is None:
+            return issue
+        actions.extension_decide(actor=supervisor, request=request, approve=True, note="同意延期", now=when)
+    if county_case or story in (6, 7):  # escalated up the levels
+        current = issue.lead_department.code
+        target = PROVINCE_FOR.get(current) or (
+            PROVINCE_NEXT.get(current, "zj-drc") if current.startswith("hz-") else None
+        )
+        when = step(72, 240)
+        if target and when is not None:
+            actions.issue_escalate(
+                actor=supervisor, issue=issue, to_department=departments[target],
+                reason="涉及上级审批权限，县（市）级无法解决，提级办理。", now=when,
+            )  # fmt: skip
+            lead_handler = handlers[target]
+            nxt = PROVINCE_NEXT.get(target, "zj-drc") if target.startswith("hz-") else None
+            when = step(48, 200)
+            if story == 7 and nxt and when is not None:
+                actions.issue_escalate(
+                    actor=supervisor, issue=issue, to_department=departments[nxt],
+                    reason="需省级部门统筹协调，提级至省级。", now=when,
+                )  # fmt: skip
+                lead_handler = handlers[nxt]
+            when = step(2, 30)
+            if when is None:
+                return issue
+            actions.issue_accept(actor=lead_handler, issue=issue, now=when)
+    when = step(48, 400 if story in (8, 9) else 250)
+    if when is None:
+        return issue
+    actions.issue_reply(
+        actor=lead_handler, issue=issue,
+        reply=f"经会商，已明确办理路径并协调落实。内部备注：牵头部门{issue.lead_department.name}。",
+        public_reply="您反映的问题已研究落实：已明确办理部门和流程，相关人员已上门对接，后续如有问题请随时联系。",
+        now=when,
+    )  # fmt: skip
+    if story == 10:
+        return issue  # waiting for follow-up
+    when = step(4, 60)
+    if when is None:
+        return issue
+    bad = story in (11, 12, 13)
+    if member is not None and index % 2 == 0:
+        actions.issue_follow_up(
+            actor=clerk, issue=issue, reached=True, satisfied=not bad, note="电话回访企业负责人。", now=when
+        )
+        when = step(1, 48)
+        if when is None:
+            return issue
+        actions.issue_rate(
+            actor=member, issue=issue, rating=rng.choice([1, 2]) if bad else rng.choice([4, 5, 5, 5, 3]),
+            comment="问题没有实质解决，只是答复了流程。" if bad else "", now=when,
+        )  # fmt: skip
+    else:
+        if index % 9 == 0:
+            actions.issue_follow_up(actor=clerk, issue=issue, reached=False, note="电话无人接听，改日再访。", now=when)
+            when = step(20, 48)
+            if when is None:
+                return issue
+        actions.issue_follow_up(
+            actor=clerk, issue=issue, reached=True, satisfied=not bad,
+            rating=rng.choice([1, 2]) if bad else rng.choice([4, 5, 5, 3]),
+            note="企业原话：问题没有实质解决。" if bad else "企业原话：满意，感谢。", now=when,
+        )  # fmt: skip
+    if bad:
+        if story == 11:
+            when = step(24, 72)
+            if when is not None:
+                rating = issue.ratings.order_by("-round").first()
+                appeal = actions.appeal_submit(
+                    actor=lead_handler, rating=rating, reason="企业诉求超出法定职责范围，已尽责答复。", now=when
+                )
+                when = step(24, 72)
+                if when is not None:
+                    actions.appeal_decide(
+                        actor=supervisor, appeal=appeal, uphold=index % 2 == 0, note="经核查", now=when
+                    )
+            return issue  # reopened
+        when = step(24, 200)
+        if when is None:
+            return issue
+        actions.issue_accept(actor=lead_handler, issue=issue, now=when)
+        when = step(24, 200)
+        if when is None:
+            return issue
+        actions.issue_reply(actor=lead_handler, issue=issue, reply="重办：已现场协调解决。", now=when)
+        when = step(4, 48)
+        if when is None:
+            return issue
+        actions.issue_follow_up(
+            actor=clerk, issue=issue, reached=True, satisfied=True, rating=5 if member is None else None,
+            note="重办后回访，企业满意。", now=when,
+        )  # fmt: skip
+        if member is not None:
+            when = step(1, 24)
+            if when is None:
+                return issue
+            actions.issue_rate(actor=member, issue=issue, rating=5, now=when)
+    if issue.status != IssueStatus.FOLLOWED_UP or story == 14:
+        return issue
+    when = step(2, 48)
+    if when is None:
+        return issue
+    actions.issue_close(actor=supervisor, issue=issue, note="已回访，办结。", now=when)
+    return issue

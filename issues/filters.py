@@ -1,6 +1,7 @@
 """One FilterSet serves the HTML lists and the API list (DESIGN.md rule 2)."""
 
 import django_filters as filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +34,11 @@ class IssueFilterSet(filters.FilterSet):
         label=_("承办部门"),
         empty_label=_("全部部门"),
     )
-    overdue = filters.BooleanFilter(field_name="overdue", label=_("超期"))
+    overdue = filters.BooleanFilter(
+        field_name="overdue",
+        label=_("超期"),
+        widget=forms.Select(choices=[("", _("全部")), ("true", _("仅超期")), ("false", _("未超期"))]),
+    )
     date_from = filters.DateFilter(field_name="registered_at", lookup_expr="date__gte", label=_("登记日期起"))
     date_to = filters.DateFilter(field_name="registered_at", lookup_expr="date__lte", label=_("登记日期止"))
     sort = filters.ChoiceFilter(choices=SORTS, method="filter_sort", label=_("排序"), empty_label=_("默认排序"))
@@ -56,9 +61,7 @@ class IssueFilterSet(filters.FilterSet):
 
     def filter_sort(self, queryset, name, value):
         if value == "deadline":
-            from django.db.models import F
-
-            return queryset.order_by(F("reply_due").asc(nulls_last=True), F("dispatch_due").asc(nulls_last=True), "id")
+            return queryset.by_deadline()
         if value == "registered":
             return queryset.order_by("registered_at", "id")
         return queryset.order_by("-registered_at", "-id")

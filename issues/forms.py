@@ -78,7 +78,11 @@ class IssueIntakeForm(IssueReportForm):
     discovery = forms.ChoiceField(choices=Discovery.choices, label=_("发现方式"))
     tier = forms.ChoiceField(choices=Tier.choices, label=_("难易程度"))
     ownerless_kind = forms.ModelChoiceField(
-        queryset=OwnerlessKind.objects.active(), to_field_name="code", label=_("三不管类型"), required=False
+        queryset=OwnerlessKind.objects.active(),
+        to_field_name="code",
+        label=_("三不管类型"),
+        required=False,
+        empty_label="—",
     )
 
     field_order = [
@@ -107,7 +111,11 @@ class ClassifyForm(forms.Form):
     )
     tier = forms.ChoiceField(choices=Tier.choices, label=_("难易程度"))
     ownerless_kind = forms.ModelChoiceField(
-        queryset=OwnerlessKind.objects.active(), to_field_name="code", label=_("三不管类型"), required=False
+        queryset=OwnerlessKind.objects.active(),
+        to_field_name="code",
+        label=_("三不管类型"),
+        required=False,
+        empty_label="—",
     )
 
 

@@ -56,7 +56,7 @@ def department_inbox(*, user: User) -> QuerySet[Issue]:
         Issue.objects.for_department(user.department)
         .select_related(*LIST_RELATED)
         .filter(status__in=[S.DISPATCHED, S.ACCEPTED, S.REOPENED, S.REPLIED, S.FOLLOWED_UP])
-        .order_by("reply_due", "id")
+        .by_deadline()
     )
 
 
@@ -65,7 +65,7 @@ def follow_up_queue(*, user: User) -> QuerySet[Issue]:
 
 
 def overdue_list(*, user: User) -> QuerySet[Issue]:
-    return _base(user).filter(overdue=True).order_by("reply_due", "id")
+    return _base(user).filter(overdue=True).by_deadline()
 
 
 def due_soon_list(*, user: User, today: dt.date | None = None) -> QuerySet[Issue]:
@@ -80,7 +80,7 @@ def due_soon_list(*, user: User, today: dt.date | None = None) -> QuerySet[Issue
             | Q(status__in=[S.SUBMITTED, S.RETURNED], dispatch_due__gte=today, dispatch_due__lte=limit)
             | Q(status=S.REPLIED, followup_due__gte=today, followup_due__lte=limit)
         )
-        .order_by("reply_due", "id")
+        .by_deadline()
     )
 
 
@@ -90,7 +90,8 @@ def with_supervisor_list(*, user: User) -> QuerySet[Issue]:
 
 def pending_extensions(*, user: User) -> QuerySet[ExtensionRequest]:
     return (
-        ExtensionRequest.objects.filter(status=RequestStatus.PENDING, issue__in=Issue.objects.visible_to(user))
+        ExtensionRequest.objects.visible_to(user)
+        .filter(status=RequestStatus.PENDING)
         .select_related("issue", "department", "requested_by")
         .order_by("requested_at", "id")
     )
@@ -98,7 +99,8 @@ def pending_extensions(*, user: User) -> QuerySet[ExtensionRequest]:
 
 def pending_appeals(*, user: User) -> QuerySet[Appeal]:
     return (
-        Appeal.objects.filter(status=AppealStatus.PENDING, issue__in=Issue.objects.visible_to(user))
+        Appeal.objects.visible_to(user)
+        .filter(status=AppealStatus.PENDING)
         .select_related("issue", "rating", "department", "requested_by")
         .order_by("requested_at", "id")
     )
@@ -106,7 +108,7 @@ def pending_appeals(*, user: User) -> QuerySet[Appeal]:
 
 def escalation_list(*, user: User) -> QuerySet[Escalation]:
     return (
-        Escalation.objects.filter(issue__in=Issue.objects.visible_to(user))
+        Escalation.objects.visible_to(user)
         .select_related("issue", "from_department", "to_department", "by")
         .order_by("-at", "-id")
     )

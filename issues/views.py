@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from portal.audit import audit_record
 from portal.choices import Role
 from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
 from portal.permissions import (
@@ -264,6 +265,7 @@ class IssueDetailView(LoginRequiredMixin, TemplateView):
         ctx["events"] = [event for event in issue.events.all() if staff or event.public]
         ctx["moves"] = available_moves(user, issue)
         ctx["event_label"] = actions.event_label
+        ctx["can_reveal"] = user_has_role(user, CLERK_ROLES)
         return ctx
 
 
@@ -382,7 +384,7 @@ class ExtensionDecideView(RoleRequiredMixin, View):
 
     def post(self, request, pk):
         ext = get_object_or_404(
-            ExtensionRequest.objects.filter(issue__in=Issue.objects.visible_to(request.user)).select_related("issue"),
+            ExtensionRequest.objects.visible_to(request.user).select_related("issue"),
             pk=pk,
         )
         form = forms.DecisionForm(request.POST)
@@ -404,9 +406,7 @@ class AppealDecideView(RoleRequiredMixin, View):
     allowed_roles = SUPERVISOR_ROLES
 
     def post(self, request, pk):
-        appeal = get_object_or_404(
-            Appeal.objects.filter(issue__in=Issue.objects.visible_to(request.user)).select_related("issue"), pk=pk
-        )
+        appeal = get_object_or_404(Appeal.objects.visible_to(request.user).select_related("issue"), pk=pk)
         form = forms.DecisionForm(request.POST)
         if form.is_valid():
             try:
@@ -436,3 +436,20 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
         )
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+class ContactRevealView(RoleRequiredMixin, View):
+    """Clerks and supervisors who must call the enterprise see the full phone number; each reveal is
+    audited (PIPL: masked by default, unmasking logged)."""
+
+    allowed_roles = CLERK_ROLES
+
+    def post(self, request, pk):
+        issue = _get_issue(request, pk)
+        audit_record(actor=request.user, action="issues.issue.contact_revealed", target=issue)
+        messages.info(
+            request,
+            _("联系人 %(name)s 的完整电话：%(phone)s（本次查看已记录）")
+            % {"name": issue.contact_name, "phone": issue.contact_phone},
+        )
+        return redirect("issues:issue_detail", pk=issue.pk)

@@ -117,7 +117,9 @@ class IssueSerializer(serializers.ModelSerializer):
         return {"name": obj.handler.name, "office_phone": obj.handler.office_phone}
 
     def get_contact_phone(self, obj) -> str:
-        if self.context.get("detail"):
+        """Masked for staff (they reveal it on the page, audited); the enterprise's own members see it."""
+        user = self._user()
+        if self.context.get("detail") and user is not None and user.role == Role.ENTERPRISE:
             return obj.contact_phone
         return mask_phone(obj.contact_phone)
 

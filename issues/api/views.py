@@ -42,6 +42,7 @@ class IssueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.IssueSerializer
     permission_classes = [HasPortalRole]
     filterset_class = IssueFilterSet
+    lookup_value_regex = r"\d+"  # leaves /issues/similar/ (insights) and other words free
 
     def get_queryset(self):
         return (
@@ -240,7 +241,7 @@ class ExtensionRequestViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            ExtensionRequest.objects.filter(issue__in=Issue.objects.visible_to(self.request.user))
+            ExtensionRequest.objects.visible_to(self.request.user)
             .select_related("department")
             .order_by("-requested_at", "-id")
         )
@@ -268,7 +269,7 @@ class AppealViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            Appeal.objects.filter(issue__in=Issue.objects.visible_to(self.request.user))
+            Appeal.objects.visible_to(self.request.user)
             .select_related("department", "rating")
             .order_by("-requested_at", "-id")
         )

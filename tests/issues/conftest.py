@@ -24,3 +24,17 @@ def province_department(db):
 @pytest.fixture
 def province_handler(province_department):
     return StaffFactory(username="handler-zj-drc", role=Role.HANDLER, department=province_department)
+
+
+@pytest.fixture(autouse=True)
+def _issue_configuration(db):
+    """Transactional tests flush the tables, including the seeded channels and categories: re-seed them."""
+    ensure_issue_configuration()
+
+
+def ensure_issue_configuration():
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("issues.migrations.0002_seed_configuration").seed(apps, None)

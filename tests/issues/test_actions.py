@@ -485,3 +485,43 @@ def test_submit_with_empty_title_refused(people):
     with pytest.raises(ValidationError):
         submit(people["member"], title="")
     assert not Issue.objects.exists()
+
+
+def test_classify_sets_kind_and_recomputes_dispatch_deadline(people, supervisor):
+    from issues.models import DeadlineRule
+
+    # given a rule: difficult problems get 5 working days to be dispatched
+    DeadlineRule.objects.create(category=None, tier="difficult", dispatch_working_days=5)
+    issue = submit(people["member"], now=at("2026-03-02"))
+    assert issue.dispatch_due == dt.date(2026, 3, 4)
+    # when the 兜底 clerk classifies it as difficult and 三不管
+    actions.issue_classify(actor=people["clerk"], issue=issue, tier="difficult", ownerless_kind="unclear-duty")
+    # then the kind is recorded and the dispatch deadline follows the rule
+    issue.refresh_from_db()
+    assert issue.ownerless_kind.code == "unclear-duty" and issue.dispatch_due == dt.date(2026, 3, 9)
+    refused(
+        issue,
+        lambda: actions.issue_classify(actor=people["handler"], issue=issue, tier="general"),
+        PermissionDeniedError,
+        "只有",
+    )
+
+
+def test_co_department_gives_its_opinion_and_supervisor_urges(people, supervisor):
+    from portal.models import Notification
+
+    # given a problem led by one department with another as co-department
+    c, h, o = people["clerk"], people["handler"], people["other_handler"]
+    issue = submit(people["member"])
+    actions.issue_dispatch(actor=c, issue=issue, lead_department=h.department, co_departments=[o.department])
+    # when the co-department gives its opinion, the lead is told
+    actions.issue_co_opinion(actor=o, issue=issue, note="税务方面无障碍，可按一般纳税人办理。")
+    assert Notification.objects.filter(kind="issues.co_opinion", recipient=h).exists()
+    # and the lead department cannot give a co-opinion, nor can an empty one be given
+    refused(issue, lambda: actions.issue_co_opinion(actor=h, issue=issue, note="x"), PermissionDeniedError, "协办")
+    refused(issue, lambda: actions.issue_co_opinion(actor=o, issue=issue, note=""), ValidationError, "协办意见")
+    # when the supervisor urges, the lead department's handler is notified; a clerk may not urge
+    actions.issue_urge(actor=supervisor, issue=issue, note="请本周内答复")
+    assert Notification.objects.filter(kind="issues.urge", recipient=h).exists()
+    refused(issue, lambda: actions.issue_urge(actor=c, issue=issue), PermissionDeniedError, "只有督办人员")
+    assert list(issue.events.values_list("action", flat=True))[-2:] == ["co_opinion", "urge"]

@@ -180,3 +180,39 @@ def test_list_query_count_constant(api_for, people):
         issue_in("dispatched" if i % 2 else "submitted", **_roles(people), title=f"问题{i}")
     # then the list costs the same number of queries
     assert count_queries() == three
+
+
+def test_sort_by_deadline_uses_the_current_step(api_for, people, supervisor):
+    from tests.issues.factories import at
+
+    closed = issue_in("closed", **_roles(people), supervisor=supervisor, now=at("2026-03-02"))
+    waiting = submit(people["member"], now=at("2026-03-10"))  # dispatch due 2026-03-12
+    working = issue_in("dispatched", **_roles(people), now=at("2026-03-02"))  # reply due 2026-03-16
+    ids = [row["id"] for row in api_for(people["clerk"]).get("/api/v1/issues/?sort=deadline").json()["results"]]
+    assert ids == [waiting.pk, working.pk, closed.pk]
+
+
+def test_extension_and_appeal_lists_query_count_constant(api_for, people, supervisor):
+    import datetime as dt
+
+    from issues import actions
+
+    def make(n):
+        for i in range(n):
+            issue = issue_in("accepted", **_roles(people), title=f"延期{i}")
+            actions.issue_request_extension(
+                actor=people["handler"], issue=issue, requested_due=issue.reply_due + dt.timedelta(days=5), reason="x"
+            )
+            bad = issue_in("reopened", **_roles(people), title=f"差评{i}")
+            actions.appeal_submit(actor=people["handler"], rating=bad.ratings.get(), reason="申诉")
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            r = api_for(supervisor).get(url)
+        assert r.status_code == 200
+        return len(ctx.captured_queries)
+
+    make(3)
+    before = (count("/api/v1/issue-extension-requests/"), count("/api/v1/issue-appeals/"))
+    make(27)
+    assert (count("/api/v1/issue-extension-requests/"), count("/api/v1/issue-appeals/")) == before

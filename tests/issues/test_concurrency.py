@@ -60,3 +60,36 @@ def test_twenty_concurrent_dispatches_exactly_one_wins(people):
     issue.refresh_from_db()
     assert issue.status == "dispatched" and issue.dispatch_count == 1 and issue.version == 1
     assert IssueEvent.objects.filter(issue=issue, action="dispatch").count() == 1
+
+
+def test_two_sweeps_at_once_record_each_overdue_step_once(people):
+    # given five problems whose dispatch deadline passed long ago
+    import datetime as dt
+
+    from issues.models import OverdueMark
+    from portal.models import Notification
+    from tests.issues.factories import at
+
+    for i in range(5):
+        submit(people["member"], title=f"问题{i}", now=at("2026-03-02"))
+    barrier = threading.Barrier(2)
+    totals: list[int] = []
+
+    def sweep():
+        try:
+            barrier.wait(timeout=60)
+            totals.append(actions.sweep_overdue(today=dt.date(2026, 4, 1)))
+        finally:
+            connections.close_all()
+
+    # when two workers sweep at the same moment
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then each overdue step is recorded and notified exactly once
+    assert sum(totals) == 5 and OverdueMark.objects.count() == 5
+    assert IssueEvent.objects.filter(action="overdue").count() == 5
+    per_issue = Notification.objects.filter(kind="issues.overdue", recipient=people["clerk"], channel="inbox").count()
+    assert per_issue == 5

@@ -191,3 +191,103 @@ def test_admin_configures_lists_but_problems_are_read_only(client_for, admin_use
     before = Issue.objects.get(pk=issue.pk).status
     c.post(f"/admin/issues/issue/{issue.pk}/change/", {"status": "closed"})
     assert Issue.objects.get(pk=issue.pk).status == before
+
+
+def test_too_large_upload_refused(client_for, people, monkeypatch):
+    monkeypatch.setattr("issues.uploads.MAX_ATTACHMENT_BYTES", 32)
+    r = client_for(people["member"]).post(
+        "/issues/new/",
+        {
+            "enterprise": people["member"].memberships.get().enterprise_id,
+            "category": "other",
+            "title": "t",
+            "description": "d",
+            "attachments": [SimpleUploadedFile("photo.png", PNG, content_type="image/png")],
+        },
+    )
+    assert r.status_code == 200 and "大小限制" in r.content.decode()
+    assert not Issue.objects.exists()
+
+
+def test_list_filters_by_date_range_channel_level_and_overdue(client_for, people):
+    from tests.issues.factories import at
+
+    old = issue_in("dispatched", **_roles(people), now=at("2026-03-02"))
+    new = submit(people["member"], now=at("2026-06-02"), title="路灯")
+    from issues import actions
+
+    actions.sweep_overdue()
+    c = client_for(people["clerk"])
+
+    def refs(query):
+        return {i for i in (old, new) if f'data-issue="{i.pk}"' in c.get("/issues/?" + query).content.decode()}
+
+    assert refs("date_from=2026-05-01") == {new}
+    assert refs("date_to=2026-05-01") == {old}
+    assert refs("channel=online") == {old, new}
+    assert refs("level=city") == {old}
+    assert refs("overdue=true") == {old, new}
+    assert refs("q=路灯") == {new}
+
+
+def test_contact_phone_masked_for_staff_and_reveal_is_audited(client_for, people):
+    from portal.models import AuditLog
+
+    issue = submit(people["member"], contact_phone="13911112222")
+    page = client_for(people["clerk"]).get(f"/issues/{issue.pk}/").content.decode()
+    assert "139****2222" in page and "13911112222" not in page
+    assert client_for(people["handler"]).post(f"/issues/{issue.pk}/contact/").status_code == 403
+    r = client_for(people["clerk"]).post(f"/issues/{issue.pk}/contact/", follow=True)
+    assert "13911112222" in r.content.decode()
+    assert AuditLog.objects.filter(action="issues.issue.contact_revealed", actor=people["clerk"]).count() == 1
+    assert "13911112222" in client_for(people["member"]).get(f"/issues/{issue.pk}/").content.decode()
+
+
+def test_duplicate_global_deadline_rule_refused(client_for, admin_user):
+    from issues.models import DeadlineRule
+
+    r = client_for(admin_user).post(
+        "/admin/issues/deadlinerule/add/",
+        {
+            "category": "",
+            "tier": "",
+            "dispatch_working_days": 3,
+            "reply_days": 10,
+            "followup_working_days": 3,
+            "redo_working_days": 15,
+            "return_working_days": 1,
+        },
+    )
+    assert r.status_code == 200 and "已存在" in r.content.decode()
+    assert DeadlineRule.objects.count() == 1
+
+
+def test_action_views_permission_matrix(client, client_for, people, other_member, supervisor):
+    from issues import actions
+
+    issue = issue_in("accepted", **_roles(people))
+    ext = actions.issue_request_extension(
+        actor=people["handler"], issue=issue, requested_due=issue.reply_due.replace(year=2099), reason="x"
+    )
+    move = f"/issues/{issue.pk}/move/reply/"
+    decide = f"/issues/extensions/{ext.pk}/decide/"
+    code = f"/issues/code/{issue.enterprise_id}/"
+    # anonymous → login
+    for url in (move, decide, f"/issues/{issue.pk}/contact/"):
+        assert client.post(url).status_code == 302
+    assert client.get(code).status_code == 302
+    # someone else's object → 404
+    assert client_for(other_member).post(move, {"reply": "x"}).status_code == 404
+    assert client_for(people["other_handler"]).post(move, {"reply": "x"}).status_code == 404
+    assert client_for(other_member).get(code).status_code == 404
+    # wrong role → 403 (decide) or a refusal message and nothing changed (move)
+    assert client_for(people["handler"]).post(decide, {"approve": "1"}).status_code == 403
+    r = client_for(people["clerk"]).post(move, {"reply": "代答复"}, follow=True)
+    assert "只有牵头部门的承办人" in r.content.decode()
+    assert Issue.objects.get(pk=issue.pk).status == "accepted"
+    # right role → done
+    assert client_for(supervisor).post(decide, {"approve": "1"}).status_code == 302
+    client_for(people["handler"]).post(move, {"reply": "已办理"})
+    assert Issue.objects.get(pk=issue.pk).status == "replied"
+    # unknown move → 404
+    assert client_for(people["handler"]).post(f"/issues/{issue.pk}/move/delete/").status_code == 404

@@ -79,3 +79,18 @@ def test_after_extension_a_new_deadline_can_be_marked_again(people, supervisor):
     actions.extension_decide(actor=supervisor, request=req, approve=True)
     assert actions.sweep_overdue(today=dt.date(2026, 3, 20)) == 0
     assert actions.sweep_overdue(today=dt.date(2026, 3, 26)) == 1
+
+
+def test_escalation_clears_the_mark_and_gets_fresh_deadlines(people, supervisor, province_department):
+    # given an overdue city-level problem
+    issue = issue_in("accepted", **_roles(people), now=at("2026-03-02"))
+    actions.sweep_overdue(today=dt.date(2026, 3, 20))
+    issue.refresh_from_db()
+    assert issue.overdue
+    # when it is escalated, then it is no longer overdue and a later sweep leaves it alone
+    actions.issue_escalate(
+        actor=supervisor, issue=issue, to_department=province_department, reason="提级", now=at("2026-03-20")
+    )
+    issue.refresh_from_db()
+    assert not issue.overdue and issue.reply_due == dt.date(2026, 4, 3)
+    assert actions.sweep_overdue(today=dt.date(2026, 3, 21)) == 0

@@ -47,3 +47,17 @@ def test_unverified_member_sees_nothing(people, enterprise):
     submit(people["member"])
     pending = MembershipFactory(enterprise=enterprise, status="pending").user
     assert not Issue.objects.visible_to(pending).exists()
+
+
+def test_history_rows_follow_the_problem(people, other_member, supervisor):
+    from issues.models import IssueEvent, Rating
+
+    issue = issue_in("reopened", member=people["member"], clerk=people["clerk"], handler=people["handler"])
+    assert Rating.objects.visible_to(people["member"]).count() == 1
+    assert not Rating.objects.visible_to(other_member).exists()
+    assert not IssueEvent.objects.visible_to(other_member).exists()
+    # the enterprise sees only public events; staff see the internal ones too
+    actions.issue_classify(actor=supervisor, issue=submit(people["member"]), tier="complex")
+    assert not IssueEvent.objects.visible_to(people["member"]).filter(action="classify").exists()
+    assert IssueEvent.objects.visible_to(supervisor).filter(action="classify").exists()
+    assert issue.pk

@@ -1,0 +1,371 @@
+"""Dispatch and department work: 交办, 签收, 退回, 答复, 延期, 提级."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from portal.choices import DepartmentKind, Role
+from portal.exceptions import ActionError, PermissionDeniedError, TransitionNotAllowed
+from portal.models import User
+from portal.permissions import CLERK_ROLES, SUPERVISOR_ROLES, user_has_role
+from portal.statemachine import apply_transition
+from portal.workdays import add_working_days
+
+from .. import deadlines
+from ..choices import (
+    LEVEL_ORDER,
+    Level,
+    RequestStatus,
+)
+from ..models import (
+    Escalation,
+    ExtensionRequest,
+    Issue,
+)
+from ._core import (
+    TRANSITIONS,
+    WORKING,
+    S,
+    _clerks,
+    _department,
+    _handlers,
+    _is_lead_handler,
+    _members,
+    _now,
+    _require,
+    _supervisors,
+    _transition,
+)
+
+
+@transaction.atomic
+def issue_dispatch(
+    *,
+    actor: User,
+    issue: Issue,
+    lead_department,
+    co_departments: Iterable = (),
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> Issue:
+    """交办: the 兜底 clerk (or, once the problem is with the supervisor, only a supervisor) sends the
+    problem to a lead department and co-departments. The reply clock starts now."""
+    now = _now(now)
+    _require(user_has_role(actor, CLERK_ROLES), _("只有兜底办窗口人员或督办人员可以交办问题。"))
+    if issue.with_supervisor and not user_has_role(actor, SUPERVISOR_ROLES):
+        raise PermissionDeniedError(_("该问题已两次退回或两次交办未解决，已转兜底督办，须由督办人员交办。"))
+    lead = _department(lead_department)
+    if lead.kind in (DepartmentKind.CATCH_ALL, DepartmentKind.SERVICE_CENTRE):
+        raise ActionError({"lead_department": _("牵头部门须为承办问题的职能部门，不能是兜底办或服务中心。")})
+    co = [_department(value) for value in co_departments]
+    co = [dept for dept in co if dept.pk != lead.pk]
+    today = deadlines.local_date(now)
+    rule = deadlines.rule_for(issue.category_id, issue.tier)
+    level = lead.region.level if lead.region.level in Level.values else issue.level
+    changes = {
+        "lead_department": lead,
+        "handler": None,
+        "dispatched_by": actor,
+        "dispatched_at": now,
+        "first_dispatched_at": issue.first_dispatched_at or now,
+        "accepted_at": None,
+        "return_due": deadlines.return_due(dispatched_on=today, rule=rule),
+        "reply_due": deadlines.reply_due(dispatched_on=today, rule=rule),
+        "dispatch_count": issue.dispatch_count + 1,
+        "level": level,
+    }
+    _transition(
+        issue,
+        event="dispatch",
+        actor=actor,
+        now=now,
+        changes=changes,
+        note=note.strip(),
+        department=lead,
+        data={
+            "lead_department": lead.code,
+            "co_departments": [dept.code for dept in co],
+            "dispatch_on_time": today <= issue.dispatch_due if issue.dispatch_due else None,
+        },
+        recipients=[*_handlers([lead.pk, *[d.pk for d in co]]), *_members(issue)],
+    )
+    issue.co_departments.set(co)
+    return issue
+
+
+@transaction.atomic
+def issue_accept(*, actor: User, issue: Issue, now: dt.datetime | None = None) -> Issue:
+    """签收 by a handler of the lead department. The reply deadline does not move."""
+    now = _now(now)
+    _require(_is_lead_handler(actor, issue), _("只有牵头部门的承办人可以签收。"))
+    # 签收 is on time within 1 working day of the dispatch (or of the 重办 for a reopened problem).
+    started = issue.reopened_at if issue.status == S.REOPENED and issue.reopened_at else issue.dispatched_at
+    on_time = deadlines.local_date(now) <= add_working_days(deadlines.local_date(started), 1)
+    return _transition(
+        issue,
+        event="accept",
+        actor=actor,
+        now=now,
+        changes={"handler": actor, "accepted_at": now, "accepted_on_time": on_time},
+        department=issue.lead_department,
+        note=_("承办人：%(name)s") % {"name": actor.name},
+        recipients=_members(issue),
+    )
+
+
+@transaction.atomic
+def issue_return(*, actor: User, issue: Issue, reason: str, now: dt.datetime | None = None) -> Issue:
+    """退回 with a reason, only within the return limit (1 working day) after dispatch. After two returns
+    or two dispatches without a solution the problem goes to the 兜底 supervisor."""
+    now = _now(now)
+    _require(_is_lead_handler(actor, issue), _("只有牵头部门的承办人可以退回。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionError({"reason": _("请填写退回理由。")})
+    if issue.status in TRANSITIONS["return"][0] and issue.return_due and deadlines.local_date(now) > issue.return_due:
+        raise TransitionNotAllowed(
+            _("已超过退回时限（交办后 1 个工作日内，截至 %(due)s），不能退回，请办理或申请协调。")
+            % {"due": issue.return_due.isoformat()}
+        )
+    returns = issue.returns_count + 1
+    to_supervisor = returns >= 2 or issue.dispatch_count >= 2
+    department = issue.lead_department
+    _transition(
+        issue,
+        event="return",
+        actor=actor,
+        now=now,
+        changes={"returns_count": returns, "with_supervisor": to_supervisor, "handler": None},
+        note=reason,
+        department=department,
+        data={"to_supervisor": to_supervisor},
+        recipients=[issue.dispatched_by, *(_supervisors() if to_supervisor else [])],
+    )
+    return issue
+
+
+@transaction.atomic
+def issue_reply(
+    *, actor: User, issue: Issue, reply: str, public_reply: str = "", now: dt.datetime | None = None
+) -> Issue:
+    """答复 by the lead department: the internal reply and the version the enterprise sees
+    (the internal text when none is given). The follow-up deadline starts."""
+    now = _now(now)
+    _require(_is_lead_handler(actor, issue), _("只有牵头部门的承办人可以答复。"))
+    reply = (reply or "").strip()
+    if not reply:
+        raise ActionError({"reply": _("请填写答复内容。")})
+    public_reply = (public_reply or "").strip() or reply
+    today = deadlines.local_date(now)
+    rule = deadlines.rule_for(issue.category_id, issue.tier)
+    return _transition(
+        issue,
+        event="reply",
+        actor=actor,
+        now=now,
+        changes={
+            "reply": reply,
+            "public_reply": public_reply,
+            "replied_at": now,
+            "handler": issue.handler or actor,
+            "accepted_at": issue.accepted_at or now,
+            "replied_on_time": bool(issue.reply_due and today <= issue.reply_due),
+            "followup_due": deadlines.followup_due(replied_on=today, rule=rule),
+        },
+        department=issue.lead_department,
+        note=public_reply,
+        recipients=[*_members(issue), issue.dispatched_by],
+    )
+
+
+@transaction.atomic
+def issue_request_extension(
+    *, actor: User, issue: Issue, requested_due: dt.date, reason: str, now: dt.datetime | None = None
+) -> ExtensionRequest:
+    """延期申请 by the lead department, before the reply deadline has passed; a supervisor decides."""
+    now = _now(now)
+    _require(_is_lead_handler(actor, issue), _("只有牵头部门的承办人可以申请延期。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionError({"reason": _("请填写延期理由。")})
+    today = deadlines.local_date(now)
+    if issue.status in WORKING and issue.reply_due and today > issue.reply_due:
+        raise TransitionNotAllowed(_("答复期限 %(due)s 已过，不能再申请延期。") % {"due": issue.reply_due.isoformat()})
+    if requested_due is None or (issue.reply_due and requested_due <= issue.reply_due):
+        raise ActionError({"requested_due": _("申请的新期限须晚于当前答复期限。")})
+    if issue.extension_requests.filter(status=RequestStatus.PENDING).exists():
+        raise TransitionNotAllowed(_("已有一项待审批的延期申请。"))
+    request = ExtensionRequest(
+        issue=issue,
+        department=issue.lead_department,
+        requested_by=actor,
+        requested_at=now,
+        reason=reason,
+        previous_due=issue.reply_due,
+        requested_due=requested_due,
+    )
+    request.full_clean()
+    _transition(
+        issue,
+        event="request_extension",
+        actor=actor,
+        now=now,
+        note=reason,
+        public=False,
+        department=issue.lead_department,
+        data={"requested_due": requested_due.isoformat()},
+        recipients=_supervisors(),
+    )
+    request.save()
+    return request
+
+
+@transaction.atomic
+def extension_decide(
+    *, actor: User, request: ExtensionRequest, approve: bool, note: str = "", now: dt.datetime | None = None
+) -> ExtensionRequest:
+    """A supervisor approves (the new reply deadline is recorded) or rejects an extension request."""
+    now = _now(now)
+    _require(user_has_role(actor, SUPERVISOR_ROLES), _("只有督办人员可以审批延期申请。"))
+    status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
+    apply_transition(
+        request,
+        to_status=status,
+        allowed_from=[RequestStatus.PENDING],
+        actor=actor,
+        action=f"issues.extensionrequest.{status}",
+        changes={"decided_by": actor, "decided_at": now, "decision_note": note.strip()},
+        not_allowed_message=_("该延期申请已处理。"),
+    )
+    issue = request.issue
+    changes = {}
+    if approve:
+        changes = {
+            "reply_due": request.requested_due,
+            "extensions_count": issue.extensions_count + 1,
+            "overdue": False,
+            "overdue_step": "",
+        }
+    _transition(
+        issue,
+        event="approve_extension" if approve else "reject_extension",
+        actor=actor,
+        now=now,
+        changes=changes,
+        note=note.strip()
+        or (_("答复期限延至 %(due)s") % {"due": request.requested_due.isoformat()} if approve else ""),
+        data={"previous_due": request.previous_due.isoformat(), "new_due": request.requested_due.isoformat()},
+        recipients=[request.requested_by],
+        department=request.department,
+    )
+    return request
+
+
+@transaction.atomic
+def issue_escalate(*, actor: User, issue: Issue, to_department, reason: str, now: dt.datetime | None = None) -> Issue:
+    """提级: a supervisor moves the problem to a department at the next government level, where its
+    deadlines start afresh."""
+    now = _now(now)
+    _require(user_has_role(actor, SUPERVISOR_ROLES), _("只有督办人员可以提级。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionError({"reason": _("请填写提级理由。")})
+    target = _department(to_department)
+    current = LEVEL_ORDER.index(issue.level) if issue.level in LEVEL_ORDER else 0
+    target_level = target.region.level
+    if target_level not in LEVEL_ORDER or LEVEL_ORDER.index(target_level) != current + 1:
+        raise ActionError(
+            {
+                "to_department": _("提级须交给上一级（%(level)s级）部门。")
+                % {"level": Level(LEVEL_ORDER[min(current + 1, 3)]).label}
+            }
+        )
+    today = deadlines.local_date(now)
+    rule = deadlines.rule_for(issue.category_id, issue.tier)
+    Escalation.objects.create(
+        issue=issue,
+        from_department=issue.lead_department,
+        to_department=target,
+        from_level=issue.level,
+        to_level=target_level,
+        reason=reason,
+        by=actor,
+        at=now,
+    )
+    _transition(
+        issue,
+        event="escalate",
+        actor=actor,
+        now=now,
+        changes={
+            "lead_department": target,
+            "handler": None,
+            "level": target_level,
+            "dispatched_by": actor,
+            "dispatched_at": now,
+            "first_dispatched_at": issue.first_dispatched_at or now,
+            "accepted_at": None,
+            "return_due": deadlines.return_due(dispatched_on=today, rule=rule),
+            "reply_due": deadlines.reply_due(dispatched_on=today, rule=rule),
+            "escalation_count": issue.escalation_count + 1,
+            "with_supervisor": False,
+            "overdue": False,
+            "overdue_step": "",
+        },
+        note=reason,
+        department=target,
+        data={"from_level": issue.level, "to_level": target_level, "to_department": target.code},
+        recipients=[*_handlers([target.pk]), *_members(issue)],
+    )
+    return issue
+
+
+# --- follow-up, rating, close --------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_co_opinion(*, actor: User, issue: Issue, note: str, now: dt.datetime | None = None) -> Issue:
+    """协办意见: a co-department's handler gives its part of the answer to the lead department."""
+    now = _now(now)
+    is_co = (
+        user_has_role(actor, {Role.HANDLER})
+        and actor.department_id is not None
+        and issue.co_departments.filter(pk=actor.department_id).exists()
+    )
+    _require(is_co, _("只有协办部门的承办人可以提交协办意见。"))
+    note = (note or "").strip()
+    if not note:
+        raise ActionError({"note": _("请填写协办意见。")})
+    return _transition(
+        issue,
+        event="co_opinion",
+        actor=actor,
+        now=now,
+        note=note,
+        public=False,
+        department=actor.department,
+        recipients=_handlers([issue.lead_department_id]),
+    )
+
+
+@transaction.atomic
+def issue_urge(*, actor: User, issue: Issue, note: str = "", now: dt.datetime | None = None) -> Issue:
+    """督办催办: a supervisor presses whoever holds the problem now (department or 兜底 clerk)."""
+    now = _now(now)
+    _require(user_has_role(actor, SUPERVISOR_ROLES), _("只有督办人员可以督办催办。"))
+    if issue.status in (S.SUBMITTED, S.RETURNED, S.REPLIED):
+        recipients = [issue.dispatched_by] if issue.dispatched_by_id else list(_clerks())
+    else:
+        recipients = [issue.handler] if issue.handler_id else list(_handlers([issue.lead_department_id]))
+    return _transition(
+        issue,
+        event="urge",
+        actor=actor,
+        now=now,
+        note=(note or "").strip() or _("请抓紧办理。"),
+        public=False,
+        department=issue.lead_department,
+        recipients=recipients,
+    )

@@ -1,0 +1,85 @@
+"""The overdue sweep (督办): idempotent, safe on several workers."""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+
+from portal.audit import audit_record
+from portal.notifications import notify
+
+from .. import deadlines
+from ..choices import (
+    OverdueStep,
+)
+from ..models import (
+    Issue,
+    IssueEvent,
+    OverdueMark,
+)
+from ._core import (
+    WORKING,
+    S,
+    _clerks,
+    _handlers,
+    _issue_url,
+    _now,
+    _supervisors,
+)
+
+
+def _overdue_candidates(today: dt.date):
+    """(problem, step, due) for every open step past its deadline that has no mark yet."""
+    base = Issue.objects.select_related("lead_department", "handler")
+    steps = [
+        (OverdueStep.DISPATCH, "dispatch_due", Q(status__in=[S.SUBMITTED, S.RETURNED])),
+        (OverdueStep.REPLY, "reply_due", Q(status__in=WORKING)),
+        (OverdueStep.FOLLOW_UP, "followup_due", Q(status=S.REPLIED)),
+    ]
+    for step, field, condition in steps:
+        marked = OverdueMark.objects.filter(issue=OuterRef("pk"), step=step, due=OuterRef(field))
+        rows = base.filter(condition, **{f"{field}__lt": today}).exclude(Exists(marked))
+        yield from ((issue, step, getattr(issue, field)) for issue in rows)
+
+
+def sweep_overdue(*, today: dt.date | None = None, now: dt.datetime | None = None) -> int:
+    """Mark overdue steps, notify the handler (or the lead department) and the supervisors (督办), record
+    it. Idempotent and safe on several workers: the unique OverdueMark row decides who records it."""
+    now = _now(now)
+    today = today or deadlines.local_date(now)
+    marked = 0
+    for issue, step, due in list(_overdue_candidates(today)):
+        try:
+            with transaction.atomic():
+                OverdueMark.objects.create(
+                    issue=issue, step=step, due=due, department=issue.lead_department, marked_at=now
+                )
+                Issue.objects.filter(pk=issue.pk).update(overdue=True, overdue_step=step, ever_overdue=True)
+                note = _("%(step)s：期限 %(due)s 已过。") % {"step": OverdueStep(step).label, "due": due.isoformat()}
+                audit_record(actor=None, action="issues.issue.overdue", target=issue, data={"step": step, "due": due})
+                IssueEvent.objects.create(
+                    issue=issue,
+                    action="overdue",
+                    at=now,
+                    note=note,
+                    public=False,
+                    department=issue.lead_department,
+                    data={"step": step, "due": due.isoformat()},
+                )
+                if step == OverdueStep.REPLY:
+                    first = [issue.handler] if issue.handler else list(_handlers([issue.lead_department_id]))
+                else:
+                    first = [issue.dispatched_by] if issue.dispatched_by_id else list(_clerks())
+                notify(
+                    recipients=[*first, *_supervisors()],
+                    kind="issues.overdue",
+                    title=_("【超期督办】%(reference)s %(title)s")
+                    % {"reference": issue.reference, "title": issue.title},
+                    body=note,
+                    url=_issue_url(issue),
+                )
+        except IntegrityError:
+            continue  # another worker (or an earlier run) already recorded this step
+        marked += 1
+    return marked

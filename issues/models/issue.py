@@ -1,0 +1,211 @@
+"""One problem (涉企问题) and its visibility rules."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Exists, F, OuterRef, Q, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.choices import Role
+from portal.models.enterprises import enterprise_ids_for
+
+from ..choices import (
+    Discovery,
+    IssueStatus,
+    Level,
+    OverdueStep,
+    RatingScore,
+    Tier,
+)
+from .config import Category, Channel, OwnerlessKind
+
+
+class IssueQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Deny by default. Members: their verified enterprises' problems. Handlers: problems their
+        department leads or co-handles now. Clerks, supervisors, admins, auditors: all."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser or user.role in (Role.CLERK, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR):
+            return self
+        if user.role == Role.HANDLER:
+            if user.department_id is None:
+                return self.none()
+            co = Issue.co_departments.through.objects.filter(issue=OuterRef("pk"), department_id=user.department_id)
+            return self.filter(Q(lead_department_id=user.department_id) | Exists(co))
+        if user.role == Role.ENTERPRISE:
+            return self.filter(enterprise_id__in=enterprise_ids_for(user))
+        return self.none()
+
+    def with_current_due(self):
+        """Annotate ``current_due_date``: the deadline of the step the problem is at (None when finished)."""
+        return self.annotate(
+            current_due_date=Case(
+                When(status__in=[IssueStatus.SUBMITTED, IssueStatus.RETURNED], then=F("dispatch_due")),
+                When(
+                    status__in=[IssueStatus.DISPATCHED, IssueStatus.ACCEPTED, IssueStatus.REOPENED], then=F("reply_due")
+                ),
+                When(status=IssueStatus.REPLIED, then=F("followup_due")),
+                default=None,
+                output_field=models.DateField(),
+            )
+        )
+
+    def by_deadline(self):
+        return self.with_current_due().order_by(F("current_due_date").asc(nulls_last=True), "id")
+
+    def for_department(self, department):
+        co = Issue.co_departments.through.objects.filter(issue=OuterRef("pk"), department=department)
+        return self.filter(Q(lead_department=department) | Exists(co))
+
+
+class Issue(models.Model):
+    """One problem (涉企问题) an enterprise raised, through any channel, and its whole closed loop.
+
+    Counters and timestamps are kept on the row so rankings aggregate with plain SQL.
+    """
+
+    reference = models.CharField(_("编号"), max_length=30, unique=True, editable=False)
+    enterprise = models.ForeignKey(
+        "portal.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="issues"
+    )
+    contact_name = models.CharField(_("联系人"), max_length=50)
+    contact_phone = models.CharField(_("联系电话"), max_length=20)
+    channel = models.ForeignKey(Channel, verbose_name=_("受理渠道"), on_delete=models.PROTECT, related_name="issues")
+    discovery = models.CharField(_("发现方式"), max_length=10, choices=Discovery.choices, default=Discovery.PASSIVE)
+    category = models.ForeignKey(Category, verbose_name=_("问题分类"), on_delete=models.PROTECT, related_name="issues")
+    ownerless_kind = models.ForeignKey(
+        OwnerlessKind,
+        verbose_name=_("三不管类型"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issues",
+    )
+    tier = models.CharField(_("难易程度"), max_length=10, choices=Tier.choices, default=Tier.GENERAL)
+    level = models.CharField(_("办理层级"), max_length=10, choices=Level.choices, default=Level.CITY)
+    title = models.CharField(_("标题"), max_length=120)
+    description = models.TextField(_("问题描述"))
+    status = models.CharField(
+        _("状态"), max_length=20, choices=IssueStatus.choices, default=IssueStatus.SUBMITTED, db_index=True
+    )
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    registered_at = models.DateTimeField(_("登记时间"), default=timezone.now, db_index=True)
+
+    lead_department = models.ForeignKey(
+        "portal.Department",
+        verbose_name=_("牵头部门"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_issues",
+    )
+    co_departments = models.ManyToManyField(
+        "portal.Department", verbose_name=_("协办部门"), blank=True, related_name="co_issues"
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承办人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_issues",
+    )
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("交办人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    with_supervisor = models.BooleanField(
+        _("已转兜底督办"), default=False, help_text=_("两次退回或两次交办未解决，须由督办人员处理。")
+    )
+
+    reply = models.TextField(_("答复（内部）"), blank=True)
+    public_reply = models.TextField(_("答复（企业可见）"), blank=True)
+
+    # Timestamps of the current round (reset on 重办 where it makes sense).
+    dispatched_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
+    first_dispatched_at = models.DateTimeField(_("首次交办时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    followed_up_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    reopened_at = models.DateTimeField(_("重办时间"), null=True, blank=True)
+
+    # Computed deadlines (dates, inclusive). Never typed.
+    dispatch_due = models.DateField(_("交办期限"), null=True, blank=True, db_index=True)
+    return_due = models.DateField(_("退回期限"), null=True, blank=True)
+    reply_due = models.DateField(_("答复期限"), null=True, blank=True, db_index=True)
+    followup_due = models.DateField(_("回访期限"), null=True, blank=True, db_index=True)
+    accepted_on_time = models.BooleanField(_("按时签收"), null=True, blank=True)
+    replied_on_time = models.BooleanField(_("按时答复"), null=True, blank=True)
+
+    # Counters for rankings.
+    dispatch_count = models.PositiveSmallIntegerField(_("交办次数"), default=0)
+    returns_count = models.PositiveSmallIntegerField(_("退回次数"), default=0)
+    extensions_count = models.PositiveSmallIntegerField(_("延期次数"), default=0)
+    reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+    escalation_count = models.PositiveSmallIntegerField(_("提级次数"), default=0)
+    followup_count = models.PositiveSmallIntegerField(_("回访次数"), default=0)
+
+    # Overdue marking by the sweep.
+    overdue = models.BooleanField(_("超期"), default=False, db_index=True)
+    overdue_step = models.CharField(_("超期环节"), max_length=10, choices=OverdueStep.choices, blank=True)
+    ever_overdue = models.BooleanField(_("曾超期"), default=False)
+
+    rating = models.PositiveSmallIntegerField(
+        _("最新评价"), choices=RatingScore.choices, null=True, blank=True, help_text=_("本轮评价，重办后清空。")
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("涉企问题")
+        verbose_name_plural = _("涉企问题")
+        ordering = ["-registered_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "reply_due"]),
+            models.Index(fields=["lead_department", "status"]),
+            models.Index(fields=["enterprise", "-registered_at"]),
+            models.Index(fields=["category", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def round(self) -> int:
+        """1 for the first handling, 2 after the first 重办 …"""
+        return self.reopen_count + 1
+
+    def current_due(self):
+        """The deadline of the step the problem is at now, or None."""
+        if self.status in (IssueStatus.SUBMITTED, IssueStatus.RETURNED):
+            return self.dispatch_due
+        if self.status in (IssueStatus.DISPATCHED, IssueStatus.ACCEPTED, IssueStatus.REOPENED):
+            return self.reply_due
+        if self.status == IssueStatus.REPLIED:
+            return self.followup_due
+        return None
+
+    def current_step_name(self) -> str:
+        if self.status in (IssueStatus.SUBMITTED, IssueStatus.RETURNED):
+            return str(_("等待交办"))
+        if self.status in (IssueStatus.DISPATCHED, IssueStatus.REOPENED):
+            return str(_("等待部门签收办理"))
+        if self.status == IssueStatus.ACCEPTED:
+            return str(_("部门办理中"))
+        if self.status == IssueStatus.REPLIED:
+            return str(_("等待回访"))
+        if self.status == IssueStatus.FOLLOWED_UP:
+            return str(_("等待评价与办结"))
+        return ""  # finished: the status says it all
