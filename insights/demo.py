@@ -14,12 +14,14 @@ Idempotent: nothing is done when common problems already exist. Everything goes 
 
 import datetime as dt
 import random
+import re
 
 from django.utils import timezone
 
 from issues import actions as issue_actions
 from issues.choices import IssueStatus
 from issues.models import Issue
+from portal.models import Enterprise
 
 from . import actions
 from .choices import MechanismKind
@@ -223,22 +225,54 @@ def seed(*, rng: random.Random, context: dict, stdout) -> None:
                 )
         created += 1
 
-    # Common problems among the issues app's own demo problems, found by the similarity engine.
-    for cluster in clusters(since=None, min_size=3)[:3]:
+    # Common problems among the issues app's own demo problems, found by the similarity engine over
+    # every problem (closed ones too: the library is built from solved cases).
+    statuses = [status for status in IssueStatus.values if status != IssueStatus.WITHDRAWN]
+    names = sorted(Enterprise.objects.values_list("name", flat=True), key=len, reverse=True)
+    mechanisms = list(MechanismKind.values)
+    for number, cluster in enumerate(clusters(since=None, min_size=3, statuses=statuses)[:8]):
         department = cluster.suggested_department
-        waiting = [issue for issue in cluster.issues if issue.status in (IssueStatus.SUBMITTED, IssueStatus.RETURNED)]
-        if department is None or waiting or any(issue.title in _all_titles() for issue in cluster.issues):
+        if department is None or any(issue.title in _all_titles() for issue in cluster.issues):
             continue
-        actions.common_issue_create(
+        title = _public(cluster.suggested_title, names)
+        common = actions.common_issue_create(
             actor=supervisor,
-            title=cluster.suggested_title,
-            summary=f"{cluster.enterprise_count} 家企业在 {len(cluster.region_names)} 个地区反映同类问题。",
+            title=title,
+            summary=f"{cluster.enterprise_count} 家企业在 {len(cluster.region_names)} 个地区反映：{title}。",
+            root_cause="办理依据和牵头部门不明确，同类问题在各地反复出现。",
             lead_department=department,
             issue_ids=[issue.pk for issue in cluster.issues],
             dispatch_unassigned=False,
         )
+        replies = [issue.public_reply for issue in cluster.issues if issue.public_reply]
+        if replies:
+            kind = mechanisms[number % len(mechanisms)]
+            actions.common_issue_update(
+                actor=supervisor,
+                common_issue=common,
+                solution=_public(replies[0], names),
+                mechanism_kind=kind if number % 2 == 0 else "",
+                mechanism=f"将「{title}」的解决办法固化为工作规范，由{department.name}牵头在全市推广。"
+                if number % 2 == 0
+                else "",
+                is_public=True,
+            )
+            for code in rng.sample(sorted(regions), k=min(2, len(regions))):
+                if code != department.region.code:
+                    actions.common_issue_record_reuse(
+                        actor=supervisor, common_issue=common, region=regions[code], note="参照首创地做法推广执行。"
+                    )
         created += 1
     stdout.write(f"insights: {len(demo)} demo problems, {created} common problems")
+
+
+def _public(text: str, names: list[str]) -> str:
+    """Text fit for the public library: no enterprise names (the issues demo puts a short name in
+    brackets after some titles)."""
+    text = re.sub(r"（[^）]*）$", "", text.strip())
+    for name in names:
+        text = text.replace(name, "企业")
+    return text
 
 
 def _all_titles() -> set[str]:

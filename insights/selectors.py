@@ -153,7 +153,13 @@ class Cluster:
 
 
 def clusters(
-    *, since=None, until=None, min_size: int = 3, threshold: float = CLUSTER_MIN_SCORE, max_issues: int = 3000
+    *,
+    since=None,
+    until=None,
+    min_size: int = 3,
+    threshold: float = CLUSTER_MIN_SCORE,
+    max_issues: int = 3000,
+    statuses=OPEN_STATUSES,
 ) -> list[Cluster]:
     """Open problems (not yet in a common problem) registered in [since, until), grouped by similarity.
 
@@ -164,7 +170,7 @@ def clusters(
     three queries whatever the number of problems (problems, their tokens, document frequencies),
     the pairs found through an in-memory inverted index. ``max_issues`` bounds the work (newest first).
     """
-    qs = Issue.objects.filter(status__in=OPEN_STATUSES, common_link__isnull=True)
+    qs = Issue.objects.filter(status__in=statuses, common_link__isnull=True)
     if since:
         qs = qs.filter(registered_at__gte=since)
     if until:
