@@ -175,9 +175,8 @@ def main() -> None:
                 add_filler(filled + chunk_start, min(100_000, wanted - chunk_start), filler_rng, filler)
             filled += wanted
             recount_term_stats()
-            print(
-                f"loaded {wanted:,} filler rows with COPY + recount + VACUUM ANALYZE in {time.perf_counter() - start:.0f} s"
-            )
+            seconds = time.perf_counter() - start
+            print(f"loaded {wanted:,} filler rows with COPY + recount + VACUUM ANALYZE in {seconds:.0f} s")
         total = IssueSearchDoc.objects.count()
         p50, p95, worst = latency(queries)
         precision, recall = quality(rows)
