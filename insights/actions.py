@@ -292,6 +292,8 @@ def common_issue_update(
     mechanism_text = changes.get("mechanism", common_issue.mechanism)
     if mechanism_text and changes.get("mechanism_kind", common_issue.mechanism_kind) == "":
         raise ActionError({"mechanism_kind": _("请选择长效机制类型。")})
+    if changes.get("solution") and common_issue.status == CommonIssueStatus.OPEN and not mechanism_text:
+        changes["status"] = CommonIssueStatus.ANSWERED
     if mechanism_text and common_issue.status != CommonIssueStatus.INSTITUTIONALISED:
         changes["status"] = CommonIssueStatus.INSTITUTIONALISED
         if not changes.get("mechanism_adopted_on") and not common_issue.mechanism_adopted_on:

@@ -23,7 +23,7 @@ from issues.choices import IssueStatus
 from issues.models import Issue
 from portal.models import Enterprise
 
-from . import actions
+from . import actions, similarity
 from .choices import MechanismKind
 from .models import CommonIssue
 from .selectors import clusters
@@ -235,6 +235,12 @@ def seed(*, rng: random.Random, context: dict, stdout) -> None:
         if department is None or any(issue.title in _all_titles() for issue in cluster.issues):
             continue
         title = _public(cluster.suggested_title, names)
+        existing = _existing_common(title)
+        if existing is not None:  # the same difficulty as a common problem already made: link, don't repeat
+            actions.common_issue_link(
+                actor=supervisor, common_issue=existing, issue_ids=[issue.pk for issue in cluster.issues]
+            )
+            continue
         common = actions.common_issue_create(
             actor=supervisor,
             title=title,
@@ -264,6 +270,14 @@ def seed(*, rng: random.Random, context: dict, stdout) -> None:
                     )
         created += 1
     stdout.write(f"insights: {len(demo)} demo problems, {created} common problems")
+
+
+def _existing_common(title: str):
+    linked = Issue.objects.filter(common_link__isnull=False)
+    hits = similarity.search(title, limit=1, min_score=0.3, within=linked.values("pk"))
+    if not hits:
+        return None
+    return CommonIssue.objects.filter(links__issue_id=hits[0].issue_id).first()
 
 
 def _public(text: str, names: list[str]) -> str:
