@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -25,6 +24,7 @@ from portal.permissions import ALL_STAFF, CLERK_ROLES, SUPERVISOR_ROLES, RoleReq
 from portal.views import form_errors_from
 
 from . import actions, exports, rankings, selectors
+from .filters import CommonIssueFilterSet
 from .forms import (
     ClusterForm,
     CommonIssueAnswerForm,
@@ -91,18 +91,11 @@ class CommonIssueListView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        form = LibrarySearchForm(self.request.GET or None)
-        q = form.cleaned_data["q"] if form.is_valid() else ""
-        qs = selectors.common_issue_list(user=self.request.user)
-        if q:
-            qs = qs.filter(
-                Q(reference__iexact=q)
-                | Q(title__icontains=q)
-                | Q(summary__icontains=q)
-                | Q(solution__icontains=q)
-                | Q(mechanism__icontains=q)
-            )
-        ctx.update(form=form, q=q, page=Paginator(qs, 20).get_page(self.request.GET.get("page")))
+        filterset = CommonIssueFilterSet(
+            self.request.GET or None, queryset=selectors.common_issue_list(user=self.request.user)
+        )
+        qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        ctx.update(form=filterset.form, page=Paginator(qs, 20).get_page(self.request.GET.get("page")))
         return ctx
 
 

@@ -13,6 +13,7 @@ from portal.models import Department, Region
 from portal.permissions import HasPortalRole
 
 from .. import rankings, selectors
+from ..filters import CommonIssueFilterSet
 from ..models import CommonIssue, CommonIssueReuse
 from .serializers import (
     CommonIssuePublicSerializer,
@@ -58,6 +59,7 @@ class CommonIssueViewSet(viewsets.ReadOnlyModelViewSet):
     public fields only."""
 
     permission_classes = [permissions.AllowAny]
+    filterset_class = CommonIssueFilterSet
 
     def get_queryset(self):
         from django.db.models import Prefetch

@@ -107,3 +107,28 @@ def test_rankings_api(api_for, member, other_member, clerk, handler, other_handl
     assert api_for().get("/api/v1/rankings/", {"period": "2026-13"}).status_code == 400
     assert api_for().get("/api/v1/rankings/", {"by": "planet"}).status_code == 400
     assert api_for().get("/api/v1/rankings/", {"region": "999999"}).status_code == 400
+
+
+def test_common_issues_filters_shared_with_the_page(
+    api_for, client_for, member, other_member, supervisor, fire_department, clerk
+):
+    first = common_from(
+        [submit(member, title="储能消防验收"), submit(other_member, title="储能验收")],
+        supervisor=supervisor,
+        lead=fire_department,
+    )
+    second = common_from(
+        [submit(member, title="路灯不亮"), submit(other_member, title="路灯坏了")],
+        supervisor=supervisor,
+        lead=fire_department,
+        title="厂区门口路灯不亮",
+    )
+    actions.common_issue_update(actor=supervisor, common_issue=second, solution="街道统一管养路灯。")
+    api = api_for(clerk).get("/api/v1/common-issues/", {"q": "路灯"}).json()
+    assert [row["id"] for row in api["results"]] == [second.pk]
+    assert [
+        row["id"] for row in api_for(clerk).get("/api/v1/common-issues/", {"status": "open"}).json()["results"]
+    ] == [first.pk]
+    page = client_for(clerk).get("/insights/common/", {"q": "路灯"})
+    assert [c.pk for c in page.context["page"]] == [second.pk]
+    assert api_for(clerk).get("/api/v1/common-issues/", {"status": "nonsense"}).status_code == 400
