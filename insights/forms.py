@@ -58,8 +58,10 @@ class CommonIssueCreateForm(forms.Form):
     root_cause = forms.CharField(
         label=_("根源分析"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
-    lead_department = forms.ModelChoiceField(label=_("牵头部门"), queryset=_departments())
-    category = forms.ModelChoiceField(label=_("问题分类"), queryset=Category.objects.active(), required=False)
+    lead_department = forms.ModelChoiceField(label=_("牵头部门"), queryset=_departments(), empty_label=_("请选择"))
+    category = forms.ModelChoiceField(
+        label=_("问题分类"), queryset=Category.objects.active(), required=False, empty_label="—"
+    )
     issue_ids = forms.CharField(widget=forms.HiddenInput)
     dispatch_unassigned = forms.BooleanField(
         label=_("将尚未交办的问题一并交办给牵头部门"), required=False, initial=True
@@ -114,8 +116,8 @@ class CommonIssueEditForm(forms.Form):
 
 
 class ReuseForm(forms.Form):
-    region = forms.ModelChoiceField(label=_("复用地区"), queryset=Region.objects.current())
-    department = forms.ModelChoiceField(label=_("复用部门"), queryset=_departments(), required=False)
+    region = forms.ModelChoiceField(label=_("复用地区"), queryset=Region.objects.current(), empty_label=_("请选择"))
+    department = forms.ModelChoiceField(label=_("复用部门"), queryset=_departments(), required=False, empty_label="—")
     note = forms.CharField(
         label=_("复用情况"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
