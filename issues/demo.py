@@ -377,7 +377,18 @@ def _play(*, rng, index, title, description, category, lead, co, kind, enterpris
     if when is None:
         return issue
     actions.issue_accept(actor=lead_handler, issue=issue, now=when)
+    if co and story in (8, 9, 16, 17):
+        when = step(4, 72)
+        if when is None:
+            return issue
+        actions.issue_co_opinion(
+            actor=handlers[co[0]], issue=issue, note="本部门职责范围内事项已梳理，意见已反馈牵头部门。", now=when
+        )
     if story == 4:
+        if issue.reply_due < timezone.localdate(real_now):
+            when = step(24 * 16, 24 * 20)
+            if when is not None:
+                actions.issue_urge(actor=supervisor, issue=issue, note="已超答复期限，请三日内答复。", now=when)
         return issue  # being handled; becomes overdue when old
     if story == 5:  # extension requested and approved
         when = step(24, 120)

@@ -43,10 +43,10 @@ class HasPortalRole(BasePermission):
         if not request.user or not request.user.is_authenticated:
             return False
         roles = getattr(view, "allowed_roles", None)
-        if roles is None:
-            return True
-        action = getattr(view, "action", None)
         per_action = getattr(view, "action_roles", {}) or {}
+        action = getattr(view, "action", None)
         if action in per_action:
             roles = per_action[action]
+        if roles is None:
+            return True
         return user_has_role(request.user, roles)

@@ -1,0 +1,396 @@
+"""Catalogue writes: freezing and publishing bundles, loading items and bundles from rows (Excel, demo)."""
+
+import hashlib
+import json
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.audit import audit_record
+from portal.exceptions import ActionError
+from portal.models import User
+
+from ..choices import Automation, ItemKind
+from ..models import Bundle, BundleItem, BundleVersion
+
+# --- Catalogue ----------------------------------------------------------------------------------
+
+
+def bundle_snapshot(bundle: Bundle) -> dict:
+    """What the bundle offers right now, as plain data (items, departments, time limits, rules)."""
+    items = (
+        BundleItem.objects.filter(bundle=bundle)
+        .select_related("service", "service__department")
+        .prefetch_related("requires", "excludes")
+        .order_by("kind", "order", "id")
+    )
+    return {
+        "code": bundle.code,
+        "name": bundle.name,
+        "kind": bundle.kind,
+        "items": [
+            {
+                "id": bi.pk,
+                "kind": bi.kind,
+                "default_selected": bi.default_selected,
+                "requires": sorted(r.pk for r in bi.requires.all()),
+                "excludes": sorted(x.pk for x in bi.excludes.all()),
+                "service_id": bi.service_id,
+                "service_code": bi.service.code,
+                "service_version": bi.service.version,
+                "name": bi.service.name,
+                "department": {"id": bi.service.department_id, "name": bi.service.department.name},
+                "promised_days": bi.service.promised_days,
+                "fee": str(bi.service.fee),
+                "provider_side": bi.service.provider_side,
+            }
+            for bi in items
+        ],
+    }
+
+
+def _freeze(*, bundle: Bundle, actor) -> BundleVersion:
+    snapshot = bundle_snapshot(bundle)
+    digest = hashlib.sha256(json.dumps(snapshot, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    existing = BundleVersion.objects.filter(bundle=bundle, digest=digest).first()
+    if existing is not None:
+        return existing
+    number = (BundleVersion.objects.filter(bundle=bundle).aggregate(n=Max("number"))["n"] or 0) + 1
+    version = BundleVersion(
+        bundle=bundle, number=number, digest=digest, snapshot=snapshot, created_by=actor if actor else None
+    )
+    version.full_clean()
+    try:
+        with transaction.atomic():
+            version.save()
+    except IntegrityError:  # someone froze the same offering at the same moment
+        return BundleVersion.objects.get(bundle=bundle, digest=digest)
+    audit_record(actor=actor, action="services.bundleversion.created", target=version, data={"number": number})
+    return version
+
+
+@transaction.atomic
+def bundle_publish(*, actor: User, bundle: Bundle) -> Bundle:
+    """Publish a bundle (enterprises can apply) and freeze its offering as a new version."""
+    if not bundle.items.exists():
+        raise ActionError(_("一类事「%(name)s」还没有任何事项，不能发布。") % {"name": bundle.name})
+    version = _freeze(bundle=bundle, actor=actor)
+    if bundle.published and bundle.version == version.number:
+        return bundle  # already published as this very offering
+    Bundle.objects.filter(pk=bundle.pk).update(published=True, published_at=timezone.now(), version=version.number)
+    bundle.refresh_from_db()
+    audit_record(actor=actor, action="services.bundle.published", target=bundle, data={"version": version.number})
+    return bundle
+
+
+@transaction.atomic
+def bundle_unpublish(*, actor: User, bundle: Bundle) -> Bundle:
+    """Take a bundle off the catalogue; running applications are not affected."""
+    Bundle.objects.filter(pk=bundle.pk).update(published=False)
+    bundle.refresh_from_db()
+    audit_record(actor=actor, action="services.bundle.unpublished", target=bundle)
+    return bundle
+
+
+# --- Catalogue import (Excel and demo data) -------------------------------------------------
+
+
+class _RowErrors:
+    def __init__(self):
+        self.messages: list[str] = []
+
+    def add(self, sheet: str, row: int, message) -> None:
+        self.messages.append(_("「%(sheet)s」第 %(row)d 行：%(msg)s") % {"sheet": sheet, "row": row, "msg": message})
+
+
+def _choice(choices, value, *, required=True, default=""):
+    text = "" if value is None else str(value).strip()
+    if not text:
+        if required and not default:
+            raise ValueError(_("不能为空"))
+        return default
+    lookup = {v: v for v in choices.values} | {str(label): v for v, label in choices.choices}
+    if text not in lookup:
+        raise ValueError(
+            _("“%(value)s”不是有效的选项（可选：%(options)s）")
+            % {"value": text, "options": "、".join(str(label) for _v, label in choices.choices)}
+        )
+    return lookup[text]
+
+
+def _int(value, *, default=0, minimum=0):
+    if value is None or str(value).strip() == "":
+        return default
+    try:
+        number = int(float(str(value).strip()))
+    except ValueError:
+        raise ValueError(_("“%(value)s”不是整数") % {"value": value}) from None
+    if number < minimum:
+        raise ValueError(_("不能小于 %(min)d") % {"min": minimum})
+    return number
+
+
+def _bool(value, *, default=False) -> bool:
+    text = "" if value is None else str(value).strip().lower()
+    if text == "":
+        return default
+    if text in {"1", "true", "yes", "y", "是", "√", "1.0"}:
+        return True
+    if text in {"0", "false", "no", "n", "否", "0.0"}:
+        return False
+    raise ValueError(_("“%(value)s”应为 是/否") % {"value": value})
+
+
+def _codes(value) -> list[str]:
+    text = "" if value is None else str(value)
+    return [c.strip() for c in text.replace("，", ",").replace("、", ",").split(",") if c.strip()]
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _parse_materials(value) -> list[dict]:
+    from ..choices import MaterialForm
+
+    result = []
+    for order, chunk in enumerate(c for c in _text(value).replace("；", ";").split(";") if c.strip()):
+        parts = [p.strip() for p in chunk.split("|")] + [""] * 5
+        if not parts[0]:
+            raise ValueError(_("材料“%(chunk)s”缺少名称") % {"chunk": chunk})
+        result.append(
+            {
+                "name": parts[0],
+                "form": _choice(MaterialForm, parts[1], default=MaterialForm.ELECTRONIC),
+                "count": _int(parts[2], default=1, minimum=1),
+                "required": _bool(parts[3], default=True),
+                "source": parts[4][:100],
+                "order": order,
+            }
+        )
+    return result
+
+
+@transaction.atomic
+def catalogue_load(*, actor, items: list[dict], bundles: list[dict], bundle_items: list[dict]) -> dict:
+    """Create or update service items, bundles and their items from rows (Excel import, demo data).
+
+    Every row is checked first; if any row is wrong, ActionError lists each one by sheet and row
+    number and nothing is written. A bundle that appears in ``bundle_items`` gets exactly the
+    items listed; a bundle marked published is (re)published, which freezes a version.
+    """
+    from decimal import Decimal, InvalidOperation
+
+    from portal.choices import Board
+    from portal.models import Department, Region
+
+    from ..choices import BundleKind, ItemType, LifecycleStage, ProviderSide
+    from ..models import ServiceItem, ServiceMaterial
+
+    errors = _RowErrors()
+    departments = {d.code: d for d in Department.objects.all()}
+    regions = {r.code: r for r in Region.objects.all()}
+    existing_items = {i.code: i for i in ServiceItem.objects.all()}
+    existing_bundles = {b.code: b for b in Bundle.objects.all()}
+    sheet_items, sheet_bundles, sheet_links = _("事项"), _("一类事"), _("一类事事项")
+
+    planned_items: list[tuple[ServiceItem, list[dict] | None, bool]] = []
+    seen: set[str] = set()
+    for index, row in enumerate(items):
+        number = row.get("_row", index + 2)
+        code = _text(row.get("code"))
+        try:
+            if not code:
+                raise ValueError(_("事项编码不能为空"))
+            if code in seen:
+                raise ValueError(_("事项编码 %(code)s 重复") % {"code": code})
+            seen.add(code)
+            department = departments.get(_text(row.get("department")))
+            if department is None:
+                raise ValueError(_("实施部门“%(code)s”不存在") % {"code": _text(row.get("department"))})
+            try:
+                fee = Decimal(str(row.get("fee") or 0))
+            except InvalidOperation:
+                raise ValueError(_("收费“%(v)s”不是数字") % {"v": row.get("fee")}) from None
+            values = {
+                "name": _text(row.get("name")),
+                "item_type": _choice(ItemType, row.get("item_type")),
+                "kind": _choice(ItemKind, row.get("kind")),
+                "department": department,
+                "provider_side": _choice(ProviderSide, row.get("provider_side"), default=ProviderSide.GOVERNMENT),
+                "board": _choice(Board, row.get("board"), required=False),
+                "automation": _choice(Automation, row.get("automation"), default=Automation.MANUAL),
+                "promised_days": _int(row.get("promised_days")),
+                "legal_days": _int(row.get("legal_days")),
+                "fee": fee,
+                "online": _bool(row.get("online"), default=True),
+                "visits": _int(row.get("visits")),
+                "description": _text(row.get("description"))[:300],
+                "conditions": _text(row.get("conditions")),
+                "contact_phone": _text(row.get("contact_phone")),
+            }
+            if values["legal_days"] and values["promised_days"] > values["legal_days"]:
+                raise ValueError(_("承诺时限不能超过法定时限"))
+            materials = _parse_materials(row.get("materials")) if "materials" in row else None
+            item = existing_items.get(code) or ServiceItem(code=code)
+            changed = any(getattr(item, field) != value for field, value in values.items())
+            for field, value in values.items():
+                setattr(item, field, value)
+            if item.pk and changed:
+                item.version += 1
+            item.full_clean(validate_unique=False)
+        except ValidationError as exc:
+            errors.add(sheet_items, number, "；".join(exc.messages))
+            continue
+        except ValueError as exc:
+            errors.add(sheet_items, number, str(exc))
+            continue
+        planned_items.append((item, materials, changed or not item.pk))
+    item_codes = set(existing_items) | seen
+
+    planned_bundles: list[tuple[Bundle, bool | None]] = []
+    seen_bundles: set[str] = set()
+    for index, row in enumerate(bundles):
+        number = row.get("_row", index + 2)
+        code = _text(row.get("code"))
+        try:
+            if not code:
+                raise ValueError(_("一类事编码不能为空"))
+            if code in seen_bundles:
+                raise ValueError(_("一类事编码 %(code)s 重复") % {"code": code})
+            seen_bundles.add(code)
+            region_code = _text(row.get("region"))
+            if region_code and region_code not in regions:
+                raise ValueError(_("适用区划“%(code)s”不存在") % {"code": region_code})
+            bundle = existing_bundles.get(code) or Bundle(code=code)
+            bundle.name = _text(row.get("name"))
+            bundle.kind = _choice(BundleKind, row.get("kind"))
+            bundle.stage = _choice(LifecycleStage, row.get("stage"), required=False)
+            bundle.chain = _text(row.get("chain"))
+            bundle.board = _choice(Board, row.get("board"), required=False)
+            bundle.region = regions.get(region_code)
+            bundle.summary = _text(row.get("summary"))[:200]
+            if "description" in row:
+                bundle.description = _text(row.get("description"))
+            bundle.order = _int(row.get("order"))
+            publish = _bool(row.get("published")) if _text(row.get("published")) else None
+            bundle.full_clean(validate_unique=False)
+        except ValidationError as exc:
+            errors.add(sheet_bundles, number, "；".join(exc.messages))
+            continue
+        except ValueError as exc:
+            errors.add(sheet_bundles, number, str(exc))
+            continue
+        planned_bundles.append((bundle, publish))
+    bundle_codes = set(existing_bundles) | seen_bundles
+
+    links: dict[str, list[dict]] = {}
+    for index, row in enumerate(bundle_items):
+        number = row.get("_row", index + 2)
+        try:
+            bundle_code, item_code = _text(row.get("bundle")), _text(row.get("item"))
+            if bundle_code not in bundle_codes:
+                raise ValueError(_("一类事“%(code)s”不存在") % {"code": bundle_code})
+            if item_code not in item_codes:
+                raise ValueError(_("事项“%(code)s”不存在") % {"code": item_code})
+            if any(link["item"] == item_code for link in links.get(bundle_code, [])):
+                raise ValueError(_("事项 %(code)s 在该一类事中重复") % {"code": item_code})
+            sizes = _codes(row.get("recommend_sizes"))
+            bad_sizes = set(sizes) - {"large", "medium", "small", "micro"}
+            if bad_sizes:
+                raise ValueError(_("推荐规模“%(v)s”无效") % {"v": "、".join(sorted(bad_sizes))})
+            links.setdefault(bundle_code, []).append(
+                {
+                    "_row": number,
+                    "item": item_code,
+                    "kind": _choice(ItemKind, row.get("kind")),
+                    "default_selected": _bool(row.get("default_selected")),
+                    "order": _int(row.get("order")),
+                    "requires": _codes(row.get("requires")),
+                    "excludes": _codes(row.get("excludes")),
+                    "recommend_industries": ",".join(_codes(row.get("recommend_industries"))),
+                    "recommend_sizes": ",".join(sizes),
+                    "recommend_max_age_years": _int(row.get("recommend_max_age_years"), default=None)
+                    if _text(row.get("recommend_max_age_years"))
+                    else None,
+                }
+            )
+        except ValueError as exc:
+            errors.add(sheet_links, number, str(exc))
+    for bundle_code, rows in links.items():
+        listed = {link["item"] for link in rows}
+        for link in rows:
+            for other in link["requires"] + link["excludes"]:
+                if other not in listed:
+                    errors.add(
+                        sheet_links,
+                        link["_row"],
+                        _("依赖或互斥的事项 %(code)s 不在一类事 %(bundle)s 中")
+                        % {"code": other, "bundle": bundle_code},
+                    )
+                elif other == link["item"]:
+                    errors.add(sheet_links, link["_row"], _("事项不能依赖或排斥自己"))
+    if errors.messages:
+        raise ActionError(errors.messages)
+
+    # Everything checked: write.
+    saved_items = {}
+    for item, materials, _dirty in planned_items:
+        item.save()
+        saved_items[item.code] = item
+        if materials is not None:
+            ServiceMaterial.objects.filter(item=item).delete()
+            ServiceMaterial.objects.bulk_create([ServiceMaterial(item=item, **m) for m in materials])
+    all_items = {i.code: i for i in ServiceItem.objects.filter(code__in=item_codes)}
+    saved_bundles = {}
+    for bundle, _publish in planned_bundles:
+        bundle.save()
+        saved_bundles[bundle.code] = bundle
+    all_bundles = {b.code: b for b in Bundle.objects.filter(code__in=bundle_codes)}
+    for bundle_code, rows in links.items():
+        bundle = all_bundles[bundle_code]
+        wanted = {all_items[link["item"]].pk: link for link in rows}
+        BundleItem.objects.filter(bundle=bundle).exclude(service_id__in=wanted).delete()
+        current = {bi.service_id: bi for bi in BundleItem.objects.filter(bundle=bundle)}
+        by_code = {}
+        for service_id, link in wanted.items():
+            bi = current.get(service_id) or BundleItem(bundle=bundle, service_id=service_id)
+            for field in ("kind", "default_selected", "order", "recommend_industries", "recommend_sizes"):
+                setattr(bi, field, link[field])
+            bi.recommend_max_age_years = link["recommend_max_age_years"]
+            bi.full_clean(validate_unique=False, validate_constraints=False)
+            bi.save()
+            by_code[link["item"]] = bi
+        for link in rows:
+            bi = by_code[link["item"]]
+            bi.requires.set([by_code[c] for c in link["requires"]])
+            if link["excludes"]:
+                bi.excludes.add(*[by_code[c] for c in link["excludes"]])
+        for link in rows:
+            bi = by_code[link["item"]]
+            declared = {by_code[c].pk for c in link["excludes"]}
+            # excludes is symmetrical: keep a pair only if either side still declares it
+            for other in list(bi.excludes.all()):
+                other_code = other.service.code
+                other_link = next((r for r in rows if r["item"] == other_code), None)
+                if other.pk not in declared and not (other_link and link["item"] in other_link["excludes"]):
+                    bi.excludes.remove(other)
+    published = 0
+    for bundle, publish in planned_bundles:
+        bundle = all_bundles[bundle.code]
+        if publish is True:
+            bundle_publish(actor=actor, bundle=bundle)
+            published += 1
+        elif publish is False and bundle.published:
+            bundle_unpublish(actor=actor, bundle=bundle)
+    counts = {
+        "items": len(saved_items),
+        "bundles": len(saved_bundles),
+        "bundle_items": sum(len(rows) for rows in links.values()),
+        "published": published,
+    }
+    audit_record(actor=actor, action="services.catalogue.imported", data=counts)
+    return counts

@@ -1,0 +1,212 @@
+"""Catalogue back office: service items with materials, bundles with their items, publish /
+unpublish (through the actions), preview, Excel import and export. Applications and tasks are
+read-only here: their status changes only through the workbench and the API."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from portal.admin import AuditedModelAdmin, ReadOnlyAdmin
+from portal.audit import audit_record
+
+from . import actions, selectors
+from .excel import read_workbook, write_workbook
+from .forms import ImportForm
+from .models import (
+    Application,
+    ApplicationItem,
+    Bundle,
+    BundleItem,
+    BundleVersion,
+    Reminder,
+    ServiceItem,
+    ServiceMaterial,
+)
+
+
+class CatalogueExcelMixin:
+    """Adds 导入 Excel / 导出 Excel pages to a changelist."""
+
+    change_list_template = "services/admin/catalogue_change_list.html"
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="{}_{}_import".format(*info)),
+            path("export/", self.admin_site.admin_view(self.export_view), name="{}_{}_export".format(*info)),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not self.has_add_permission(request) or not self.has_change_permission(request):
+            return redirect("admin:index")
+        form = ImportForm(request.POST or None, request.FILES or None)
+        errors: list[str] = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                rows = read_workbook(form.cleaned_data["file"].read())
+                counts = actions.catalogue_load(actor=request.user, **rows)
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                messages.success(
+                    request,
+                    gettext("导入完成：事项 %(items)d 项，一类事 %(bundles)d 个，一类事事项 %(bundle_items)d 条。")
+                    % counts,
+                )
+                return redirect(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "errors": errors,
+            "title": _("从 Excel 导入事项和一类事"),
+        }
+        return TemplateResponse(request, "services/admin/catalogue_import.html", context, status=400 if errors else 200)
+
+    def export_view(self, request):
+        if not self.has_view_permission(request):
+            return redirect("admin:index")
+        data = write_workbook(**selectors.catalogue_export_querysets())
+        audit_record(actor=request.user, action="services.catalogue.exported")
+        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="catalogue-{stamp}.xlsx"'
+        return response
+
+
+class ServiceMaterialInline(admin.TabularInline):
+    model = ServiceMaterial
+    extra = 0
+    fields = ["order", "name", "form", "count", "required", "source"]
+
+
+@admin.register(ServiceItem)
+class ServiceItemAdmin(CatalogueExcelMixin, AuditedModelAdmin):
+    list_display = ["code", "name", "kind", "item_type", "department", "promised_days", "automation", "active"]
+    list_filter = ["kind", "item_type", "provider_side", "board", "automation", "active", "department"]
+    search_fields = ["code", "name"]
+    list_select_related = ["department"]
+    inlines = [ServiceMaterialInline]
+    fieldsets = (
+        (None, {"fields": ("code", "name", "item_type", "kind", "department", "provider_side", "board", "automation")}),
+        (_("办事指南"), {"fields": ("target", "conditions", "guide", "description")}),
+        (
+            _("时限与收费"),
+            {"fields": ("legal_days", "promised_days", "fee", "fee_note", "online", "visits")},
+        ),
+        (_("联系方式"), {"fields": ("contact_phone", "complaint_phone")}),
+        (_("版本"), {"fields": ("version", "effective_from", "effective_to", "active")}),
+    )
+
+
+class BundleItemInline(admin.TabularInline):
+    model = BundleItem
+    extra = 0
+    fields = [
+        "order",
+        "service",
+        "kind",
+        "default_selected",
+        "recommend_industries",
+        "recommend_sizes",
+        "recommend_max_age_years",
+    ]
+    autocomplete_fields = ["service"]
+    show_change_link = True
+
+
+@admin.register(Bundle)
+class BundleAdmin(CatalogueExcelMixin, AuditedModelAdmin):
+    list_display = ["name", "code", "kind", "stage", "chain", "published", "version", "preview"]
+    list_filter = ["kind", "stage", "published", "board"]
+    search_fields = ["code", "name", "chain"]
+    readonly_fields = ["published", "published_at", "version"]
+    inlines = [BundleItemInline]
+    actions = ["publish", "unpublish"]
+    fields = [
+        "code", "name", "kind", "stage", "chain", "board", "region", "summary", "description", "order",
+        "published", "published_at", "version",
+    ]  # fmt: skip
+
+    @admin.display(description=_("预览"))
+    def preview(self, obj):
+        return format_html('<a href="{}" target="_blank">{}</a>', obj.get_absolute_url(), gettext("按企业视角预览"))
+
+    @admin.action(description=_("发布所选一类事（生成新版本）"))
+    def publish(self, request, queryset):
+        done = 0
+        for bundle in queryset:
+            try:
+                actions.bundle_publish(actor=request.user, bundle=bundle)
+                done += 1
+            except ValidationError as exc:
+                self.message_user(request, f"{bundle.name}：{' '.join(exc.messages)}", messages.ERROR)
+        self.message_user(request, gettext("已发布 %(n)d 个一类事。") % {"n": done}, messages.SUCCESS)
+
+    @admin.action(description=_("下架所选一类事"))
+    def unpublish(self, request, queryset):
+        for bundle in queryset:
+            actions.bundle_unpublish(actor=request.user, bundle=bundle)
+        self.message_user(request, gettext("已下架 %(n)d 个一类事。") % {"n": queryset.count()}, messages.SUCCESS)
+
+
+@admin.register(BundleItem)
+class BundleItemAdmin(AuditedModelAdmin):
+    """Where ``requires`` and ``excludes`` are edited (limited to items of the same bundle)."""
+
+    list_display = ["bundle", "service", "kind", "default_selected", "order"]
+    list_filter = ["bundle", "kind"]
+    list_select_related = ["bundle", "service"]
+    search_fields = ["service__name", "service__code", "bundle__name"]
+    autocomplete_fields = ["service"]
+    filter_horizontal = ["requires", "excludes"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in {"requires", "excludes"}:
+            object_id = request.resolver_match.kwargs.get("object_id")
+            current = BundleItem.objects.filter(pk=object_id).first() if object_id else None
+            qs = BundleItem.objects.select_related("service")
+            kwargs["queryset"] = qs.filter(bundle_id=current.bundle_id).exclude(pk=current.pk) if current else qs.none()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(BundleVersion)
+class BundleVersionAdmin(ReadOnlyAdmin):
+    list_display = ["bundle", "number", "created_at", "created_by"]
+    list_filter = ["bundle"]
+    readonly_fields = ["bundle", "number", "digest", "snapshot", "created_at", "created_by"]
+
+
+class ApplicationItemInline(admin.TabularInline):
+    model = ApplicationItem
+    extra = 0
+    can_delete = False
+    fields = ["name", "department", "status", "handler", "due_date", "result", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "bundle", "enterprise", "channel", "status", "submitted_at"]
+    list_filter = ["status", "channel", "bundle"]
+    search_fields = ["reference", "enterprise__name", "enterprise__uscc"]
+    list_select_related = ["bundle", "enterprise"]
+    inlines = [ApplicationItemInline]
+    readonly_fields = [f.name for f in Application._meta.fields]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["enterprise", "kind", "subject", "due_on", "created_at"]
+    list_filter = ["kind"]

@@ -1,0 +1,80 @@
+"""Forms of the services app. The apply form is posted three times (bundle page → check your
+answers → submit) and validated each time; the action re-checks everything on submit."""
+
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .choices import TaskEvent
+
+
+class IdListField(forms.Field):
+    """A list of integer ids from repeated form fields (checkboxes named ``selected``)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        try:
+            return sorted({int(v) for v in value})
+        except (TypeError, ValueError):
+            raise ValidationError(_("所选事项编号无效。"), code="invalid") from None
+
+
+class ApplyForm(forms.Form):
+    """What an applicant gives once for the whole bundle: the ticked items and the shared answers."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    enterprise = forms.ModelChoiceField(label=_("申请企业"), queryset=None, empty_label=None)
+    selected = IdListField(required=False, label=_("办理事项"))
+    contact_name = forms.CharField(label=_("联系人"), max_length=50)
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=20)
+    address = forms.CharField(label=_("联系地址（材料寄递）"), max_length=200, required=False)
+    note = forms.CharField(label=_("备注"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, enterprises, fixed_enterprise=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = enterprises
+        if fixed_enterprise is not None or enterprises.count() == 1:
+            self.fields["enterprise"].widget = forms.HiddenInput()
+        self.fields["contact_phone"].widget.attrs.update(inputmode="tel", autocomplete="tel")
+        if not self.is_bound and not self.initial.get("token"):
+            self.initial["token"] = uuid.uuid4().hex
+
+    def clean_contact_phone(self):
+        phone = self.cleaned_data["contact_phone"].strip()
+        if not phone.replace("-", "").isdigit() or not 7 <= len(phone) <= 20:
+            raise ValidationError(_("请填写有效的联系电话（手机或固定电话）。"))
+        return phone
+
+
+class TaskMoveForm(forms.Form):
+    """The text a task move needs: the result (办结), the reason (不予受理) or the materials (补正)."""
+
+    text = forms.CharField(label=_("说明"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    FIELD_FOR_EVENT = {
+        TaskEvent.COMPLETE: "result",
+        TaskEvent.REJECT: "reason",
+        TaskEvent.REQUEST_MATERIALS: "note",
+    }
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
+    MAX_BYTES = 5 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError(_("文件过大（上限 5 MB）。"))
+        head = upload.read(4)
+        upload.seek(0)
+        if head != b"PK\x03\x04":
+            raise ValidationError(_("文件不是有效的 Excel（.xlsx）文件。"))
+        return upload

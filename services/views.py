@@ -1,0 +1,394 @@
+"""Pages of the services app: the catalogue, applying (online and at the window), my
+applications, the receipt, and the department inbox. Views are thin: reads through selectors,
+writes through actions."""
+
+import io
+from urllib.parse import urlencode
+
+import segno
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from portal.choices import Role
+from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
+from portal.models import Enterprise
+from portal.permissions import CLERK_ROLES, ENTERPRISE_ROLES, HANDLER_ROLES, RoleRequiredMixin
+from portal.views import form_errors_from
+from portal.workdays import unknown_years
+
+from . import actions, selectors
+from .choices import Channel, ItemKind, TaskEvent
+from .filters import ApplicationFilterSet, BundleFilterSet, TaskFilterSet
+from .forms import ApplyForm, TaskMoveForm
+from .models import Application, ApplicationItem, Bundle
+
+APPLICANT_ROLES = ENTERPRISE_ROLES | CLERK_ROLES
+
+
+class CatalogueView(TemplateView):
+    """The catalogue home: bundles by life-cycle stage and by industry chain, with search and filters."""
+
+    template_name = "services/catalogue.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        filterset = BundleFilterSet(self.request.GET or None, queryset=selectors.bundle_list(user=self.request.user))
+        bundles = list(filterset.qs)
+        ctx.update(
+            filter=filterset,
+            bundles=bundles,
+            groups=selectors.catalogue_groups(bundles),
+            enterprise_param=_behalf_param(self.request),
+        )
+        return ctx
+
+
+def _behalf_param(request) -> str:
+    """``?enterprise=<id>`` carried through the catalogue when a clerk applies for a walk-in."""
+    value = request.GET.get("enterprise", "")
+    return value if value.isdigit() and request.user.is_authenticated and request.user.has_role(*CLERK_ROLES) else ""
+
+
+class _ApplyMixin:
+    """Shared by the bundle page, the check page and the submit: the bundle, the applicant's
+    enterprises and the form."""
+
+    def get_bundle(self, code: str) -> Bundle:
+        try:
+            return selectors.bundle_get(user=self.request.user, code=code)
+        except Bundle.DoesNotExist:
+            raise Http404 from None
+
+    def applicant_context(self, data=None, initial=None):
+        user = self.request.user
+        fixed = None
+        if user.is_authenticated and user.has_role(*CLERK_ROLES):
+            source = data if data is not None else self.request.GET
+            pk = (source.get("enterprise") or "") if source is not None else ""
+            if pk.isdigit():
+                fixed = Enterprise.objects.filter(pk=int(pk)).first()
+            enterprises = Enterprise.objects.filter(pk=fixed.pk) if fixed else Enterprise.objects.none()
+        elif user.is_authenticated and user.has_role(*ENTERPRISE_ROLES):
+            enterprises = selectors.enterprises_for_applicant(user=user)
+        else:
+            enterprises = Enterprise.objects.none()
+        if fixed is not None:
+            initial = {**(initial or {}), "enterprise": fixed.pk}
+        elif not (initial or {}).get("enterprise") and enterprises.count() == 1:
+            initial = {**(initial or {}), "enterprise": enterprises.get().pk}
+        form = ApplyForm(data, initial=initial, enterprises=enterprises, fixed_enterprise=fixed)
+        return form, fixed, enterprises
+
+    def bundle_context(self, bundle, form, fixed, enterprises, enterprise=None):
+        items = list(selectors.bundle_items(bundle=bundle))
+        if enterprise is None:
+            enterprise = fixed or (enterprises.first() if enterprises else None)
+        if form.is_bound:
+            ticked = set(form.cleaned_data.get("selected", [])) if hasattr(form, "cleaned_data") else set()
+            if not ticked:
+                ticked = {int(v) for v in form.data.getlist("selected") if str(v).isdigit()}
+        elif "selected" in form.initial:
+            ticked = set(form.initial["selected"])
+        else:
+            ticked = {bi.pk for bi in items if bi.is_basic or bi.default_selected or bi.recommended_for(enterprise)}
+        return {
+            "bundle": bundle,
+            "basic_items": [bi for bi in items if bi.kind == ItemKind.BASIC],
+            "value_added_items": [bi for bi in items if bi.kind == ItemKind.VALUE_ADDED],
+            "recommended": {bi.pk for bi in items if bi.recommended_for(enterprise)},
+            "ticked": ticked,
+            "form": form,
+            "behalf_enterprise": fixed,
+            "can_apply": bool(enterprises) and bundle.published,
+        }
+
+
+class BundleDetailView(_ApplyMixin, TemplateView):
+    """The bundle page: basic items listed, value-added items as checkboxes, shared answers once."""
+
+    template_name = "services/bundle_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        bundle = self.get_bundle(kwargs["code"])
+        initial = _initial_from_query(self.request.GET)
+        form, fixed, enterprises = self.applicant_context(initial=initial)
+        ctx.update(self.bundle_context(bundle, form, fixed, enterprises))
+        if self.request.user.is_authenticated and self.request.user.has_role(*CLERK_ROLES) and fixed is None:
+            ctx["needs_enterprise"] = True
+        return ctx
+
+
+def _initial_from_query(query) -> dict:
+    """Answers carried back by a "change" link of the check page."""
+    initial = {}
+    for field in ("token", "contact_name", "contact_phone", "address", "note", "enterprise"):
+        if query.get(field):
+            initial[field] = query.get(field)
+    if "changing" in query:
+        initial["selected"] = {int(v) for v in query.getlist("selected") if v.isdigit()}
+    return initial
+
+
+class _PostedBundleMixin(_ApplyMixin):
+    def get_bundle(self, code: str) -> Bundle:
+        # An unpublished bundle is still found here so the action can say it was taken down.
+        try:
+            return selectors.bundle_get_any(code=code)
+        except Bundle.DoesNotExist:
+            raise Http404 from None
+
+
+class ApplyCheckView(RoleRequiredMixin, _PostedBundleMixin, View):
+    """POST of the bundle page: validate, then show "check your answers" with change links."""
+
+    allowed_roles = APPLICANT_ROLES
+
+    def post(self, request, code):
+        bundle = self.get_bundle(code)
+        form, fixed, enterprises = self.applicant_context(data=request.POST)
+        chosen = _validate(form, bundle)
+        if chosen is None:
+            ctx = self.bundle_context(bundle, form, fixed, enterprises)
+            return render(request, "services/bundle_detail.html", ctx, status=400)
+        data = form.cleaned_data
+        change_query = urlencode(
+            [
+                ("changing", "1"),
+                ("token", data["token"]),
+                ("enterprise", data["enterprise"].pk),
+                ("contact_name", data["contact_name"]),
+                ("contact_phone", data["contact_phone"]),
+                ("address", data["address"]),
+                ("note", data["note"]),
+                *[("selected", bi.pk) for bi in chosen],
+            ]
+        )
+        return render(
+            request,
+            "services/check_answers.html",
+            {
+                "bundle": bundle,
+                "form": form,
+                "data": data,
+                "chosen": chosen,
+                "basic": [bi for bi in chosen if bi.is_basic],
+                "value_added": [bi for bi in chosen if not bi.is_basic],
+                "change_url": reverse("services:bundle_detail", args=[bundle.code]) + "?" + change_query,
+                "behalf_enterprise": fixed,
+            },
+        )
+
+
+def _validate(form, bundle):
+    """The chosen bundle items if the form and the selection are valid, else None (errors on form)."""
+    if not form.is_valid():
+        return None
+    try:
+        return actions.check_selection(bundle=bundle, selected_ids=form.cleaned_data["selected"], basic_included=False)
+    except ValidationError as exc:
+        form_errors_from(form, exc)
+        return None
+
+
+class ApplicationSubmitView(RoleRequiredMixin, _PostedBundleMixin, View):
+    """POST of the check page: submit once (the form's token makes a second post a no-op)."""
+
+    allowed_roles = APPLICANT_ROLES
+
+    def post(self, request, code):
+        bundle = self.get_bundle(code)
+        form, fixed, enterprises = self.applicant_context(data=request.POST)
+        if not form.is_valid():
+            ctx = self.bundle_context(bundle, form, fixed, enterprises)
+            return render(request, "services/bundle_detail.html", ctx, status=400)
+        data = form.cleaned_data
+        try:
+            application = actions.application_submit(
+                actor=request.user,
+                bundle=bundle,
+                enterprise=data["enterprise"],
+                selected_ids=data["selected"],
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+                address=data["address"],
+                note=data["note"],
+                channel=Channel.WINDOW if fixed is not None else Channel.ONLINE,
+                idempotency_key=data["token"],
+            )
+        except actions.DuplicateSubmission as exc:
+            messages.warning(request, exc.messages[0])
+            return redirect("services:application_confirmation", pk=exc.application.pk)
+        except PermissionDeniedError as exc:
+            form.add_error(None, exc.message)
+            return render(
+                request,
+                "services/bundle_detail.html",
+                self.bundle_context(bundle, form, fixed, enterprises),
+                status=403,
+            )
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+            ctx = self.bundle_context(bundle, form, fixed, enterprises)
+            return render(request, "services/bundle_detail.html", ctx, status=400)
+        messages.success(request, _("申请已提交，编号 %(ref)s。") % {"ref": application.reference})
+        return redirect("services:application_confirmation", pk=application.pk)
+
+
+class SelectionCheckView(_PostedBundleMixin, View):
+    """htmx: the requires/excludes verdict for the ticked boxes, as a fragment, while the user
+    ticks. Only an enhancement: the same check runs on the server when the form is posted."""
+
+    def post(self, request, code):
+        bundle = self.get_bundle(code)
+        selected = [v for v in request.POST.getlist("selected") if v.isdigit()]
+        problems: list[str] = []
+        chosen = []
+        try:
+            chosen = actions.check_selection(bundle=bundle, selected_ids=selected, basic_included=False)
+        except ValidationError as exc:
+            problems = exc.messages
+        return render(
+            request,
+            "services/_selection_status.html",
+            {"problems": problems, "count": len(chosen), "extras": sum(1 for bi in chosen if not bi.is_basic)},
+        )
+
+
+class _ApplicationObjectMixin:
+    def get_application(self, pk) -> Application:
+        try:
+            return selectors.application_get(user=self.request.user, pk=pk)
+        except Application.DoesNotExist:
+            raise Http404 from None
+
+
+class ApplicationConfirmationView(RoleRequiredMixin, _ApplicationObjectMixin, TemplateView):
+    allowed_roles = APPLICANT_ROLES
+    template_name = "services/confirmation.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["application"] = self.get_application(kwargs["pk"])
+        return ctx
+
+
+class ApplicationDetailView(RoleRequiredMixin, _ApplicationObjectMixin, TemplateView):
+    """The application's status page (the receipt's QR code points here): every task and its state."""
+
+    allowed_roles = APPLICANT_ROLES | HANDLER_ROLES | {Role.AUDITOR}
+    template_name = "services/application_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["application"] = self.get_application(kwargs["pk"])
+        return ctx
+
+
+class ApplicationReceiptView(RoleRequiredMixin, _ApplicationObjectMixin, TemplateView):
+    """受理回执: printable, with a QR code (SVG) to the application's status page."""
+
+    allowed_roles = APPLICANT_ROLES
+    template_name = "services/receipt.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        application = self.get_application(kwargs["pk"])
+        url = self.request.build_absolute_uri(application.get_absolute_url())
+        buffer = io.BytesIO()
+        segno.make(url, error="m").save(
+            buffer, kind="svg", scale=3, xmldecl=False, svgns=True, title=application.reference
+        )
+        ctx.update(application=application, status_url=url, qr_svg=mark_safe(buffer.getvalue().decode()))
+        return ctx
+
+
+class ApplicationListView(RoleRequiredMixin, TemplateView):
+    """My applications (members), or all of them with filters (window staff), with their tasks."""
+
+    allowed_roles = APPLICANT_ROLES | {Role.AUDITOR}
+    template_name = "services/application_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        filterset = ApplicationFilterSet(
+            self.request.GET or None, queryset=selectors.application_list(user=self.request.user)
+        )
+        ctx["filter"] = filterset
+        ctx["page"] = Paginator(filterset.qs, 10).get_page(self.request.GET.get("page"))
+        return ctx
+
+
+class TaskInboxView(RoleRequiredMixin, TemplateView):
+    """The department's inbox of fulfilment tasks, with filters."""
+
+    allowed_roles = HANDLER_ROLES
+    template_name = "services/task_inbox.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        filterset = TaskFilterSet(self.request.GET or None, queryset=selectors.task_inbox(user=self.request.user))
+        ctx["filter"] = filterset
+        year = timezone.localdate().year
+        ctx["calendar_unknown_years"] = unknown_years([year, year + 1])
+        ctx["page"] = Paginator(filterset.qs, 20).get_page(self.request.GET.get("page"))
+        return ctx
+
+
+class TaskDetailView(RoleRequiredMixin, TemplateView):
+    allowed_roles = HANDLER_ROLES
+    template_name = "services/task_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["task"] = _task_for_handler(self.request.user, kwargs["pk"])
+        ctx["history"] = selectors.task_history(task=ctx["task"])
+        ctx["form"] = kwargs.get("form") or TaskMoveForm()
+        return ctx
+
+
+def _task_for_handler(user, pk) -> ApplicationItem:
+    try:
+        return selectors.task_inbox(user=user).select_related("service").get(pk=pk)
+    except ApplicationItem.DoesNotExist:
+        raise Http404 from None
+
+
+class TaskTransitionView(RoleRequiredMixin, View):
+    """POST: accept / start / ask for materials / materials in / complete / refuse."""
+
+    allowed_roles = HANDLER_ROLES
+
+    def post(self, request, pk, event):
+        if event not in TaskEvent.values:
+            raise Http404
+        task = _task_for_handler(request.user, pk)
+        form = TaskMoveForm(request.POST)
+        form.is_valid()
+        text = form.cleaned_data.get("text", "")
+        extra = {TaskMoveForm.FIELD_FOR_EVENT[event]: text} if event in TaskMoveForm.FIELD_FOR_EVENT else {}
+        try:
+            actions.task_transition(actor=request.user, task=task, event=event, **extra)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("services:task_detail", pk=pk)
+        except (TransitionNotAllowed, PermissionDeniedError) as exc:
+            messages.error(request, str(exc.message))
+            return redirect("services:task_detail", pk=pk)
+        messages.success(
+            request, _("「%(item)s」已更新为：%(status)s。") % {"item": task.name, "status": task.get_status_display()}
+        )
+        return redirect(
+            request.POST.get("next")
+            if request.POST.get("next", "").startswith("/services/")
+            else reverse("services:task_detail", args=[pk])
+        )

@@ -1,0 +1,156 @@
+"""A newcomer applies for 企业开办一类事 in a real browser; the department handles a task; the
+enterprise sees it done; a clerk applies for a walk-in and prints the 受理回执."""
+
+import re
+
+import pytest
+
+from services.choices import Automation, ItemKind, ItemType
+from services.models import Application
+from tests.services.factories import BundleFactory, BundleItemFactory, ServiceItemFactory, ServiceMaterialFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def opening(department, other_department):
+    bundle = BundleFactory(code="qykb", name="企业开办一类事", summary="营业执照、印章、发票一次办。")
+    setup = ServiceItemFactory(code="330000-AMR-0001", name="企业设立登记", department=department, promised_days=1)
+    ServiceMaterialFactory(item=setup, name="公司章程")
+    invoice = ServiceItemFactory(code="330000-TAX-0001", name="发票申领", department=other_department, promised_days=0)
+    BundleItemFactory(bundle=bundle, service=setup, order=1)
+    BundleItemFactory(bundle=bundle, service=invoice, order=2)
+    for order, (code, name, dept, automation) in enumerate(
+        [
+            ("330500-VA-0001", "免费刻章", department, Automation.MANUAL),
+            ("330500-VA-0005", "证照到期提醒", department, Automation.LICENSE_EXPIRY),
+            ("330500-VA-0008", "银行开户专人对接", other_department, Automation.MANUAL),
+        ]
+    ):
+        service = ServiceItemFactory(
+            code=code, name=name, department=dept, kind=ItemKind.VALUE_ADDED, item_type=ItemType.VALUE_ADDED,
+            automation=automation, description=f"{name}说明",
+        )  # fmt: skip
+        BundleItemFactory(bundle=bundle, service=service, kind=ItemKind.VALUE_ADDED, order=order)
+    paid = ServiceItemFactory(
+        code="330500-VA-0099", name="自费加急刻章", department=department, kind=ItemKind.VALUE_ADDED,
+        item_type=ItemType.VALUE_ADDED,
+    )  # fmt: skip
+    paid_item = BundleItemFactory(bundle=bundle, service=paid, kind=ItemKind.VALUE_ADDED, order=9)
+    paid_item.excludes.add(bundle.items.get(service__code="330500-VA-0001"))
+    return bundle
+
+
+def _logout(page):
+    page.click("[data-testid=logout]")
+    page.wait_for_selector("[data-testid=nav-login]")
+
+
+def _apply(page, screenshot, prefix):
+    page.check("[data-testid='item-330500-VA-0001']")
+    page.check("[data-testid='item-330500-VA-0008']")
+    page.fill("input[name=contact_name]", "沈建国")
+    page.fill("input[name=contact_phone]", "13812345678")
+    page.fill("input[name=address]", "湖州市吴兴区产业园1号")
+    screenshot(page, f"{prefix}-bundle")
+    page.click("[data-testid=apply-next]")
+    page.wait_for_selector("[data-testid=check-answers]")
+    assert "免费刻章" in page.inner_text("[data-testid=check-value-added]")
+    assert "银行开户专人对接" in page.inner_text("[data-testid=check-value-added]")
+    screenshot(page, f"{prefix}-check-answers")
+    page.click("[data-testid=apply-submit]")
+    page.wait_for_selector("[data-testid=confirmation]")
+    reference = page.inner_text("[data-testid=reference]")
+    assert re.fullmatch(r"YLS\d{12}", reference)
+    screenshot(page, f"{prefix}-confirmation")
+    return reference
+
+
+def test_enterprise_applies_department_completes_enterprise_sees_it(
+    page, live_server, login, screenshot, opening, member, handler, other_handler
+):
+    # given a newcomer logged in as the enterprise member
+    login(page, member.username)
+    # when they open 企业开办一类事 from the catalogue, tick two value-added items and submit
+    page.click("[data-testid=nav-services]")
+    page.wait_for_selector("[data-testid=bundle-card]")
+    screenshot(page, "services-catalogue")
+    page.click("text=企业开办一类事")
+    page.wait_for_selector("[data-testid=apply-form]")
+    reference = _apply(page, screenshot, "services-online")
+    # then the per-item task list shows every chosen item waiting for its department
+    page.click("[data-testid=to-status]")
+    rows = page.locator("[data-testid=task-row]")
+    assert rows.count() == 4
+    assert "待受理" in page.inner_text("[data-testid=task-row][data-task='330000-AMR-0001']")
+    screenshot(page, "services-online-status")
+    _logout(page)
+
+    # when the 市场监管 handler accepts and completes the 企业设立登记 task
+    login(page, handler.username)
+    page.goto(f"{live_server.url}/services/workbench/tasks/")
+    row = page.locator("[data-testid=inbox-row]", has_text="企业设立登记")
+    assert reference in row.inner_text()
+    screenshot(page, "services-handler-inbox")
+    row.locator("a").click()
+    page.click("[data-testid=task-accept]")
+    page.wait_for_selector("[data-testid=task-complete]")
+    page.fill("[data-testid=complete-text]", "营业执照已核发，统一社会信用代码已赋码")
+    page.click("[data-testid=task-complete]")
+    assert "已办结" in page.inner_text("[data-testid=task-status]")
+    screenshot(page, "services-handler-completed")
+    _logout(page)
+
+    # then the enterprise sees it done in "my applications"
+    login(page, member.username)
+    page.click("[data-testid=nav-my-applications]")
+    done_row = page.locator("[data-testid=task-row][data-task='330000-AMR-0001']")
+    assert "已办结" in done_row.inner_text()
+    assert "营业执照已核发" in done_row.inner_text()
+    assert "办理中" in page.inner_text("[data-testid=application-card]")
+    screenshot(page, "services-online-done")
+
+
+def test_clerk_applies_for_a_walk_in_and_prints_the_receipt(
+    page, live_server, login, screenshot, opening, clerk, enterprise
+):
+    # given the window clerk looks the walk-in enterprise up by its credit code
+    login(page, clerk.username)
+    page.goto(f"{live_server.url}/workbench/enterprises/?q={enterprise.uscc}")
+    page.click(f"[data-testid=apply-on-behalf-{enterprise.pk}]")
+    page.wait_for_selector("[data-testid=behalf-banner]")
+    page.click("text=企业开办一类事")
+    assert enterprise.name in page.inner_text("[data-testid=behalf-banner]")
+    # when the clerk applies on its behalf through the same forms
+    reference = _apply(page, screenshot, "services-window")
+    application = Application.objects.get(reference=reference)
+    assert application.channel == "window" and application.on_behalf
+    # then the 受理回执 has the reference, the items and a QR code, and prints cleanly
+    page.click("[data-testid=to-receipt]")
+    page.wait_for_selector("[data-testid=receipt-qr] svg")
+    assert reference in page.inner_text("[data-testid=receipt-reference]")
+    assert "发票申领" in page.inner_text("[data-testid=receipt]")
+    screenshot(page, "services-window-receipt")
+    page.emulate_media(media="print")
+    assert not page.locator("[data-testid=main-nav]").is_visible()
+    assert not page.locator("[data-testid=print]").is_visible()
+    screenshot(page, "services-window-receipt-print")
+
+
+def test_excludes_pair_is_flagged_live_and_refused_on_submit(page, live_server, login, screenshot, opening, member):
+    # given the member on the bundle page
+    login(page, member.username)
+    page.goto(f"{live_server.url}/services/bundles/qykb/")
+    # when both seal items are ticked, htmx shows the problem at once
+    page.check("[data-testid='item-330500-VA-0001']")
+    page.check("[data-testid='item-330500-VA-0099']")
+    page.wait_for_selector("[data-testid=selection-problems]")
+    assert "不能同时选择" in page.inner_text("[data-testid=selection-problems]")
+    screenshot(page, "services-live-excludes")
+    # and the server refuses it on submit too (nothing depends on JS)
+    page.fill("input[name=contact_name]", "沈建国")
+    page.fill("input[name=contact_phone]", "13812345678")
+    page.click("[data-testid=apply-next]")
+    page.wait_for_selector("[data-testid=form-errors]")
+    assert "不能同时选择" in page.inner_text("[data-testid=form-errors]")
+    assert Application.objects.count() == 0
