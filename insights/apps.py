@@ -11,3 +11,8 @@ class InsightsConfig(AppConfig):
     name = "insights"
     verbose_name = _("举一反三与晾晒评价")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from insights import signals
+
+        signals.connect()

@@ -1,1 +1,184 @@
-"""Models of the insights app (see the issue that builds it)."""
+"""Models of the insights app: the similar-problem index, common problems (共性问题) and their reuse.
+
+The index rows are derived data (rebuilt by ``manage.py insights_reindex``); common problems are
+records staff keep, changed only through :mod:`insights.actions`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.choices import Role
+
+from .choices import CommonIssueStatus, MechanismKind
+
+STAFF_SEE_ALL = (Role.CLERK, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
+
+
+class IssueSearchDoc(models.Model):
+    """The search entry of one problem: its title and description cut into index terms.
+
+    On PostgreSQL the table also has ``search_vector tsvector GENERATED ALWAYS AS
+    (to_tsvector('simple', tokens)) STORED`` with a GIN index (migration 0002), so the vector can never
+    disagree with ``tokens``. The foreign key has no database constraint on purpose: the index is
+    derived data that bulk rebuilds and the benchmark load with COPY; deleting a problem still removes
+    its entry (Django's cascade).
+    """
+
+    issue = models.OneToOneField(
+        "issues.Issue", on_delete=models.CASCADE, related_name="search_doc", db_constraint=False
+    )
+    tokens = models.TextField(_("索引词"))
+    length = models.PositiveIntegerField(_("词数"), default=0)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("问题检索索引")
+        verbose_name_plural = _("问题检索索引")
+
+    def __str__(self) -> str:
+        return f"{self.issue_id}: {self.tokens[:40]}"
+
+
+class SearchTerm(models.Model):
+    """One (term, problem) pair of the inverted index used where PostgreSQL full-text search is not
+    available (SQLite, the embedded default). Not written on PostgreSQL."""
+
+    issue_id = models.BigIntegerField()
+    token = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("检索词条")
+        verbose_name_plural = _("检索词条")
+        indexes = [models.Index(fields=["token", "issue_id"]), models.Index(fields=["issue_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.token} → {self.issue_id}"
+
+
+class TermStat(models.Model):
+    """How many indexed problems contain one term (document frequency), for idf weights."""
+
+    token = models.CharField(max_length=64, primary_key=True)
+    df = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("词频统计")
+        verbose_name_plural = _("词频统计")
+
+    def __str__(self) -> str:
+        return f"{self.token}: {self.df}"
+
+
+class CommonIssueQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff who see all problems see every common problem; a handler those its department leads
+        or that link a problem of its department; enterprises and anonymous users only the published
+        ones (through the public library, which shows public fields only)."""
+        if user.is_authenticated and user.is_active:
+            if user.is_superuser or user.role in STAFF_SEE_ALL:
+                return self
+            if user.role == Role.HANDLER and user.department_id:
+                return self.filter(
+                    Q(lead_department_id=user.department_id)
+                    | Q(links__issue__lead_department_id=user.department_id)
+                    | Q(is_public=True)
+                ).distinct()
+        return self.filter(is_public=True)
+
+    def public(self):
+        return self.filter(is_public=True)
+
+
+class CommonIssue(models.Model):
+    """One 共性问题: the same difficulty raised by many enterprises (across regions and channels),
+    with its root cause, the department leading the fix, the lasting mechanism (长效机制) adopted and,
+    through :class:`CommonIssueReuse`, the places where the solution has been reused.
+
+    ``title``, ``summary``, ``solution`` and ``mechanism`` are written for the public library and must
+    not name enterprises or people; ``root_cause`` and ``internal_note`` are for staff.
+    """
+
+    reference = models.CharField(_("编号"), max_length=30, unique=True, editable=False)
+    title = models.CharField(_("标题"), max_length=120)
+    summary = models.TextField(_("问题概述"), help_text=_("公开展示，不写企业名称和个人信息。"))
+    root_cause = models.TextField(_("根源分析"), blank=True)
+    lead_department = models.ForeignKey(
+        "portal.Department", verbose_name=_("牵头部门"), on_delete=models.PROTECT, related_name="common_issues"
+    )
+    category = models.ForeignKey(
+        "issues.Category", verbose_name=_("问题分类"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    solution = models.TextField(_("统一答复（公开）"), blank=True)
+    mechanism_kind = models.CharField(_("长效机制类型"), max_length=20, choices=MechanismKind.choices, blank=True)
+    mechanism = models.TextField(_("长效机制"), blank=True)
+    mechanism_adopted_on = models.DateField(_("机制出台日期"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=CommonIssueStatus.choices, default=CommonIssueStatus.OPEN, db_index=True
+    )
+    is_public = models.BooleanField(_("在经验库公开"), default=False)
+    is_exemplary = models.BooleanField(_("典型案例"), default=False)
+    internal_note = models.TextField(_("内部备注"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, db_index=True)
+    answered_at = models.DateTimeField(_("统一答复时间"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = CommonIssueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("共性问题")
+        verbose_name_plural = _("共性问题")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["is_public", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+
+class CommonIssueLink(models.Model):
+    """One problem counted under a common problem. A problem belongs to at most one common problem."""
+
+    common_issue = models.ForeignKey(CommonIssue, on_delete=models.CASCADE, related_name="links")
+    issue = models.OneToOneField("issues.Issue", on_delete=models.CASCADE, related_name="common_link")
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    linked_at = models.DateTimeField(_("关联时间"), default=timezone.now)
+    score = models.FloatField(_("相似度"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("共性问题关联")
+        verbose_name_plural = _("共性问题关联")
+        ordering = ["linked_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.common_issue_id} ← {self.issue_id}"
+
+
+class CommonIssueReuse(models.Model):
+    """One place (region, optionally a department there) that adopted the solution of a common problem:
+    一地突破、全域共享."""
+
+    common_issue = models.ForeignKey(CommonIssue, on_delete=models.CASCADE, related_name="reuses")
+    region = models.ForeignKey("portal.Region", verbose_name=_("复用地区"), on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        "portal.Department",
+        verbose_name=_("复用部门"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("复用情况"), blank=True)
+    reused_on = models.DateField(_("复用日期"), default=timezone.localdate)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("推广复用记录")
+        verbose_name_plural = _("推广复用记录")
+        ordering = ["reused_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["common_issue", "region"], name="uniq_common_issue_reuse")]
+
+    def __str__(self) -> str:
+        return f"{self.common_issue_id} @ {self.region_id}"

@@ -1,0 +1,131 @@
+"""API serializers of the insights app."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from portal.api.serializers import DepartmentRefSerializer
+
+from ..models import CommonIssue, CommonIssueReuse
+
+
+class SimilarInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=5000, trim_whitespace=True)
+    limit = serializers.IntegerField(min_value=1, max_value=20, default=5)
+
+
+class CommonIssueRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CommonIssue
+        fields = ["id", "reference", "title"]
+
+
+class SimilarResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    title = serializers.CharField()
+    score = serializers.FloatField(help_text="TF-IDF cosine similarity in [0, 1]")
+    status = serializers.CharField()
+    common_issue = CommonIssueRefSerializer(allow_null=True)
+
+
+class SimilarOutputSerializer(serializers.Serializer):
+    results = SimilarResultSerializer(many=True)
+
+
+class RegionRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ReuseSerializer(serializers.ModelSerializer):
+    region = RegionRefSerializer()
+
+    class Meta:
+        model = CommonIssueReuse
+        fields = ["region", "reused_on", "note"]
+
+
+class CommonIssuePublicSerializer(serializers.ModelSerializer):
+    """What anyone may read: no enterprise, no person, no internal notes."""
+
+    lead_department = DepartmentRefSerializer()
+    issue_count = serializers.IntegerField(read_only=True)
+    enterprise_count = serializers.IntegerField(read_only=True)
+    reuses = ReuseSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CommonIssue
+        fields = [
+            "id",
+            "reference",
+            "title",
+            "summary",
+            "status",
+            "lead_department",
+            "solution",
+            "mechanism_kind",
+            "mechanism",
+            "mechanism_adopted_on",
+            "is_exemplary",
+            "issue_count",
+            "enterprise_count",
+            "reuses",
+        ]
+
+
+class CommonIssueStaffSerializer(CommonIssuePublicSerializer):
+    class Meta(CommonIssuePublicSerializer.Meta):
+        fields = [
+            *CommonIssuePublicSerializer.Meta.fields,
+            "root_cause",
+            "internal_note",
+            "is_public",
+            "created_at",
+            "answered_at",
+        ]
+
+
+class RankingRowSerializer(serializers.Serializer):
+    rank = serializers.IntegerField(allow_null=True)
+    previous_rank = serializers.IntegerField(allow_null=True)
+    arrow = serializers.ChoiceField(choices=["up", "down", "same", "new"])
+    last_twice = serializers.BooleanField(help_text="last place in this and the previous period")
+    department = serializers.SerializerMethodField()
+    region = serializers.SerializerMethodField()
+    received = serializers.IntegerField()
+    on_time_accept_rate = serializers.FloatField(allow_null=True)
+    on_time_reply_rate = serializers.FloatField(allow_null=True)
+    closure_rate = serializers.FloatField(allow_null=True)
+    follow_up_rate = serializers.FloatField(allow_null=True)
+    satisfaction_rate = serializers.FloatField(allow_null=True)
+    mean_rating = serializers.FloatField(allow_null=True)
+    mean_days_to_reply = serializers.FloatField(allow_null=True)
+    mean_days_to_close = serializers.FloatField(allow_null=True)
+    reopen_rate = serializers.FloatField(allow_null=True)
+    returns = serializers.IntegerField()
+    extensions = serializers.IntegerField()
+    score = serializers.FloatField()
+
+    @extend_schema_field(DepartmentRefSerializer(allow_null=True))
+    def get_department(self, row):
+        return self.context["departments"].get(row.key) if self.context["by"] == "department" else None
+
+    @extend_schema_field(RegionRefSerializer(allow_null=True))
+    def get_region(self, row):
+        return self.context["regions"].get(row.key) if self.context["by"] == "region" else None
+
+    def to_representation(self, row):
+        data = super().to_representation(row)
+        for name, value in data.items():
+            if isinstance(value, float):
+                data[name] = round(value, 4)
+        return data
+
+
+class RankingSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    previous_period = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField(help_text="last day, inclusive")
+    by = serializers.ChoiceField(choices=["department", "region"])
+    results = RankingRowSerializer(many=True)

@@ -1,0 +1,449 @@
+"""晾晒评价: the published evaluation of departments and regions over a period, by SQL aggregation.
+
+Who is evaluated: the problem's lead department (牵头部门) at the time of counting — or its region.
+Which problems: those first dispatched (首次交办) inside the period, withdrawn ones excluded (a problem
+enters a department's figures when the department's clock starts, never at signing).
+
+Figures per row (rates are shares in [0, 1], ``None`` when nothing could be measured):
+- ``received``: problems in the cohort;
+- ``on_time_accept_rate``: 签收 on time / problems signed (``accepted_on_time`` set by issues);
+- ``on_time_reply_rate``: replied on time / problems replied;
+- ``closure_rate``: closed (办结) / received;
+- ``follow_up_rate``: problems followed up at least once / problems replied;
+- ``satisfaction_rate``: rated ≥ 4 / rated (the current round's rating; a rating whose appeal was
+  upheld is left out), ``mean_rating`` the mean of those ratings;
+- ``mean_days_to_reply`` / ``mean_days_to_close``: mean working days from first dispatch to the
+  reply / to 办结 (Chinese calendar with 调休 and the override table);
+- ``reopen_rate``: problems reopened for 重办 at least once / received;
+- ``returns``: 退回 by the department in the period (issue events); ``extensions``: extension
+  requests the department filed in the period.
+- ``score`` (0–100, the ranking key): 15 × on-time 签收 + 25 × on-time reply + 20 × closure +
+  10 × follow-up + 30 × satisfaction (a missing rate counts as 0) − 10 × 重办 rate.
+
+Queries: one aggregate over problems, one over return events, one over extension requests, two over
+(dispatch date, reply/close date) pairs for the working days, one for the calendar overrides, one
+for the names — for the period and (without the day counts) the previous period: a constant number
+whatever the number of problems.
+"""
+
+import calendar
+import datetime as dt
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils.translation import gettext as _
+
+from issues.choices import AppealStatus, IssueStatus
+from issues.models import Appeal, ExtensionRequest, Issue, IssueEvent
+from portal.models import CalendarOverride, Department, Region
+from portal.workdays import _library_is_workday
+
+TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+WEIGHTS = {
+    "on_time_accept_rate": 15,
+    "on_time_reply_rate": 25,
+    "closure_rate": 20,
+    "follow_up_rate": 10,
+    "satisfaction_rate": 30,
+}
+REOPEN_PENALTY = 10
+
+
+# --------------------------------------------------------------------------------------------- period
+
+
+@dataclass(frozen=True)
+class Period:
+    """A half-open range of dates [start, end) with its label (``2026-05``, ``2026-Q2``, ``2026``)."""
+
+    start: dt.date
+    end: dt.date
+    label: str
+    kind: str  # month, quarter, year, custom
+
+    @property
+    def start_at(self) -> dt.datetime:
+        return dt.datetime.combine(self.start, dt.time.min, tzinfo=TZ)
+
+    @property
+    def end_at(self) -> dt.datetime:
+        return dt.datetime.combine(self.end, dt.time.min, tzinfo=TZ)
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.end - dt.timedelta(days=1)
+
+    def previous(self) -> "Period":
+        if self.kind == "month":
+            year, month = (self.start.year, self.start.month - 1) if self.start.month > 1 else (self.start.year - 1, 12)
+            return month_period(year, month)
+        if self.kind == "quarter":
+            quarter = (self.start.month - 1) // 3 + 1
+            year, quarter = (self.start.year, quarter - 1) if quarter > 1 else (self.start.year - 1, 4)
+            return quarter_period(year, quarter)
+        if self.kind == "year":
+            return year_period(self.start.year - 1)
+        length = self.end - self.start
+        return Period(
+            self.start - length, self.start, f"{self.start - length}..{self.start - dt.timedelta(days=1)}", "custom"
+        )
+
+
+def month_period(year: int, month: int) -> Period:
+    days = calendar.monthrange(year, month)[1]
+    start = dt.date(year, month, 1)
+    return Period(start, start + dt.timedelta(days=days), f"{year:04d}-{month:02d}", "month")
+
+
+def quarter_period(year: int, quarter: int) -> Period:
+    start = dt.date(year, 3 * (quarter - 1) + 1, 1)
+    end = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
+    return Period(start, end, f"{year:04d}-Q{quarter}", "quarter")
+
+
+def year_period(year: int) -> Period:
+    return Period(dt.date(year, 1, 1), dt.date(year + 1, 1, 1), f"{year:04d}", "year")
+
+
+class PeriodError(ValueError):
+    pass
+
+
+def parse_period(value: str | None, *, start: str | None = None, end: str | None = None, today=None) -> Period:
+    """``YYYY-MM`` | ``YYYY-Qn`` | ``YYYY`` | custom ``start``/``end`` dates (inclusive end);
+    nothing → the current month. Raises :class:`PeriodError` with a Chinese message."""
+    today = today or dt.datetime.now(TZ).date()
+    value = (value or "").strip()
+    if start or end:
+        try:
+            first = dt.date.fromisoformat(start or "")
+            last = dt.date.fromisoformat(end or "")
+        except ValueError:
+            raise PeriodError(_("自定义区间的起止日期格式应为 YYYY-MM-DD。")) from None
+        if last < first:
+            raise PeriodError(_("结束日期不能早于开始日期。"))
+        if (last - first).days > 3660:
+            raise PeriodError(_("自定义区间最长十年。"))
+        return Period(first, last + dt.timedelta(days=1), f"{first}..{last}", "custom")
+    if not value:
+        return month_period(today.year, today.month)
+    if match := re.fullmatch(r"(\d{4})-(\d{1,2})", value):
+        year, month = int(match[1]), int(match[2])
+        if 1 <= month <= 12 and 2000 <= year <= 2100:
+            return month_period(year, month)
+    match = re.fullmatch(r"(\d{4})-?[Qq]([1-4])", value)
+    if match and 2000 <= int(match[1]) <= 2100:
+        return quarter_period(int(match[1]), int(match[2]))
+    match = re.fullmatch(r"(\d{4})", value)
+    if match and 2000 <= int(match[1]) <= 2100:
+        return year_period(int(match[1]))
+    raise PeriodError(_("统计周期格式应为 YYYY-MM（月）、YYYY-Qn（季度）或 YYYY（年）。"))
+
+
+# ------------------------------------------------------------------------------------------ metrics
+
+
+def _upheld_current_rating():
+    return Exists(
+        Appeal.objects.filter(
+            issue=OuterRef("pk"), status=AppealStatus.UPHELD, rating__round=OuterRef("reopen_count") + 1
+        )
+    )
+
+
+def metric_filters() -> dict[str, Q]:
+    """The condition behind each drill-down number (the same the aggregation counts)."""
+    rated = Q(rating__isnull=False) & ~_upheld_current_rating()
+    return {
+        "received": Q(),
+        "accepted": Q(accepted_on_time__isnull=False),
+        "accepted_on_time": Q(accepted_on_time=True),
+        "accepted_late": Q(accepted_on_time=False),
+        "replied": Q(replied_on_time__isnull=False),
+        "replied_on_time": Q(replied_on_time=True),
+        "replied_late": Q(replied_on_time=False),
+        "closed": Q(status=IssueStatus.CLOSED),
+        "followed_up": Q(followup_count__gt=0) & Q(replied_on_time__isnull=False),
+        "not_followed_up": Q(followup_count=0) & Q(replied_on_time__isnull=False),
+        "rated": rated,
+        "satisfied": rated & Q(rating__gte=4),
+        "unsatisfied": rated & Q(rating__lte=3),
+        "reopened": Q(reopen_count__gt=0),
+        "returned": Q(returns_count__gt=0),
+        "extended": Q(extensions_count__gt=0),
+        "overdue": Q(ever_overdue=True),
+    }
+
+
+METRIC_LABELS = {
+    "received": "受理问题",
+    "accepted_late": "超时签收",
+    "replied_late": "超时答复",
+    "closed": "已办结",
+    "not_followed_up": "未回访",
+    "satisfied": "满意",
+    "unsatisfied": "不满意",
+    "reopened": "重办",
+    "returned": "有退回",
+    "extended": "有延期",
+    "overdue": "曾超期",
+}
+
+
+def cohort(period: Period):
+    """The problems a period counts (first dispatched inside it, not withdrawn)."""
+    return Issue.objects.filter(
+        first_dispatched_at__gte=period.start_at,
+        first_dispatched_at__lt=period.end_at,
+        lead_department__isnull=False,
+    ).exclude(status=IssueStatus.WITHDRAWN)
+
+
+@dataclass
+class Row:
+    key: int
+    name: str
+    received: int = 0
+    accepted: int = 0
+    accepted_on_time: int = 0
+    replied: int = 0
+    replied_on_time: int = 0
+    closed: int = 0
+    followed_up: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    rating_sum: int = 0
+    reopened: int = 0
+    returns: int = 0
+    extensions: int = 0
+    mean_days_to_reply: float | None = None
+    mean_days_to_close: float | None = None
+    rank: int | None = None
+    previous_rank: int | None = None
+    last_twice: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @staticmethod
+    def _rate(part: int, whole: int) -> float | None:
+        return part / whole if whole else None
+
+    @property
+    def on_time_accept_rate(self):
+        return self._rate(self.accepted_on_time, self.accepted)
+
+    @property
+    def on_time_reply_rate(self):
+        return self._rate(self.replied_on_time, self.replied)
+
+    @property
+    def closure_rate(self):
+        return self._rate(self.closed, self.received)
+
+    @property
+    def follow_up_rate(self):
+        return self._rate(self.followed_up, self.replied)
+
+    @property
+    def satisfaction_rate(self):
+        return self._rate(self.satisfied, self.rated)
+
+    @property
+    def mean_rating(self):
+        return self.rating_sum / self.rated if self.rated else None
+
+    @property
+    def reopen_rate(self):
+        return self._rate(self.reopened, self.received)
+
+    @property
+    def score(self) -> float:
+        total = sum(weight * (getattr(self, name) or 0) for name, weight in WEIGHTS.items())
+        return round(total - REOPEN_PENALTY * (self.reopen_rate or 0), 2)
+
+    @property
+    def arrow(self) -> str:
+        """up / down / same / new — the rank against the previous period (smaller is better)."""
+        if self.rank is None or self.previous_rank is None:
+            return "new"
+        if self.rank < self.previous_rank:
+            return "up"
+        if self.rank > self.previous_rank:
+            return "down"
+        return "same"
+
+
+GROUPINGS = {"department": "lead_department_id", "region": "lead_department__region_id"}
+EVENT_GROUPINGS = {"department": "department_id", "region": "department__region_id"}
+
+
+def _aggregate(period: Period, by: str, filters: dict) -> dict[int, Row]:
+    key = GROUPINGS[by]
+    conditions = metric_filters()
+    qs = cohort(period)
+    if filters.get("region"):
+        qs = qs.filter(lead_department__region_id=filters["region"])
+    counted = ("accepted", "accepted_on_time", "replied", "replied_on_time", "closed", "followed_up", "rated")
+    counted += ("satisfied", "reopened")
+    # Annotation names get a prefix: ``accepted_on_time`` is also a field, and an annotation of the
+    # same name would shadow it inside the other filters.
+    rows = (
+        qs.values(key)
+        .annotate(
+            n_received=Count("id"),
+            n_rating_sum=Sum("rating", filter=conditions["rated"], default=0),
+            **{f"n_{name}": Count("id", filter=conditions[name]) for name in counted},
+        )
+        .order_by(key)
+    )
+    result = {row[key]: Row(key=row[key], name="", **{k[2:]: v for k, v in row.items() if k != key}) for row in rows}
+
+    event_key = EVENT_GROUPINGS[by]
+    returns = IssueEvent.objects.filter(
+        action="return", at__gte=period.start_at, at__lt=period.end_at, department__isnull=False
+    )
+    extensions = ExtensionRequest.objects.filter(requested_at__gte=period.start_at, requested_at__lt=period.end_at)
+    if filters.get("region"):
+        returns = returns.filter(department__region_id=filters["region"])
+        extensions = extensions.filter(department__region_id=filters["region"])
+    for row in returns.values(event_key).annotate(n=Count("id")).order_by(event_key):
+        result.setdefault(row[event_key], Row(key=row[event_key], name="")).returns = row["n"]
+    for row in extensions.values(event_key).annotate(n=Count("id")).order_by(event_key):
+        result.setdefault(row[event_key], Row(key=row[event_key], name="")).extensions = row["n"]
+    return result
+
+
+def _working_day_means(period: Period, by: str, rows: dict[int, Row], filters: dict) -> None:
+    """Mean working days first dispatch → reply and → 办结, from (group, date, date, count) triples
+    (two queries) and one calendar-override query, counted in Python with a prefix sum."""
+    key = GROUPINGS[by]
+    qs = cohort(period)
+    if filters.get("region"):
+        qs = qs.filter(lead_department__region_id=filters["region"])
+    pairs = {}
+    for name, field_name in (("reply", "replied_at"), ("close", "closed_at")):
+        pairs[name] = list(
+            qs.filter(**{f"{field_name}__isnull": False})
+            .annotate(d1=TruncDate("first_dispatched_at", tzinfo=TZ), d2=TruncDate(field_name, tzinfo=TZ))
+            .values(key, "d1", "d2")
+            .annotate(n=Count("id"))
+            .order_by(key, "d1", "d2")
+        )
+    dates = [row[d] for rows_ in pairs.values() for row in rows_ for d in ("d1", "d2")]
+    if not dates:
+        return
+    counter = WorkingDayCounter(min(dates), max(dates))
+    for name, rows_ in pairs.items():
+        sums: dict[int, list[int]] = {}
+        for row in rows_:
+            total = sums.setdefault(row[key], [0, 0])
+            total[0] += counter.between(row["d1"], row["d2"]) * row["n"]
+            total[1] += row["n"]
+        for group, (days, count) in sums.items():
+            if group in rows and count:
+                setattr(rows[group], f"mean_days_to_{name}", round(days / count, 1))
+
+
+class WorkingDayCounter:
+    """``between(a, b)`` = working days after a up to and including b (as ``portal.workdays``), for any
+    dates in [lo, hi], from one override query and a prefix sum."""
+
+    def __init__(self, lo: dt.date, hi: dt.date):
+        self.lo = lo
+        overrides = dict(
+            CalendarOverride.objects.filter(date__gte=lo, date__lte=hi).values_list("date", "is_working_day")
+        )
+        self.prefix = [0]
+        day = lo
+        while day <= hi:
+            if day in overrides:
+                working = overrides[day]
+            else:
+                known = _library_is_workday(day)
+                working = day.weekday() < 5 if known is None else known
+            self.prefix.append(self.prefix[-1] + (1 if working else 0))
+            day += dt.timedelta(days=1)
+
+    def between(self, a: dt.date, b: dt.date) -> int:
+        if b <= a:
+            return 0
+        return self.prefix[(b - self.lo).days + 1] - self.prefix[(a - self.lo).days + 1]
+
+
+def _rank(rows: dict[int, Row]) -> list[Row]:
+    ranked = sorted((row for row in rows.values() if row.received), key=lambda r: (-r.score, -r.received, r.key))
+    for position, row in enumerate(ranked, start=1):
+        row.rank = position
+    return ranked
+
+
+@dataclass
+class Ranking:
+    period: Period
+    previous: Period
+    by: str
+    rows: list[Row]  # ranked rows first (by rank), then groups with activity but no problems received
+
+    @property
+    def ranked(self) -> list[Row]:
+        return [row for row in self.rows if row.rank is not None]
+
+    @property
+    def totals(self) -> Row:
+        total = Row(key=0, name=_("合计"))
+        for row in self.rows:
+            for name in [
+                "received",
+                "accepted",
+                "accepted_on_time",
+                "replied",
+                "replied_on_time",
+                "closed",
+                "followed_up",
+                "rated",
+                "satisfied",
+                "rating_sum",
+                "reopened",
+                "returns",
+                "extensions",
+            ]:
+                setattr(total, name, getattr(total, name) + getattr(row, name))
+        return total
+
+
+def ranking(*, period: Period, by: str = "department", filters: dict | None = None) -> Ranking:
+    """The evaluation of ``period`` grouped ``by`` department or region, ranked, with arrows against
+    the previous period and the "last place two periods running" flag."""
+    if by not in GROUPINGS:
+        raise PeriodError(_("分组方式应为 department 或 region。"))
+    filters = filters or {}
+    current = _aggregate(period, by, filters)
+    _working_day_means(period, by, current, filters)
+    previous_period = period.previous()
+    previous = _aggregate(previous_period, by, filters)
+    ranked = _rank(current)
+    previous_ranked = _rank(previous)
+    previous_last = previous_ranked[-1].key if len(previous_ranked) > 1 else None
+    for row in ranked:
+        prior = previous.get(row.key)
+        row.previous_rank = prior.rank if prior else None
+        row.last_twice = len(ranked) > 1 and row.rank == len(ranked) and row.key == previous_last
+    others = sorted((row for row in current.values() if not row.received), key=lambda r: r.key)
+    rows = ranked + others
+    model = Department if by == "department" else Region
+    names = dict(model.objects.filter(pk__in=[row.key for row in rows]).values_list("pk", "name"))
+    for row in rows:
+        row.name = names.get(row.key, "—")
+    return Ranking(period=period, previous=previous_period, by=by, rows=rows)
+
+
+def drilldown(*, period: Period, by: str, key: int, metric: str):
+    """The problems behind one number of the ranking (staff only)."""
+    conditions = metric_filters()
+    if metric not in conditions or by not in GROUPINGS:
+        raise PeriodError(_("未知的统计指标。"))
+    qs = cohort(period).filter(**{GROUPINGS[by]: key}).filter(conditions[metric])
+    return qs.select_related("enterprise", "lead_department", "category").order_by(F("first_dispatched_at").asc(), "id")

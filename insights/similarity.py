@@ -1,0 +1,229 @@
+"""The similar-problem engine: index pre-tokenised text, find the nearest problems, fast at 1M rows.
+
+How a search runs (``search``):
+
+1. The query text is tokenised (``insights.text``) and the document frequency of each query term is
+   read from ``TermStat`` (one query).
+2. **Candidates** come from the database using only the informative terms: the rarest ones, while
+   their document frequencies add up to at most ``MATCH_BUDGET`` rows (a term found in more than
+   ``COMMON_SHARE`` of all problems is never used unless it is the rarest one), so the database
+   ranks a bounded number of rows whatever the table size:
+   - PostgreSQL: ``search_vector @@ to_tsquery('simple', 't1 | t2 | …')`` against a stored, generated
+     ``tsvector`` column with a GIN index, ordered by ``ts_rank`` and limited to ``CANDIDATES`` rows;
+   - other databases (SQLite): the ``SearchTerm`` inverted index (term → problem), grouped by
+     problem and ordered by the number of matching terms.
+   Either way the caller may pass ``within`` (a queryset of problem ids the user may see), which is
+   applied inside the same SQL, so an enterprise's search never leaks other problems.
+3. **Re-ranking** in Python: TF-IDF cosine similarity (sub-linear tf, smoothed idf from ``TermStat``)
+   between the query and each candidate's stored tokens. The score is in [0, 1]; results below
+   ``min_score`` are dropped.
+
+That is three or four queries per search whatever the table size. Indexing (``index_document``) keeps
+``TermStat`` exact: a problem's new terms add 1, vanished terms subtract 1, in a fixed (sorted) order
+so two concurrent saves cannot deadlock.
+"""
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import BooleanField, Count, FloatField, QuerySet
+from django.db.models.expressions import RawSQL
+
+from insights.text import tokenize
+
+CANDIDATES = 60
+MAX_QUERY_TERMS = 16
+COMMON_SHARE = 0.05
+MIN_COMMON_DF = 50
+# The candidate query uses the rarest terms while their document frequencies add up to at most this
+# many rows, so the database ranks a bounded set whatever the table size (the rarest term is always
+# used). Rare terms are also the ones that tell one difficulty from another.
+MATCH_BUDGET = 4000
+
+
+@dataclass(frozen=True)
+class Hit:
+    issue_id: int
+    score: float
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _models():
+    from insights.models import IssueSearchDoc, SearchTerm, TermStat
+
+    return IssueSearchDoc, SearchTerm, TermStat
+
+
+# ----------------------------------------------------------------------------------------- indexing
+
+
+def _bump(tokens: list[str], delta: int) -> None:
+    """Add ``delta`` to the document frequency of each distinct token (sorted: no deadlocks)."""
+    if not tokens:
+        return
+    _, _, term_stat = _models()
+    table = connection.ops.quote_name(term_stat._meta.db_table)
+    with connection.cursor() as cursor:
+        if delta > 0:
+            for start in range(0, len(tokens), 500):
+                chunk = tokens[start : start + 500]
+                values = ", ".join(["(%s, 1)"] * len(chunk))
+                cursor.execute(
+                    f"INSERT INTO {table} (token, df) VALUES {values} "  # noqa: S608 - table name is ours
+                    f"ON CONFLICT (token) DO UPDATE SET df = {table}.df + 1",
+                    chunk,
+                )
+        else:
+            for token in tokens:
+                cursor.execute(f"UPDATE {table} SET df = df - 1 WHERE token = %s AND df > 0", [token])  # noqa: S608
+
+
+def index_document(*, issue_id: int, text: str) -> None:
+    """Create or refresh the index entry of one problem (idempotent: same text → nothing changes)."""
+    doc_model, term_model, _ = _models()
+    tokens = tokenize(text)
+    joined = " ".join(tokens)
+    with transaction.atomic():
+        existing = doc_model.objects.filter(issue_id=issue_id).values_list("tokens", flat=True).first()
+        if existing is not None and existing == joined:
+            return
+        old_terms = set(existing.split()) if existing else set()
+        new_terms = set(tokens)
+        doc_model.objects.update_or_create(issue_id=issue_id, defaults={"tokens": joined, "length": len(tokens)})
+        _bump(sorted(new_terms - old_terms), +1)
+        _bump(sorted(old_terms - new_terms), -1)
+        if not is_postgres():
+            term_model.objects.filter(issue_id=issue_id, token__in=old_terms - new_terms).delete()
+            term_model.objects.bulk_create(
+                [term_model(issue_id=issue_id, token=token) for token in sorted(new_terms - old_terms)]
+            )
+
+
+def remove_document(*, issue_id: int) -> None:
+    doc_model, term_model, _ = _models()
+    with transaction.atomic():
+        existing = doc_model.objects.filter(issue_id=issue_id).values_list("tokens", flat=True).first()
+        if existing is None:
+            return
+        _bump(sorted(set(existing.split())), -1)
+        term_model.objects.filter(issue_id=issue_id).delete()
+        doc_model.objects.filter(issue_id=issue_id).delete()
+
+
+# ------------------------------------------------------------------------------------------ scoring
+
+
+def _idf(df: int, total: int) -> float:
+    return math.log(1 + (total + 1) / (df + 1))
+
+
+def _weights(tokens, idf) -> dict[str, float]:
+    counts = Counter(tokens)
+    return {term: (1 + math.log(n)) * idf(term) for term, n in counts.items()}
+
+
+def _norm(vector: dict[str, float]) -> float:
+    return math.sqrt(sum(w * w for w in vector.values())) or 1.0
+
+
+def document_count() -> int:
+    """Number of indexed problems (PostgreSQL: the planner's estimate, instant at any size)."""
+    doc_model, _, _ = _models()
+    if is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [doc_model._meta.db_table]
+            )
+            row = cursor.fetchone()
+        if row and row[0] and row[0] > 0:
+            return int(row[0])
+    return doc_model.objects.count()
+
+
+def _candidates(terms: list[str], within: QuerySet | None, exclude: set[int]) -> list[tuple[int, str]]:
+    doc_model, term_model, _ = _models()
+    if is_postgres():
+        query = " | ".join(terms)
+        docs = doc_model.objects.alias(
+            hit=RawSQL("search_vector @@ to_tsquery('simple', %s)", [query], output_field=BooleanField())
+        ).filter(hit=True)
+        if within is not None:
+            docs = docs.filter(issue_id__in=within)
+        if exclude:
+            docs = docs.exclude(issue_id__in=exclude)
+        docs = docs.annotate(
+            rank=RawSQL("ts_rank(search_vector, to_tsquery('simple', %s))", [query], output_field=FloatField())
+        ).order_by("-rank")
+        return list(docs.values_list("issue_id", "tokens")[:CANDIDATES])
+    rows = term_model.objects.filter(token__in=terms)
+    if within is not None:
+        rows = rows.filter(issue_id__in=within)
+    if exclude:
+        rows = rows.exclude(issue_id__in=exclude)
+    ids = list(
+        rows.values("issue_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "-issue_id")
+        .values_list("issue_id", flat=True)[:CANDIDATES]
+    )
+    return list(doc_model.objects.filter(issue_id__in=ids).values_list("issue_id", "tokens"))
+
+
+def search(
+    text: str,
+    *,
+    limit: int = 5,
+    min_score: float = 0.0,
+    within: QuerySet | None = None,
+    exclude: set[int] | frozenset[int] = frozenset(),
+) -> list[Hit]:
+    """The problems most similar to ``text``, best first.
+
+    ``within``: a queryset of problem ids (``values("pk")``) to search in — the caller's visibility;
+    ``exclude``: problem ids to leave out (the problem being looked at).
+    """
+    _, _, term_stat = _models()
+    query_tokens = tokenize(text)
+    if not query_tokens:
+        return []
+    distinct = sorted(set(query_tokens))
+    dfs = dict(term_stat.objects.filter(token__in=distinct).values_list("token", "df"))
+    known = [term for term in distinct if dfs.get(term, 0) > 0]
+    if not known:
+        return []
+    total = max(document_count(), max(dfs.values()))
+    cap = max(MIN_COMMON_DF, int(total * COMMON_SHARE))
+    ordered = sorted(known, key=lambda t: (dfs[t], t))
+    informative, budget = [], 0
+    for term in ordered[:MAX_QUERY_TERMS]:
+        if informative and (dfs[term] > cap or budget + dfs[term] > MATCH_BUDGET):
+            break
+        informative.append(term)
+        budget += dfs[term]
+    candidates = _candidates(informative, within, set(exclude))
+    if not candidates:
+        return []
+
+    doc_terms = {term for _, tokens in candidates for term in tokens.split()} - set(dfs)
+    if doc_terms:
+        dfs.update(term_stat.objects.filter(token__in=sorted(doc_terms)).values_list("token", "df"))
+
+    def idf(term: str) -> float:
+        return _idf(dfs.get(term, 0), total)
+
+    query_vector = _weights(query_tokens, idf)
+    query_norm = _norm(query_vector)
+    hits = []
+    for issue_id, tokens in candidates:
+        doc_vector = _weights(tokens.split(), idf)
+        dot = sum(weight * doc_vector.get(term, 0.0) for term, weight in query_vector.items())
+        score = dot / (query_norm * _norm(doc_vector))
+        if score >= min_score:
+            hits.append(Hit(issue_id=issue_id, score=round(score, 4)))
+    hits.sort(key=lambda hit: (-hit.score, -hit.issue_id))
+    return hits[:limit]

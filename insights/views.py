@@ -1,0 +1,548 @@
+"""Pages of the insights app: the similar-problem hint, clusters and common problems, the solved-case
+library (public and staff), the published evaluation (public and staff with drill-down) and ledgers."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from issues.models import Issue
+from portal.audit import audit_record
+from portal.choices import Role
+from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
+from portal.permissions import ALL_STAFF, CLERK_ROLES, SUPERVISOR_ROLES, RoleRequiredMixin, user_has_role
+from portal.views import form_errors_from
+
+from . import actions, exports, rankings, selectors
+from .filters import CommonIssueFilterSet
+from .forms import (
+    ClusterForm,
+    CommonIssueAnswerForm,
+    CommonIssueCreateForm,
+    CommonIssueEditForm,
+    LedgerFilterForm,
+    LibrarySearchForm,
+    LinkForm,
+    PeriodForm,
+    ReuseForm,
+)
+from .models import CommonIssue
+
+
+def _refuse(request, exc) -> None:
+    messages.error(request, str(getattr(exc, "message", exc)))
+
+
+# ------------------------------------------------------------------------------------ similar hint
+
+
+class SimilarHintView(LoginRequiredMixin, TemplateView):
+    """htmx endpoint: the hint refreshed as the user types (title + description of the form)."""
+
+    template_name = "insights/_similar_hint_body.html"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        text = f"{request.POST.get('title', '')[:200]}\n{request.POST.get('description', '')[:3000]}"
+        issue = None
+        issue_id = request.POST.get("issue_id", "")
+        if issue_id.isdigit() and user_has_role(request.user, CLERK_ROLES):
+            issue = Issue.objects.visible_to(request.user).filter(pk=issue_id).first()
+        hint = selectors.hint_for(user=request.user, text=text, issue=issue)
+        return self.render_to_response({"hint": hint, "hint_issue": issue})
+
+
+# --------------------------------------------------------------------------------- common problems
+
+
+class ClusterListView(RoleRequiredMixin, TemplateView):
+    """Supervisors see open problems grouped by similarity and turn a group into a common problem."""
+
+    allowed_roles = SUPERVISOR_ROLES
+    template_name = "insights/clusters.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        form = ClusterForm(self.request.GET or None)
+        days, min_size = 30, 3
+        if form.is_valid():
+            days = form.cleaned_data["days"] or 30
+            min_size = form.cleaned_data["min_size"] or 3
+        since = timezone.now() - dt.timedelta(days=days)
+        ctx.update(form=form, clusters=selectors.clusters(since=since, min_size=min_size), days=days)
+        return ctx
+
+
+class CommonIssueListView(RoleRequiredMixin, TemplateView):
+    """Staff: every common problem they may see, searchable (the staff library)."""
+
+    allowed_roles = ALL_STAFF
+    template_name = "insights/common_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        filterset = CommonIssueFilterSet(
+            self.request.GET or None, queryset=selectors.common_issue_list(user=self.request.user)
+        )
+        qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        ctx.update(form=filterset.form, page=Paginator(qs, 20).get_page(self.request.GET.get("page")))
+        return ctx
+
+
+class CommonIssueCreateView(RoleRequiredMixin, TemplateView):
+    """Create a common problem from a cluster in one step (ids come from the cluster's button)."""
+
+    allowed_roles = SUPERVISOR_ROLES
+    template_name = "insights/common_create.html"
+
+    def _issues(self, ids):
+        return list(
+            Issue.objects.visible_to(self.request.user)
+            .filter(pk__in=ids)
+            .select_related("enterprise__region", "lead_department", "channel")
+        )
+
+    def get(self, request, *args, **kwargs):
+        raw = request.GET.get("ids", "")
+        ids = [int(part) for part in raw.split(",") if part.strip().isdigit()][:500]
+        issues = self._issues(ids)
+        first = issues[0] if issues else None
+        cluster_department = selectors.Cluster(issues=issues, terms=[]).suggested_department if issues else None
+        form = CommonIssueCreateForm(
+            initial={
+                "issue_ids": ",".join(str(issue.pk) for issue in issues),
+                "title": request.GET.get("title") or (first.title if first else ""),
+                "summary": first.description[:300] if first else "",
+                "lead_department": cluster_department,
+                "category": first.category_id if first else None,
+                "dispatch_unassigned": True,
+            }
+        )
+        return self.render_to_response({"form": form, "issues": issues})
+
+    def post(self, request, *args, **kwargs):
+        form = CommonIssueCreateForm(request.POST)
+        issues = []
+        if form.is_valid():
+            issues = self._issues(form.cleaned_data["issue_ids"])
+            try:
+                if len(issues) != len(form.cleaned_data["issue_ids"]):
+                    raise Http404
+                common = actions.common_issue_create(
+                    actor=request.user,
+                    title=form.cleaned_data["title"],
+                    summary=form.cleaned_data["summary"],
+                    root_cause=form.cleaned_data["root_cause"],
+                    lead_department=form.cleaned_data["lead_department"],
+                    category=form.cleaned_data["category"],
+                    issue_ids=form.cleaned_data["issue_ids"],
+                    dispatch_unassigned=form.cleaned_data["dispatch_unassigned"],
+                )
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            except (TransitionNotAllowed, PermissionDeniedError) as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                messages.success(
+                    request,
+                    _("已创建共性问题 %(ref)s，关联 %(n)d 个问题。") % {"ref": common.reference, "n": len(issues)},
+                )
+                return redirect("insights:common_detail", pk=common.pk)
+        else:
+            ids = [int(p) for p in request.POST.get("issue_ids", "").split(",") if p.strip().isdigit()][:500]
+            issues = self._issues(ids)
+        return self.render_to_response({"form": form, "issues": issues})
+
+
+class CommonIssueDetailView(RoleRequiredMixin, TemplateView):
+    allowed_roles = ALL_STAFF
+    template_name = "insights/common_detail.html"
+
+    def get_object(self):
+        return get_object_or_404(selectors.common_issue_detail_queryset(user=self.request.user), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        common = kwargs.get("common") or self.get_object()
+        user = self.request.user
+        visible_ids = set(
+            Issue.objects.visible_to(user).filter(common_link__common_issue=common).values_list("pk", flat=True)
+        )
+        links = [link for link in common.links.all() if link.issue_id in visible_ids]
+        is_lead_handler = user.role == Role.HANDLER and user.department_id == common.lead_department_id
+        can_edit = user_has_role(user, SUPERVISOR_ROLES) or is_lead_handler
+        replyable = [
+            link
+            for link in links
+            if link.issue.status in actions.REPLYABLE and link.issue.lead_department_id == common.lead_department_id
+        ]
+        ctx.update(
+            common=common,
+            links=links,
+            hidden_links=len(common.links.all()) - len(links),
+            can_answer=is_lead_handler and bool(replyable),
+            replyable=replyable,
+            can_edit=can_edit,
+            answer_form=kwargs.get("answer_form") or CommonIssueAnswerForm(),
+            edit_form=kwargs.get("edit_form")
+            or CommonIssueEditForm(
+                initial={
+                    field: getattr(common, field) for field in CommonIssueEditForm.base_fields if hasattr(common, field)
+                }
+            ),
+            reuse_form=kwargs.get("reuse_form") or ReuseForm(),
+        )
+        return ctx
+
+
+class _CommonIssuePost(RoleRequiredMixin, View):
+    allowed_roles = ALL_STAFF
+
+    def common(self):
+        return get_object_or_404(CommonIssue.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+
+    def redisplay(self, common, **forms):
+        view = CommonIssueDetailView()
+        view.setup(self.request, pk=common.pk)
+        ctx = view.get_context_data(
+            common=selectors.common_issue_detail_queryset(user=self.request.user).get(pk=common.pk), **forms
+        )
+        return view.render_to_response(ctx, status=400)
+
+
+class CommonIssueAnswerView(_CommonIssuePost):
+    """The lead department answers all linked problems at once (each still gets its own reply)."""
+
+    def post(self, request, pk):
+        common = self.common()
+        form = CommonIssueAnswerForm(request.POST)
+        if form.is_valid():
+            try:
+                result = actions.common_issue_answer(
+                    actor=request.user,
+                    common_issue=common,
+                    reply=form.cleaned_data["reply"],
+                    public_reply=form.cleaned_data["public_reply"],
+                )
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            except (TransitionNotAllowed, PermissionDeniedError) as exc:
+                _refuse(request, exc)
+                return redirect("insights:common_detail", pk=common.pk)
+            else:
+                messages.success(
+                    request,
+                    _("已统一答复 %(n)d 个问题，各企业将分别收到答复并接受回访、评价。")
+                    % {"n": len(result["answered"])},
+                )
+                if result["skipped"]:
+                    messages.info(
+                        request,
+                        _("未答复：%(list)s")
+                        % {"list": "；".join(f"{ref}（{reason}）" for ref, reason in result["skipped"])},
+                    )
+                return redirect("insights:common_detail", pk=common.pk)
+        return self.redisplay(common, answer_form=form)
+
+
+class CommonIssueEditView(_CommonIssuePost):
+    def post(self, request, pk):
+        common = self.common()
+        form = CommonIssueEditForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.common_issue_update(actor=request.user, common_issue=common, **data)
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            except (TransitionNotAllowed, PermissionDeniedError) as exc:
+                _refuse(request, exc)
+                return redirect("insights:common_detail", pk=common.pk)
+            else:
+                messages.success(request, _("共性问题已更新。"))
+                return redirect("insights:common_detail", pk=common.pk)
+        return self.redisplay(common, edit_form=form)
+
+
+class CommonIssueReuseView(_CommonIssuePost):
+    def post(self, request, pk):
+        common = self.common()
+        form = ReuseForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.common_issue_record_reuse(actor=request.user, common_issue=common, **form.cleaned_data)
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            except PermissionDeniedError as exc:
+                _refuse(request, exc)
+                return redirect("insights:common_detail", pk=common.pk)
+            else:
+                messages.success(request, _("已记录推广复用。"))
+                return redirect("insights:common_detail", pk=common.pk)
+        return self.redisplay(common, reuse_form=form)
+
+
+class CommonIssueLinkView(RoleRequiredMixin, View):
+    """From the classify page: link a possible duplicate's common problem instead of dispatching twice."""
+
+    allowed_roles = CLERK_ROLES
+
+    def get(self, request):
+        form = LinkForm(request.GET)
+        if not form.is_valid():
+            raise Http404
+        common = get_object_or_404(CommonIssue.objects.visible_to(request.user), pk=form.cleaned_data["common_issue"])
+        issue = get_object_or_404(Issue.objects.visible_to(request.user), pk=form.cleaned_data["issue"])
+        return TemplateResponse(request, "insights/common_link_confirm.html", {"common": common, "issue": issue})
+
+    def post(self, request):
+        form = LinkForm(request.POST)
+        if not form.is_valid():
+            raise Http404
+        common = get_object_or_404(CommonIssue.objects.visible_to(request.user), pk=form.cleaned_data["common_issue"])
+        issue = get_object_or_404(Issue.objects.visible_to(request.user), pk=form.cleaned_data["issue"])
+        try:
+            actions.common_issue_link(actor=request.user, common_issue=common, issue_ids=[issue.pk])
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        except PermissionDeniedError as exc:
+            _refuse(request, exc)
+        else:
+            messages.success(
+                request,
+                _("问题 %(issue)s 已归入共性问题 %(ref)s。") % {"issue": issue.reference, "ref": common.reference},
+            )
+        return redirect(
+            request.POST.get("next") if _safe_next(request) else reverse("insights:common_detail", args=[common.pk])
+        )
+
+
+def _safe_next(request) -> bool:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    return bool(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+
+
+# ---------------------------------------------------------------------------------------- library
+
+
+class LibraryView(TemplateView):
+    """The public solved-case library (经验库): no login, public fields only, no enterprise names."""
+
+    template_name = "insights/library.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        form = LibrarySearchForm(self.request.GET or None)
+        q = form.cleaned_data["q"] if form.is_valid() else ""
+        page = Paginator(selectors.library(user=None, q=q, public=True), 20).get_page(self.request.GET.get("page"))
+        ctx.update(form=form, q=q, page=page)
+        return ctx
+
+
+class LibraryDetailView(TemplateView):
+    template_name = "insights/library_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["common"] = get_object_or_404(selectors.library(user=None, public=True), pk=self.kwargs["pk"])
+        return ctx
+
+
+# --------------------------------------------------------------------------------------- rankings
+
+
+def _period_form(request, form_class=PeriodForm):
+    form = form_class(request.GET or None)
+    if request.GET and not form.is_valid():
+        return form, None
+    if not request.GET:
+        form = form_class({})
+        form.is_valid()
+    return form, form.cleaned_data.get("period_obj")
+
+
+class PublicRankingView(TemplateView):
+    """晾晒评价 for everyone: aggregates only (department names and figures), no problems listed."""
+
+    template_name = "insights/rankings_public.html"
+    staff = False
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        form, period = _period_form(self.request)
+        result = None
+        if period is not None:
+            result = rankings.ranking(period=period, by=form.cleaned_data["by"], filters=form.filters())
+        ctx.update(form=form, result=result, staff=self.staff, query=self.request.GET.urlencode())
+        return ctx
+
+
+class StaffRankingView(RoleRequiredMixin, PublicRankingView):
+    """The same evaluation for staff, every number a link to the problems behind it."""
+
+    allowed_roles = ALL_STAFF
+    template_name = "insights/rankings_staff.html"
+    staff = True
+
+
+class RankingDrilldownView(RoleRequiredMixin, TemplateView):
+    allowed_roles = ALL_STAFF
+    template_name = "insights/rankings_drilldown.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        form, period = _period_form(self.request)
+        key = self.request.GET.get("key", "")
+        metric = self.request.GET.get("metric", "received")
+        if period is None or not key.isdigit():
+            raise Http404
+        try:
+            qs = rankings.drilldown(period=period, by=form.cleaned_data["by"], key=int(key), metric=metric)
+        except rankings.PeriodError:
+            raise Http404 from None
+        qs = qs.filter(pk__in=Issue.objects.visible_to(self.request.user).values("pk"))
+        ctx.update(
+            form=form,
+            period=period,
+            metric=metric,
+            metric_label=rankings.METRIC_LABELS.get(metric, metric),
+            page=Paginator(qs, 50).get_page(self.request.GET.get("page")),
+        )
+        return ctx
+
+
+class RankingExportView(RoleRequiredMixin, View):
+    allowed_roles = ALL_STAFF
+
+    def get(self, request):
+        form, period = _period_form(request)
+        if period is None:
+            messages.error(request, "；".join(form.non_field_errors()) or _("统计周期无效。"))
+            return redirect("insights:rankings_staff")
+        result = rankings.ranking(period=period, by=form.cleaned_data["by"], filters=form.filters())
+        return exports.xlsx_response(
+            filename=f"ranking-{period.label}.xlsx",
+            sheet_title=_("晾晒评价"),
+            header=exports.RANKING_HEADER,
+            rows=exports.ranking_rows(result),
+        )
+
+
+# ---------------------------------------------------------------------------------------- ledgers
+
+
+def _ledger_queryset(request, form, period):
+    qs = Issue.objects.visible_to(request.user)
+    if period is not None:
+        qs = qs.filter(pk__in=rankings.cohort(period).values("pk"))
+    data = form.cleaned_data if form.is_valid() else {}
+    if data.get("department"):
+        qs = qs.filter(lead_department=data["department"])
+    if data.get("region"):
+        qs = qs.filter(lead_department__region=data["region"])
+    metric = data.get("metric") or ""
+    if metric in rankings.metric_filters():
+        qs = qs.filter(rankings.metric_filters()[metric])
+    return qs.order_by("registered_at", "id")
+
+
+class LedgerView(RoleRequiredMixin, TemplateView):
+    """台账: the problems of a period with filters, and the Excel exports of problems and rankings."""
+
+    allowed_roles = ALL_STAFF
+    template_name = "insights/ledger.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        form, period = _period_form(self.request, LedgerFilterForm)
+        qs = _ledger_queryset(self.request, form, period) if period else Issue.objects.none()
+        page = Paginator(qs.select_related("enterprise", "lead_department", "category", "channel"), 50).get_page(
+            self.request.GET.get("page")
+        )
+        ctx.update(
+            form=form,
+            period=period,
+            page=page,
+            query=self.request.GET.urlencode(),
+            applications_available=_applications_model() is not None,
+        )
+        return ctx
+
+
+def _applications_model():
+    """The services app's application model, if that app has one yet (built on another branch)."""
+    from django.apps import apps
+
+    try:
+        return apps.get_model("services", "Application")
+    except LookupError:
+        return None
+
+
+class IssueLedgerExportView(RoleRequiredMixin, View):
+    allowed_roles = ALL_STAFF
+
+    def get(self, request):
+        form, period = _period_form(request, LedgerFilterForm)
+        if period is None:
+            messages.error(request, _("统计周期无效。"))
+            return redirect("insights:ledger")
+        unmask = bool(form.cleaned_data.get("unmask")) and user_has_role(request.user, SUPERVISOR_ROLES)
+        qs = _ledger_queryset(request, form, period)
+        if unmask:
+            audit_record(
+                actor=request.user,
+                action="insights.ledger.unmasked_export",
+                data={"period": period.label, "query": request.GET.urlencode()},
+            )
+        return exports.xlsx_response(
+            filename=f"issues-{period.label}.xlsx",
+            sheet_title=_("涉企问题台账"),
+            header=exports.ISSUE_HEADER,
+            rows=exports.issue_rows(qs, unmask=unmask),
+        )
+
+
+class ApplicationLedgerExportView(RoleRequiredMixin, View):
+    """台账 of 一类事 applications submitted in the period (when the services app provides them)."""
+
+    allowed_roles = ALL_STAFF
+
+    def get(self, request):
+        model = _applications_model()
+        if model is None:
+            raise Http404(_("办事申请模块尚未启用。"))
+        form, period = _period_form(request, LedgerFilterForm)
+        if period is None:
+            messages.error(request, _("统计周期无效。"))
+            return redirect("insights:ledger")
+        unmask = bool(form.cleaned_data.get("unmask")) and user_has_role(request.user, SUPERVISOR_ROLES)
+        qs = (
+            model.objects.visible_to(request.user)
+            .filter(submitted_at__gte=period.start_at, submitted_at__lt=period.end_at)
+            .order_by("submitted_at", "id")
+        )
+        if unmask:
+            audit_record(
+                actor=request.user,
+                action="insights.ledger.unmasked_export",
+                data={"period": period.label, "ledger": "applications"},
+            )
+        return exports.xlsx_response(
+            filename=f"applications-{period.label}.xlsx",
+            sheet_title=_("一类事申请台账"),
+            header=exports.APPLICATION_HEADER,
+            rows=exports.application_rows(qs, unmask=unmask),
+        )

@@ -1,0 +1,110 @@
+"""The tokenizer, the index kept in step with problems, and the search with visibility."""
+
+import io
+
+import pytest
+
+from insights import similarity
+from insights.models import IssueSearchDoc, SearchTerm, TermStat
+from insights.selectors import similar_issues
+from insights.text import tokenize
+from tests.insights.factories import submit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_domain_terms_stay_whole_and_stop_words_go():
+    # given a report with domain terms, a polite plea and stop words
+    tokens = tokenize("我司储能集装箱的消防验收迟迟办不下来，恳请协调解决！")
+    # then the user dictionary keeps the terms whole and the noise is gone
+    assert "储能集装箱" in tokens
+    assert "消防验收" in tokens
+    assert not {"我司", "的", "恳请", "协调", "解决", "，"} & set(tokens)
+
+
+def test_synonyms_fold_onto_one_term():
+    # given two wordings of the same thing
+    # then both map to the canonical term
+    assert "厂房" in tokenize("生产用房层高不够")
+    assert "路灯" in tokenize("门口的照明灯坏了")
+
+
+def test_a_new_problem_is_indexed_in_its_own_transaction(member):
+    # when a problem is submitted through the issues actions
+    issue = submit(member, title="储能集装箱消防验收没有标准", description="住建部门说不属于建筑工程，无法受理。")
+    # then its search entry exists and the document frequencies count it
+    doc = IssueSearchDoc.objects.get(issue=issue)
+    assert "消防验收" in doc.tokens.split()
+    assert TermStat.objects.get(token="消防验收").df == 1
+    if not similarity.is_postgres():
+        assert SearchTerm.objects.filter(issue_id=issue.pk, token="消防验收").exists()
+
+
+def test_editing_the_text_reindexes_and_deleting_unindexes(member):
+    # given an indexed problem
+    issue = submit(member, title="厂区门口路灯不亮", description="夜班员工出行不安全。")
+    assert TermStat.objects.get(token="路灯").df == 1
+    # when its title changes
+    issue.title = "园区污水纳管迟迟不批"
+    issue.save()
+    # then the old terms are gone and the new ones counted
+    assert TermStat.objects.get(token="路灯").df == 0
+    assert TermStat.objects.get(token="污水纳管").df == 1
+    # when it is deleted, its counts go too
+    issue_id = issue.pk
+    issue.events.all().delete()
+    issue.delete()
+    assert not IssueSearchDoc.objects.filter(issue_id=issue_id).exists()
+    assert TermStat.objects.get(token="污水纳管").df == 0
+
+
+def test_reindexing_the_same_text_changes_nothing(member):
+    issue = submit(member, title="出口退税到账慢", description="退税款三个月没有到账。")
+    before = dict(TermStat.objects.values_list("token", "df"))
+    similarity.index_document(issue_id=issue.pk, text=f"{issue.title}\n{issue.description}")
+    assert dict(TermStat.objects.values_list("token", "df")) == before
+
+
+def test_search_finds_a_differently_worded_report_first(member, other_member):
+    # given three problems on different subjects
+    fire = submit(
+        member, title="储能电站消防竣工验收找不到主管部门", description="储能项目预制舱式建设，验收各部门互相推诿。"
+    )
+    submit(member, title="出口退税审核时间太长", description="外贸企业退税款迟迟没有到账，资金周转困难。")
+    submit(other_member, title="园区门口没有路灯", description="夜班工人下班出行不安全。")
+    # when a clerk searches with other words for the same difficulty
+    hits = similarity.search("储能集装箱消防验收没有标准，住建部门无法受理", limit=3)
+    # then the fire-acceptance problem comes first with a clear score
+    assert hits[0].issue_id == fire.pk
+    assert 0 < hits[0].score <= 1
+    assert all(hit.score < hits[0].score for hit in hits[1:])
+
+
+def test_an_enterprise_finds_only_its_own_problems(member, other_member, clerk):
+    # given the same difficulty reported by two enterprises
+    own = submit(member, title="厂房层高不够设备无法安装", description="标准厂房净高只有5米。")
+    other = submit(other_member, title="新建厂房层高不满足生产要求", description="层高偏低，设备装不下。")
+    # when each searches
+    member_ids = [row["issue"].pk for row in similar_issues(user=member, text="厂房层高不足")]
+    clerk_ids = [row["issue"].pk for row in similar_issues(user=clerk, text="厂房层高不足")]
+    # then the enterprise sees only its own; the clerk sees both
+    assert member_ids == [own.pk]
+    assert set(clerk_ids) == {own.pk, other.pk}
+
+
+def test_empty_or_noise_text_finds_nothing(member):
+    submit(member)
+    assert similarity.search("") == []
+    assert similarity.search("请问，谢谢！") == []
+
+
+def test_reindex_rebuilds_the_same_index(member, other_member):
+    from django.core.management import call_command
+
+    submit(member, title="厂区门口路灯不亮", description="夜班员工出行不安全。")
+    submit(other_member, title="园区门口没有路灯", description="下班的工人骑电动车摔倒过。")
+    before_docs = sorted(IssueSearchDoc.objects.values_list("issue_id", "tokens"))
+    before_stats = dict(TermStat.objects.filter(df__gt=0).values_list("token", "df"))
+    call_command("insights_reindex", stdout=io.StringIO())
+    assert sorted(IssueSearchDoc.objects.values_list("issue_id", "tokens")) == before_docs
+    assert dict(TermStat.objects.values_list("token", "df")) == before_stats
