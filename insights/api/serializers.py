@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portal.api.serializers import DepartmentRefSerializer
+from portal.api.serializers import DepartmentRefSerializer, RegionSerializer
 
 from ..models import CommonIssue, CommonIssueReuse
 
@@ -32,13 +32,8 @@ class SimilarOutputSerializer(serializers.Serializer):
     results = SimilarResultSerializer(many=True)
 
 
-class RegionRefSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
 class ReuseSerializer(serializers.ModelSerializer):
-    region = RegionRefSerializer()
+    region = RegionSerializer()
 
     class Meta:
         model = CommonIssueReuse
@@ -110,7 +105,7 @@ class RankingRowSerializer(serializers.Serializer):
     def get_department(self, row):
         return self.context["departments"].get(row.key) if self.context["by"] == "department" else None
 
-    @extend_schema_field(RegionRefSerializer(allow_null=True))
+    @extend_schema_field(RegionSerializer(allow_null=True))
     def get_region(self, row):
         return self.context["regions"].get(row.key) if self.context["by"] == "region" else None
 

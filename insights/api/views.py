@@ -119,7 +119,7 @@ class RankingView(APIView):
             "departments": {d["id"]: d for d in Department.objects.filter(pk__in=keys).values("id", "code", "name")}
             if by == "department"
             else {},
-            "regions": {r["id"]: r for r in Region.objects.filter(pk__in=keys).values("id", "code", "name")}
+            "regions": {r["id"]: r for r in Region.objects.filter(pk__in=keys).values("id", "code", "name", "level")}
             if by == "region"
             else {},
         }

@@ -15,10 +15,11 @@ from portal.industry import validate_industry_code
 from portal.models import Region
 
 
-class RegionRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Region
-        fields = ["code", "name"]
+class PolicyRegionSerializer(serializers.Serializer):
+    """A region as policies show it: {code, name} (also for regions typed into a what-if profile)."""
+
+    code = serializers.CharField()
+    name = serializers.CharField()
 
 
 class PolicyGuideSerializer(serializers.Serializer):
@@ -31,7 +32,7 @@ class PolicyGuideSerializer(serializers.Serializer):
 
 class PolicyBriefSerializer(serializers.ModelSerializer):
     department = DepartmentRefSerializer(read_only=True)
-    region = RegionRefSerializer(read_only=True)
+    region = PolicyRegionSerializer(read_only=True)
 
     class Meta:
         model = Policy
