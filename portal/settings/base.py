@@ -252,7 +252,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django_q": {"level": "WARNING"}, "jieba": {"level": "WARNING"}},
+    "loggers": {"django-q": {"level": "WARNING"}, "django_q": {"level": "WARNING"}, "jieba": {"level": "WARNING"}},
 }
 
 PORTAL_SITE_NAME = env("DJANGO_SITE_NAME", "企业综合服务平台")
