@@ -85,7 +85,7 @@ def condition_templates(rng: random.Random) -> list[tuple]:
 
 def build(n_enterprises: int, n_policies: int, rng: random.Random):
     from policies.choices import PolicyMode, PolicyStatus
-    from policies.models import Condition, Policy, rules_text
+    from policies.models import CONDITION_KEYS, Condition, Policy, rules_text
     from portal.choices import MembershipKind, MembershipStatus, Role
     from portal.models import Department, Enterprise, EnterpriseCertification, Membership, Region, User
 
@@ -166,21 +166,11 @@ def build(n_enterprises: int, n_policies: int, rng: random.Random):
         ]
     )
     conditions = []
-    keys = (
-        "group",
-        "fact",
-        "operator",
-        "value",
-        "value2",
-        "guard_fact",
-        "guard_operator",
-        "guard_value",
-        "guard_value2",
-    )
+
     for policy in policies:
         rows = condition_templates(rng)
         for row in rows:
-            conditions.append(Condition(policy=policy, **dict(zip(keys, row, strict=True))))
+            conditions.append(Condition(policy=policy, **dict(zip(CONDITION_KEYS, row, strict=True))))
         policy.rules = rules_text(sorted(rows, key=lambda r: r[0]))  # as policy_rules_refresh writes
     Policy.objects.bulk_update(policies, ["rules"], batch_size=1000)
     for condition in conditions[:200]:  # the templates are valid: spot-check them as the admin would
@@ -196,7 +186,7 @@ def build(n_enterprises: int, n_policies: int, rng: random.Random):
         status=PolicyStatus.PUBLISHED,
     )
     for row in [*HIGH_TECH, (5, "certifications", "not_in", "high_tech", "", "", "", "", "")]:
-        Condition.objects.create(policy=push_policy, **dict(zip(keys, row, strict=True)))
+        Condition.objects.create(policy=push_policy, **dict(zip(CONDITION_KEYS, row, strict=True)))
     from policies.actions import policy_rules_refresh
 
     policy_rules_refresh(policy=push_policy)

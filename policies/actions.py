@@ -19,7 +19,7 @@ from portal.notifications import notify
 from portal.statemachine import apply_transition
 
 from .choices import ENTITLEMENT_TRANSITIONS, POLICY_TRANSITIONS, PolicyMode, PolicyStatus
-from .models import Condition, Entitlement, Policy, PolicyVersion, rules_text
+from .models import CONDITION_KEYS, Condition, Entitlement, Policy, PolicyVersion, rules_text
 
 POLICY_FIELDS = [
     "title",
@@ -39,17 +39,6 @@ POLICY_FIELDS = [
     "guide_contact",
     "source_url",
 ]
-CONDITION_KEYS = (
-    "group",
-    "fact",
-    "operator",
-    "value",
-    "value2",
-    "guard_fact",
-    "guard_operator",
-    "guard_value",
-    "guard_value2",
-)
 
 
 def _snapshot(policy: Policy) -> dict:

@@ -13,25 +13,14 @@ from portal.exceptions import TransitionNotAllowed
 from . import actions
 from .choices import PolicyMode, PolicyStatus
 from .forms import ConditionAdminForm
-from .models import Condition, Entitlement, Policy, PolicyVersion
+from .models import CONDITION_KEYS, Condition, Entitlement, Policy, PolicyVersion
 
 
 class ConditionInline(admin.TabularInline):
     model = Condition
     form = ConditionAdminForm
     extra = 1
-    fields = [
-        "group",
-        "fact",
-        "operator",
-        "value",
-        "value2",
-        "guard_fact",
-        "guard_operator",
-        "guard_value",
-        "guard_value2",
-        "preview",
-    ]
+    fields = [*CONDITION_KEYS, "preview"]
     readonly_fields = ["preview"]
 
     @admin.display(description=_("预览"))

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from policies import actions
 from policies.choices import PolicyMode, PolicyStatus
-from policies.models import Policy
+from policies.models import CONDITION_KEYS, Policy
 
 HIGH_TECH_RULE = [
     (1, "established_years", "gte", "1"),
@@ -808,18 +808,7 @@ POLICIES = [
 
 
 def _conditions(rows) -> list[dict]:
-    keys = (
-        "group",
-        "fact",
-        "operator",
-        "value",
-        "value2",
-        "guard_fact",
-        "guard_operator",
-        "guard_value",
-        "guard_value2",
-    )
-    return [dict(zip(keys, row, strict=False)) for row in rows]
+    return [dict(zip(CONDITION_KEYS, row, strict=False)) for row in rows]
 
 
 def seed(*, rng: random.Random, context: dict, stdout) -> None:

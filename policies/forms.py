@@ -10,7 +10,7 @@ from portal.choices import Certification, SizeClass, TaxCreditGrade
 from portal.industry import validate_industry_code
 from portal.models import Region
 
-from .models import Condition
+from .models import CONDITION_KEYS, Condition
 
 NON_NEGATIVE = _("%(label)s不能为负数。")
 
@@ -106,17 +106,7 @@ class ConditionAdminForm(forms.ModelForm):
 
     class Meta:
         model = Condition
-        fields = [
-            "group",
-            "fact",
-            "operator",
-            "value",
-            "value2",
-            "guard_fact",
-            "guard_operator",
-            "guard_value",
-            "guard_value2",
-        ]
+        fields = list(CONDITION_KEYS)
         narrow = {"style": "max-width:11em"}
         widgets = {
             "fact": forms.Select(attrs=narrow),

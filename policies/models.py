@@ -103,8 +103,23 @@ class Policy(models.Model):
         return self.status == PolicyStatus.PUBLISHED
 
 
+# The fields of a condition row, in the order ``Policy.rules`` stores them; admin, forms, actions,
+# selectors and demo data all use this one list.
+CONDITION_KEYS = (
+    "group",
+    "fact",
+    "operator",
+    "value",
+    "value2",
+    "guard_fact",
+    "guard_operator",
+    "guard_value",
+    "guard_value2",
+)
+
+
 def rules_text(rows) -> str:
-    """The ``Policy.rules`` copy of condition rows (sequences in CONDITION order, see actions)."""
+    """The ``Policy.rules`` copy of condition rows (sequences in ``CONDITION_KEYS`` order)."""
     return "\n".join("|".join(str(part) for part in row) for row in rows)
 
 

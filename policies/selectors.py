@@ -14,7 +14,7 @@ from portal.models import Enterprise, Region
 
 from .choices import PolicyMode
 from .facts import Facts
-from .models import Condition, Entitlement, Policy, rules_text
+from .models import CONDITION_KEYS, Condition, Entitlement, Policy, rules_text
 from .rules import (
     ELIGIBLE,
     NEAR,
@@ -51,7 +51,7 @@ def compile_policies(policy_rows: list[dict], condition_rows=None) -> list[Compi
     if condition_rows is not None:
         by_policy: dict[int, list] = defaultdict(list)
         for row in condition_rows:
-            by_policy[row["policy_id"]].append([row[name] for name in CONDITION_FIELDS[1:]])
+            by_policy[row["policy_id"]].append([row[name] for name in CONDITION_KEYS])
         policy_rows = [{**row, "rules": rules_text(by_policy.get(row["id"], []))} for row in policy_rows]
     seen: dict[str, Alternative] = {}  # identical conditions (高企 bands in every city) are parsed once per call
     compiled = []
@@ -71,7 +71,7 @@ def compile_policies(policy_rows: list[dict], condition_rows=None) -> list[Compi
             alternative = seen.get(body)
             if alternative is None:
                 alternative = seen[body] = compile_alternative(
-                    dict(zip(CONDITION_FIELDS[2:], body.split("|"), strict=True))
+                    dict(zip(CONDITION_KEYS[1:], body.split("|"), strict=True))
                 )
             by_group.setdefault(group, []).append(alternative)
         groups = groups_seen[row["rules"]] = tuple(tuple(alternatives) for alternatives in by_group.values())
@@ -88,18 +88,7 @@ def compile_policies(policy_rows: list[dict], condition_rows=None) -> list[Compi
     return compiled
 
 
-CONDITION_FIELDS = (
-    "policy_id",
-    "group",
-    "fact",
-    "operator",
-    "value",
-    "value2",
-    "guard_fact",
-    "guard_operator",
-    "guard_value",
-    "guard_value2",
-)
+CONDITION_FIELDS = ("policy_id", *CONDITION_KEYS)
 POLICY_FIELDS = ("id", "region__code", "title", "mode", "benefit_amount", "rules")
 
 
