@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -379,47 +380,44 @@ class IssueMoveView(LoginRequiredMixin, View):
             actions.appeal_submit(actor=user, rating=rating, reason=data["reason"])
 
 
-class ExtensionDecideView(RoleRequiredMixin, View):
+class SupervisorDecisionView(RoleRequiredMixin, View):
+    """A supervisor approves or refuses a pending request (extension, appeal) from the supervision page."""
+
     allowed_roles = SUPERVISOR_ROLES
+    queryset = None
+    success_message = ""
+
+    def decide(self, obj, *, approve: bool, note: str) -> None:  # pragma: no cover - subclasses
+        raise NotImplementedError
 
     def post(self, request, pk):
-        ext = get_object_or_404(
-            ExtensionRequest.objects.visible_to(request.user).select_related("issue"),
-            pk=pk,
-        )
+        obj = get_object_or_404(self.queryset.visible_to(request.user).select_related("issue"), pk=pk)
         form = forms.DecisionForm(request.POST)
-        if form.is_valid():
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        else:
             try:
-                actions.extension_decide(
-                    actor=request.user,
-                    request=ext,
-                    approve=form.cleaned_data["approve"],
-                    note=form.cleaned_data["note"],
-                )
-                messages.success(request, _("已处理延期申请。"))
+                self.decide(obj, approve=form.cleaned_data["approve"], note=form.cleaned_data["note"])
+                messages.success(request, self.success_message)
             except (TransitionNotAllowed, PermissionDeniedError) as exc:
                 messages.error(request, exc.message)
         return redirect(_safe_next(request, reverse("issues:supervision")))
 
 
-class AppealDecideView(RoleRequiredMixin, View):
-    allowed_roles = SUPERVISOR_ROLES
+class ExtensionDecideView(SupervisorDecisionView):
+    queryset = ExtensionRequest.objects
+    success_message = gettext_lazy("已处理延期申请。")
 
-    def post(self, request, pk):
-        appeal = get_object_or_404(Appeal.objects.visible_to(request.user).select_related("issue"), pk=pk)
-        form = forms.DecisionForm(request.POST)
-        if form.is_valid():
-            try:
-                actions.appeal_decide(
-                    actor=request.user,
-                    appeal=appeal,
-                    uphold=form.cleaned_data["approve"],
-                    note=form.cleaned_data["note"],
-                )
-                messages.success(request, _("已裁定申诉。"))
-            except (TransitionNotAllowed, PermissionDeniedError) as exc:
-                messages.error(request, exc.message)
-        return redirect(_safe_next(request, reverse("issues:supervision")))
+    def decide(self, obj, *, approve, note):
+        actions.extension_decide(actor=self.request.user, request=obj, approve=approve, note=note)
+
+
+class AppealDecideView(SupervisorDecisionView):
+    queryset = Appeal.objects
+    success_message = gettext_lazy("已裁定申诉。")
+
+    def decide(self, obj, *, approve, note):
+        actions.appeal_decide(actor=self.request.user, appeal=obj, uphold=approve, note=note)
 
 
 class AttachmentDownloadView(LoginRequiredMixin, View):

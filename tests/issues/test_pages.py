@@ -291,3 +291,19 @@ def test_action_views_permission_matrix(client, client_for, people, other_member
     assert Issue.objects.get(pk=issue.pk).status == "replied"
     # unknown move → 404
     assert client_for(people["handler"]).post(f"/issues/{issue.pk}/move/delete/").status_code == 404
+
+
+def test_decision_without_a_choice_is_refused_with_a_message(client_for, people, supervisor):
+    from issues import actions
+    from issues.models import ExtensionRequest
+
+    # given a pending extension request
+    issue = issue_in("accepted", **_roles(people))
+    ext = actions.issue_request_extension(
+        actor=people["handler"], issue=issue, requested_due=issue.reply_due.replace(year=2099), reason="x"
+    )
+    # when the supervisor posts the decision form without choosing 同意/不同意
+    r = client_for(supervisor).post(f"/issues/extensions/{ext.pk}/decide/", {"note": "?"}, follow=True)
+    # then the page says so and the request is still pending
+    assert "该字段是必填项" in r.content.decode()
+    assert ExtensionRequest.objects.get(pk=ext.pk).status == "pending"
