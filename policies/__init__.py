@@ -10,5 +10,7 @@
   "差一点" only for closable shortfalls: a number or an age below a lower bound, or a missing
   certification; a region, industry, size class, grade, boolean or an upper bound is not closable.
 - ``sql.py``    the same conditions as one SQL WHERE clause over enterprises (pushes to 100k enterprises).
-- ``selectors.match_facts``  matching in two queries; ``actions.entitlements_push_*`` the pushes.
+- ``catalogue.py`` the compiled published catalogue, kept per process and checked per request.
+- ``selectors.match_facts``  matching (reads no policy while the catalogue is current);
+  ``actions.entitlements_push_*`` the pushes.
 """

@@ -60,8 +60,9 @@ def policy_version_record(*, actor: User | None, policy: Policy, note: str = "")
 def policy_rules_refresh(*, policy: Policy) -> str:
     """Copy the policy's conditions into ``Policy.rules`` (what matching reads)."""
     rules = rules_text(policy.conditions.order_by("group", "id").values_list(*CONDITION_KEYS))
-    Policy.objects.filter(pk=policy.pk).update(rules=rules)
-    policy.rules = rules
+    now = timezone.now()  # moves the catalogue key too (see policies.catalogue)
+    Policy.objects.filter(pk=policy.pk).update(rules=rules, updated_at=now)
+    policy.rules, policy.updated_at = rules, now
     return rules
 
 

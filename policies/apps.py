@@ -8,4 +8,4 @@ class PoliciesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from policies import signals  # noqa: F401
+        from policies import catalogue, signals  # noqa: F401

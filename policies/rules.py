@@ -22,7 +22,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
+
+from django.utils.translation import get_language
 
 from .choices import Operator
 from .facts import (
@@ -93,24 +94,34 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Alternative:
-    """One alternative of a group. Its wording is computed on first use and kept on the object, which
-    lives for one matching call (compiled per request, never cached across requests or languages)."""
+    """One alternative of a group. Compiled alternatives live as long as the process's catalogue (see
+    :mod:`policies.catalogue`) and are shared by requests in every language: their wording is computed on
+    first use and kept per language."""
 
     check: Check
     guard: Check | None = None
+    _words: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
-    @cached_property
+    @property
     def text(self) -> str:
-        return describe(self.check, self.guard)
+        key = ("text", get_language())
+        words = self._words.get(key)
+        if words is None:
+            words = self._words[key] = describe(self.check, self.guard)
+        return words
 
-    @cached_property
+    @property
     def check_text(self) -> str:
-        return describe_check(self.check)
+        key = ("check", get_language())
+        words = self._words.get(key)
+        if words is None:
+            words = self._words[key] = describe_check(self.check)
+        return words
 
 
 @dataclass(frozen=True)
 class CompiledPolicy:
-    """A published policy reduced to what matching needs (built from two queries, see selectors)."""
+    """A published policy reduced to what matching needs (see selectors.compile_policies)."""
 
     id: int
     region_code: str

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from portal.models import Enterprise, Region
 
+from .catalogue import PolicyCard, current_catalogue
 from .choices import PolicyMode
 from .facts import Facts
 from .models import CONDITION_KEYS, Condition, Entitlement, Policy, rules_text
@@ -40,10 +40,6 @@ def policy_queryset(*, user) -> QuerySet[Policy]:
 
 def policy_get(*, user, pk: int) -> Policy:
     return Policy.objects.visible_to(user).select_related("department", "region").get(pk=pk)
-
-
-def _open_published(day: dt.date) -> QuerySet[Policy]:
-    return Policy.objects.published().filter(Q(apply_to__isnull=True) | Q(apply_to__gte=day))
 
 
 def compile_policies(policy_rows: list[dict], condition_rows=None) -> list[CompiledPolicy]:
@@ -89,7 +85,6 @@ def compile_policies(policy_rows: list[dict], condition_rows=None) -> list[Compi
 
 
 CONDITION_FIELDS = ("policy_id", *CONDITION_KEYS)
-POLICY_FIELDS = ("id", "region__code", "title", "mode", "benefit_amount", "rules")
 
 
 def compiled_policy(policy: Policy) -> CompiledPolicy:
@@ -109,48 +104,6 @@ def compiled_policy(policy: Policy) -> CompiledPolicy:
     )[0]
 
 
-CARD_FIELDS = (
-    "id",
-    "title",
-    "doc_number",
-    "mode",
-    "benefit",
-    "benefit_amount",
-    "board",
-    "apply_from",
-    "apply_to",
-    "guide_beneficiaries",
-    "guide_conditions",
-    "guide_timeline",
-    "guide_contact",
-    "source_url",
-    "department_id",
-    "department__code",
-    "department__name",
-    "region__code",
-    "region__name",
-)
-
-
-class PolicyCard:
-    """A published policy as a matching result shows it, built from one ``values()`` row (matching reads
-    a thousand policies per request; model instances with their department and region cost too much)."""
-
-    def __init__(self, row: dict):
-        self.__dict__.update(row)
-        self.pk = row["id"]
-        self.department = SimpleNamespace(
-            id=row["department_id"], code=row["department__code"], name=row["department__name"]
-        )
-        self.region = SimpleNamespace(code=row["region__code"], name=row["region__name"])
-
-    def get_mode_display(self) -> str:
-        return str(PolicyMode(self.mode).label)
-
-    def __str__(self) -> str:
-        return self.title
-
-
 @dataclass
 class MatchResult:
     """Matching of one set of facts against every open published policy."""
@@ -162,22 +115,26 @@ class MatchResult:
 
 
 def match_facts(facts: Facts, *, mode: str | None = None) -> MatchResult:
-    """Three queries whatever the number of policies: count, the policies in scope with their rules, and
-    the display fields of the ones shown.
+    """Every open published policy against one set of facts, from the process's compiled catalogue (see
+    :mod:`policies.catalogue`: one aggregate query while it is current, one read after a change).
 
     Policies whose region does not contain the enterprise's are counted as not applicable without being
-    loaded (a region includes its children: the enterprise's ancestor codes are the scope keys). Every
+    looked at (a region includes its children: the enterprise's ancestor codes are the scope keys). Every
     policy is sorted on the evaluator's fast path; only the near ones are then put into words.
     """
-    base = _open_published(facts.today)
-    if mode:
-        base = base.filter(mode=mode)
-    total = base.count()
-    in_scope = base.filter(region__code__in=facts.region_chain) if facts.region_chain else base
-    compiled = compile_policies(list(in_scope.values(*POLICY_FIELDS)))
+    day = facts.today
+    catalogue = current_catalogue()
+
+    def wanted(entry) -> bool:
+        return entry.is_open(day) and (not mode or entry.policy.mode == mode)
+
+    total = sum(1 for entry in catalogue.entries if wanted(entry))
     result = MatchResult()
     memo: dict = {}  # check results for these facts, shared by the policies that share a check
-    for policy in compiled:
+    for entry in catalogue.in_scope(facts.region_chain):
+        if not wanted(entry):
+            continue
+        policy = entry.policy
         status = policy_status(policy, facts, memo)
         if status == NOT_APPLICABLE:
             continue
@@ -185,13 +142,8 @@ def match_facts(facts: Facts, *, mode: str | None = None) -> MatchResult:
             match = PolicyMatch(policy.id, ELIGIBLE)
         else:  # the gaps in words, or the missing facts
             match = evaluate_policy(policy, facts, detail=status == NEAR, memo=memo)
-        getattr(result, status).append(match)
+        getattr(result, status).append((entry.card, match))
     result.not_applicable_count = total - len(result.eligible) - len(result.near) - len(result.unknown)
-    # The display fields (guide texts can be long) only for the policies shown.
-    shown = [m.policy_id for bucket in (result.eligible, result.near, result.unknown) for m in bucket]
-    cards = {row["id"]: PolicyCard(row) for row in Policy.objects.filter(pk__in=shown).values(*CARD_FIELDS)}
-    for bucket in (result.eligible, result.near, result.unknown):
-        bucket[:] = [(cards[m.policy_id], m) for m in bucket]
 
     def by_benefit(pair):
         policy, match = pair
@@ -294,8 +246,12 @@ def region_descendant_ids(region_id: int) -> list[int]:
 
 
 def exempt_policies_compiled(day: dt.date) -> list[CompiledPolicy]:
-    base = _open_published(day).filter(mode=PolicyMode.EXEMPT)
-    return compile_policies(list(base.values(*POLICY_FIELDS)))
+    """The open published 免申即享 policies, compiled (from the process's catalogue)."""
+    return [
+        entry.policy
+        for entry in current_catalogue().entries
+        if entry.policy.mode == PolicyMode.EXEMPT and entry.is_open(day)
+    ]
 
 
 def match_for(*, user, enterprise_id: int | None = None, profile: dict | None = None) -> tuple[MatchResult, Facts]:

@@ -1,0 +1,176 @@
+"""The published catalogue as matching reads it, compiled once and kept by each process.
+
+Matching runs on every calculator visit and every ``/api/v1/policies/match/`` call and reads every open
+published policy (2,000 in the benchmark); the catalogue changes a few times a day. Reading and compiling
+it per request cost about two thirds of a match, and its garbage (tens of thousands of short-lived objects)
+set off the slow full collections behind the p95. So each process keeps the compiled catalogue — the
+rules, the display fields, the names of departments and regions — and checks per request, with one
+aggregate query, that it is still the one in the database:
+
+    (number of published policies, sum of their ids, sum of their revision counters, latest update)
+
+Every change an administrator can make moves that key: creating or deleting a policy changes the number
+and the sum of ids; publishing and expiring change the published set and the revision counter; editing
+(actions, admin) saves the row and so moves ``updated_at``; replacing conditions refreshes ``rules`` and
+``updated_at`` together (``actions.policy_rules_refresh``). Within a process, saving or deleting a policy,
+condition, department or region also drops the copy at once (signals below). What the key cannot see —
+a department or region renamed in another process, a row edited by hand in SQL — is picked up when the
+copy ages out (``POLICY_CATALOGUE_MAX_AGE`` seconds, 300 by default).
+
+The key is read before the rows, so a copy is never stored under a key newer than its content. Compiled
+objects are shared between requests and threads and never changed after the build; wording that depends on
+the language is cached per language (see ``rules.Alternative``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.db.models import Count, Max, Sum
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from portal.models import Department, Region
+
+from .choices import PolicyMode
+from .models import Condition, Policy
+from .rules import CompiledPolicy
+
+# What matching needs of a policy (compiled) and what a result shows of it (the card).
+RULE_FIELDS = ("id", "region__code", "title", "mode", "benefit_amount", "rules")
+CARD_FIELDS = (
+    "id",
+    "title",
+    "doc_number",
+    "mode",
+    "benefit",
+    "benefit_amount",
+    "board",
+    "apply_from",
+    "apply_to",
+    "guide_beneficiaries",
+    "guide_conditions",
+    "guide_timeline",
+    "guide_contact",
+    "source_url",
+    "department_id",
+    "department__code",
+    "department__name",
+    "region__code",
+    "region__name",
+)
+
+
+class PolicyCard:
+    """A published policy as a matching result shows it (read-only; shared between requests)."""
+
+    def __init__(self, row: dict):
+        self.__dict__.update(row)
+        self.pk = row["id"]
+        self.department = SimpleNamespace(
+            id=row["department_id"], code=row["department__code"], name=row["department__name"]
+        )
+        self.region = SimpleNamespace(code=row["region__code"], name=row["region__name"])
+
+    def get_mode_display(self) -> str:
+        return str(PolicyMode(self.mode).label)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+@dataclass(frozen=True)
+class Entry:
+    policy: CompiledPolicy
+    card: PolicyCard
+
+    def is_open(self, day: dt.date) -> bool:
+        apply_to = self.card.apply_to
+        return apply_to is None or apply_to >= day
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    key: tuple
+    built: float  # time.monotonic() of the build
+    entries: tuple[Entry, ...]
+    by_region: dict[str, tuple[Entry, ...]]
+
+    def in_scope(self, region_chain) -> list[Entry]:
+        """The entries whose region contains the enterprise's (a region includes its children); every
+        entry when the region is unknown."""
+        if not region_chain:
+            return list(self.entries)
+        out: list[Entry] = []
+        for code in region_chain:
+            out.extend(self.by_region.get(code, ()))
+        return out
+
+
+_lock = threading.Lock()
+_current: Catalogue | None = None
+
+
+def catalogue_key() -> tuple:
+    row = Policy.objects.published().aggregate(
+        n=Count("id"), ids=Sum("id"), versions=Sum("version"), last=Max("updated_at")
+    )
+    return (row["n"], row["ids"], row["versions"], row["last"])
+
+
+def _build(key: tuple) -> Catalogue:
+    from .selectors import compile_policies  # selectors imports this module
+
+    fields = list(dict.fromkeys((*RULE_FIELDS, *CARD_FIELDS)))
+    rows = list(Policy.objects.published().order_by("id").values(*fields))
+    compiled = compile_policies(rows)
+    entries = tuple(
+        Entry(policy, PolicyCard({name: row[name] for name in CARD_FIELDS}))
+        for policy, row in zip(compiled, rows, strict=True)
+    )
+    by_region: dict[str, list[Entry]] = {}
+    for entry in entries:
+        by_region.setdefault(entry.policy.region_code, []).append(entry)
+    return Catalogue(
+        key=key,
+        built=time.monotonic(),
+        entries=entries,
+        by_region={code: tuple(items) for code, items in by_region.items()},
+    )
+
+
+def current_catalogue() -> Catalogue:
+    """The compiled published catalogue: one aggregate query, plus one read when it has changed."""
+    global _current
+    key = catalogue_key()
+    max_age = getattr(settings, "POLICY_CATALOGUE_MAX_AGE", 300)
+    snapshot = _current
+    if snapshot is not None and snapshot.key == key and time.monotonic() - snapshot.built < max_age:
+        return snapshot
+    with _lock:  # one build per change, however many requests arrive meanwhile
+        snapshot = _current
+        if snapshot is not None and snapshot.key == key and time.monotonic() - snapshot.built < max_age:
+            return snapshot
+        snapshot = _build(key)
+        _current = snapshot
+        return snapshot
+
+
+def catalogue_clear() -> None:
+    global _current
+    _current = None
+
+
+@receiver(post_save, sender=Policy, dispatch_uid="policies.catalogue.policy_saved")
+@receiver(post_delete, sender=Policy, dispatch_uid="policies.catalogue.policy_deleted")
+@receiver(post_save, sender=Condition, dispatch_uid="policies.catalogue.condition_saved")
+@receiver(post_delete, sender=Condition, dispatch_uid="policies.catalogue.condition_deleted")
+@receiver(post_save, sender=Department, dispatch_uid="policies.catalogue.department_saved")
+@receiver(post_save, sender=Region, dispatch_uid="policies.catalogue.region_saved")
+def _drop_catalogue(sender, **kwargs) -> None:
+    catalogue_clear()

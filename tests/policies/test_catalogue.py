@@ -1,0 +1,164 @@
+"""The compiled catalogue each process keeps for matching (policies.catalogue): matching reads no policy
+while it is current, and every kind of change is seen by the next match — in this process (signals) and
+in another one (the key), in every language."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from policies import actions
+from policies.catalogue import catalogue_clear, current_catalogue
+from policies.choices import PolicyMode
+from policies.facts import Facts
+from policies.models import Policy
+from policies.selectors import exempt_policies_compiled, match_facts
+from portal.models import Department, Region
+from tests.policies.factories import HIGH_TECH_CONDITIONS, TODAY, policy_with, region_tree
+
+STAFF_10 = [{"group": 1, "fact": "staff", "operator": "gte", "value": "10"}]
+
+
+def facts(**overrides) -> Facts:
+    base = {
+        "today": TODAY,
+        "region": "330502",
+        "region_chain": ("330502", "330500", "330000"),
+        "industry": "C38",
+        "size_class": "small",
+        "established": dt.date(2018, 6, 1),
+        "registered_capital": Decimal(1000),
+        "staff": Decimal(100),
+        "tech_staff": Decimal(20),
+        "revenue": Decimal(6000),
+        "rd_expense": Decimal(180),
+        "high_tech_revenue": Decimal(4000),
+        "export_revenue": Decimal(0),
+        "certifications": frozenset(),
+        "tax_credit_grade": "A",
+    }
+    base.update(overrides)
+    return Facts(**base)
+
+
+def titles(bucket) -> list[str]:
+    return [card.title for card, _match in bucket]
+
+
+@pytest.fixture
+def regions(db):
+    return region_tree()
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_a_current_catalogue_costs_one_query_whatever_the_number_of_policies(regions, django_assert_num_queries, n):
+    for i in range(n):
+        policy_with(STAFF_10, title=f"政策{i}", region=regions["330500"])
+    match_facts(facts())  # builds the catalogue
+    with django_assert_num_queries(1):  # the key
+        result = match_facts(facts())
+    assert len(result.eligible) == n
+
+
+def test_a_changed_catalogue_is_read_again_in_one_query(regions, django_assert_num_queries):
+    policy_with(STAFF_10, region=regions["330500"])
+    catalogue_clear()
+    with django_assert_num_queries(2):  # the key, then every published policy with its rules and card
+        match_facts(facts())
+
+
+def test_edits_publication_and_expiry_are_seen_by_the_next_match(regions, admin_user):
+    policy = policy_with(STAFF_10, title="人才奖励", region=regions["330500"])
+    assert titles(match_facts(facts()).eligible) == ["人才奖励"]
+    # a field edit
+    actions.policy_update(actor=admin_user, policy=policy, title="人才引进奖励", benefit_amount=Decimal(30))
+    (card, _match), *_ = match_facts(facts()).eligible
+    assert (card.title, card.benefit_amount) == ("人才引进奖励", Decimal(30))
+    # new conditions: now 差一点
+    actions.policy_update(
+        actor=admin_user, policy=policy, conditions=[{"group": 1, "fact": "staff", "operator": "gte", "value": "150"}]
+    )
+    result = match_facts(facts())
+    assert titles(result.near) == ["人才引进奖励"] and "还差 50 人" in result.near[0][1].unmet[0].message
+    # expiry takes it out, republishing brings it back
+    actions.policy_expire(actor=admin_user, policy=policy)
+    result = match_facts(facts())
+    assert (result.near, result.not_applicable_count) == ([], 0)
+    actions.policy_publish(actor=admin_user, policy=policy)
+    assert titles(match_facts(facts()).near) == ["人才引进奖励"]
+
+
+def test_a_change_made_by_another_process_is_seen_through_the_key(regions):
+    """No signal reaches this process when another worker changes the catalogue: simulated with
+    queryset updates (no signals), as the other worker's actions leave the rows."""
+    policy = policy_with(STAFF_10, title="甲", region=regions["330500"])
+    built = current_catalogue()
+    # another worker replaces the conditions (rules and updated_at move together)
+    Policy.objects.filter(pk=policy.pk).update(
+        rules="1|staff|gte|500|||||", updated_at=timezone.now() + dt.timedelta(seconds=1)
+    )
+    assert current_catalogue() is not built
+    assert titles(match_facts(facts()).near) == ["甲"]
+    # another worker publishes a second policy / expires the first (status and version move)
+    other = policy_with(STAFF_10, title="乙", region=regions["330500"], status="draft")
+    current_catalogue()
+    Policy.objects.filter(pk=other.pk).update(status="published", version=1)
+    Policy.objects.filter(pk=policy.pk).update(status="expired", version=1)
+    assert titles(match_facts(facts()).eligible) == ["乙"]
+
+
+def test_renamed_department_and_region_are_shown_at_once_in_this_process(regions):
+    policy_with(STAFF_10, region=regions["330500"])
+    (card, _m), *_ = match_facts(facts()).eligible
+    department = Department.objects.get(pk=card.department.id)
+    department.name = "湖州市科学技术局（新）"
+    department.save()
+    region = Region.objects.get(code="330500")
+    region.name = "湖州市（新）"
+    region.save()
+    (card, _m), *_ = match_facts(facts()).eligible
+    assert (card.department.name, card.region.name) == ("湖州市科学技术局（新）", "湖州市（新）")
+
+
+def test_a_copy_older_than_the_maximum_age_is_read_again(regions, settings):
+    policy_with(STAFF_10, region=regions["330500"])
+    built = current_catalogue()
+    assert current_catalogue() is built
+    settings.POLICY_CATALOGUE_MAX_AGE = 0
+    assert current_catalogue() is not built
+
+
+def test_closed_windows_and_modes_are_filtered_per_day(regions):
+    policy_with(STAFF_10, title="已截止", region=regions["330500"], apply_to=TODAY - dt.timedelta(days=1))
+    policy_with(STAFF_10, title="今天截止", region=regions["330500"], apply_to=TODAY, mode=PolicyMode.EXEMPT)
+    result = match_facts(facts())
+    assert (titles(result.eligible), result.not_applicable_count) == (["今天截止"], 0)
+    yesterday = facts(today=TODAY - dt.timedelta(days=1))
+    assert sorted(titles(match_facts(yesterday).eligible)) == ["今天截止", "已截止"]
+    assert [p.title for p in exempt_policies_compiled(TODAY)] == ["今天截止"]
+    assert exempt_policies_compiled(TODAY + dt.timedelta(days=1)) == []
+    assert titles(match_facts(facts(), mode=PolicyMode.APPLY).eligible) == []
+
+
+def test_the_shared_catalogue_words_gaps_in_each_request_language(regions):
+    policy_with(HIGH_TECH_CONDITIONS, title="高企", region=regions["330500"])
+    with translation.override("zh-hans"):
+        zh = match_facts(facts()).near[0][1]
+    with translation.override("en"):
+        en = match_facts(facts()).near[0][1]
+    with translation.override("zh-hans"):
+        zh_again = match_facts(facts()).near[0][1]
+    assert "还差 1 个百分点" in zh.unmet[0].message
+    assert "还差" not in en.unmet[0].message and "percentage points short" in en.unmet[0].message
+    assert zh_again.unmet[0].message == zh.unmet[0].message
+    assert zh.unmet[0].text != en.unmet[0].text
+
+
+def test_matching_in_a_transaction_never_writes(regions):
+    policy_with(STAFF_10, region=regions["330500"])
+    with CaptureQueriesContext(connection) as queries:
+        match_facts(facts())
+    assert all(q["sql"].lstrip().upper().startswith("SELECT") for q in queries)
