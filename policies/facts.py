@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import get_language, gettext_lazy, gettext_noop
 
 from policies.i18n import gettext_cached as _
 from portal.choices import Certification, SizeClass, TaxCreditGrade
@@ -139,22 +139,24 @@ class Fact:
 FACTS: dict[str, Fact] = {
     f.key: f
     for f in [
-        Fact("region", N_("注册地"), REGION, inputs=("region",)),
-        Fact("industry", N_("行业"), INDUSTRY, inputs=("industry",)),
-        Fact("size_class", N_("企业规模"), CHOICE, inputs=("size_class",), choices=tuple(SizeClass.choices)),
-        Fact("is_sme", N_("中小微企业"), BOOL, inputs=("size_class",)),
-        Fact("established_years", N_("成立年限"), YEARS, "年", ("established",), closable=True),
-        Fact("registered_capital", N_("注册资本"), NUMBER, "万元", ("registered_capital",), closable=True),
-        Fact("staff", N_("职工总数"), NUMBER, "人", ("staff",), closable=True),
-        Fact("tech_staff", N_("科技人员数"), NUMBER, "人", ("tech_staff",), closable=True),
-        Fact("revenue", N_("年销售收入"), NUMBER, "万元", ("revenue",), closable=True),
-        Fact("rd_expense", N_("研发费用"), NUMBER, "万元", ("rd_expense",), closable=True),
-        Fact("high_tech_revenue", N_("高新技术产品收入"), NUMBER, "万元", ("high_tech_revenue",), closable=True),
-        Fact("export_revenue", N_("出口额"), NUMBER, "万元", ("export_revenue",), closable=True),
-        Fact("has_export", N_("有出口业绩"), BOOL, inputs=("export_revenue",)),
+        Fact("region", gettext_noop("注册地"), REGION, inputs=("region",)),
+        Fact("industry", gettext_noop("行业"), INDUSTRY, inputs=("industry",)),
+        Fact("size_class", gettext_noop("企业规模"), CHOICE, inputs=("size_class",), choices=tuple(SizeClass.choices)),
+        Fact("is_sme", gettext_noop("中小微企业"), BOOL, inputs=("size_class",)),
+        Fact("established_years", gettext_noop("成立年限"), YEARS, "年", ("established",), closable=True),
+        Fact("registered_capital", gettext_noop("注册资本"), NUMBER, "万元", ("registered_capital",), closable=True),
+        Fact("staff", gettext_noop("职工总数"), NUMBER, "人", ("staff",), closable=True),
+        Fact("tech_staff", gettext_noop("科技人员数"), NUMBER, "人", ("tech_staff",), closable=True),
+        Fact("revenue", gettext_noop("年销售收入"), NUMBER, "万元", ("revenue",), closable=True),
+        Fact("rd_expense", gettext_noop("研发费用"), NUMBER, "万元", ("rd_expense",), closable=True),
+        Fact(
+            "high_tech_revenue", gettext_noop("高新技术产品收入"), NUMBER, "万元", ("high_tech_revenue",), closable=True
+        ),
+        Fact("export_revenue", gettext_noop("出口额"), NUMBER, "万元", ("export_revenue",), closable=True),
+        Fact("has_export", gettext_noop("有出口业绩"), BOOL, inputs=("export_revenue",)),
         Fact(
             "rd_ratio",
-            N_("研发费用占销售收入比例"),
+            gettext_noop("研发费用占销售收入比例"),
             RATIO,
             "%",
             ("rd_expense", "revenue"),
@@ -164,7 +166,7 @@ FACTS: dict[str, Fact] = {
         ),
         Fact(
             "high_tech_revenue_ratio",
-            N_("高新技术产品收入占总收入比例"),
+            gettext_noop("高新技术产品收入占总收入比例"),
             RATIO,
             "%",
             ("high_tech_revenue", "revenue"),
@@ -175,7 +177,7 @@ FACTS: dict[str, Fact] = {
         ),
         Fact(
             "tech_staff_ratio",
-            N_("科技人员占职工总数比例"),
+            gettext_noop("科技人员占职工总数比例"),
             RATIO,
             "%",
             ("tech_staff", "staff"),
@@ -186,7 +188,7 @@ FACTS: dict[str, Fact] = {
         ),
         Fact(
             "export_ratio",
-            N_("出口额占销售收入比例"),
+            gettext_noop("出口额占销售收入比例"),
             RATIO,
             "%",
             ("export_revenue", "revenue"),
@@ -197,7 +199,7 @@ FACTS: dict[str, Fact] = {
         ),
         Fact(
             "certifications",
-            N_("资质"),
+            gettext_noop("资质"),
             CODES,
             inputs=("certifications",),
             choices=tuple(Certification.choices),
@@ -205,14 +207,14 @@ FACTS: dict[str, Fact] = {
         ),
         Fact(
             "tax_credit_grade",
-            N_("纳税信用等级"),
+            gettext_noop("纳税信用等级"),
             CHOICE,
             inputs=("tax_credit_grade",),
             choices=tuple(TaxCreditGrade.choices),
         ),
         Fact(
             "graduate_hires",
-            N_("当年新招用高校毕业生人数"),
+            gettext_noop("当年新招用高校毕业生人数"),
             NUMBER,
             "人",
             ("graduate_hires",),
@@ -220,14 +222,14 @@ FACTS: dict[str, Fact] = {
         ),
         Fact(
             "credit_insurance_premium",
-            N_("出口信用保险保费支出"),
+            gettext_noop("出口信用保险保费支出"),
             NUMBER,
             "万元",
             ("credit_insurance_premium",),
             closable=True,
         ),
-        Fact("guaranteed_loan", N_("创业担保贷款金额"), NUMBER, "万元", ("guaranteed_loan",), closable=True),
-        Fact("first_set_product", N_("有首台（套）装备产品"), BOOL, inputs=("first_set_product",)),
+        Fact("guaranteed_loan", gettext_noop("创业担保贷款金额"), NUMBER, "万元", ("guaranteed_loan",), closable=True),
+        Fact("first_set_product", gettext_noop("有首台（套）装备产品"), BOOL, inputs=("first_set_product",)),
     ]
 }
 
@@ -370,11 +372,28 @@ def parse_check(fact_key: str, operator: str, raw: str, raw2: str = "", *, regio
 # --- Plain language ---------------------------------------------------------------------------
 
 
-def _with_unit(value, unit: str) -> str:
-    text = fmt_number(value)
+# The units of FACTS, marked for translation (English: 人 → people, 年 → years; 万元 is converted, below).
+UNITS = (gettext_noop("人"), gettext_noop("年"), gettext_noop("万元"))
+TEN_THOUSAND = Decimal(10000)
+
+
+def _chinese() -> bool:
+    return (get_language() or settings.LANGUAGE_CODE).startswith("zh")
+
+
+def fmt_quantity(value, unit: str) -> str:
+    """A number with its unit as the reader's language writes it: "5000 万元" / "¥50,000,000",
+    "3 人" / "3 people", "5%". Money keeps the 0.01 万元 (¥100) precision of :func:`fmt_number`."""
     if unit == "%":
-        return f"{text}%"
-    return f"{text} {unit}" if unit else text
+        return f"{fmt_number(value)}%"
+    if not unit:
+        return fmt_number(value)
+    if _chinese():
+        return f"{fmt_number(value)} {unit}"
+    if unit == "万元":
+        yuan = Decimal(fmt_number(value)) * TEN_THOUSAND
+        return f"¥{yuan:,.0f}"
+    return f"{fmt_number(value)} {_(unit)}"
 
 
 def describe_check(check: Check, *, region_names: dict[str, str] | None = None) -> str:
@@ -384,15 +403,21 @@ def describe_check(check: Check, *, region_names: dict[str, str] | None = None) 
     if fact.kind in NUMERIC_KINDS:
         if fact.kind == YEARS and op == Operator.GTE:
             return _("成立满 %(n)s 年") % {"n": fmt_number(check.value)}
+        # Chinese states the unit once ("介于 1000 至 5000 万元"); other languages after both bounds.
+        low = fmt_number(check.value) if _chinese() else fmt_quantity(check.value, unit)
         if op == Operator.BETWEEN:
             return _("%(label)s介于 %(low)s 至 %(high)s（含两端）") % {
                 "label": label,
-                "low": fmt_number(check.value),
-                "high": _with_unit(check.value2, unit),
+                "low": low,
+                "high": fmt_quantity(check.value2, unit),
             }
         if op == Operator.GT_LTE:
-            return f"{label} > {fmt_number(check.value)} {_('且')} ≤ {_with_unit(check.value2, unit)}"
-        return f"{label} {SYMBOLS[op]} {_with_unit(check.value, unit)}"
+            return _("%(label)s > %(low)s 且 ≤ %(high)s") % {
+                "label": label,
+                "low": low,
+                "high": fmt_quantity(check.value2, unit),
+            }
+        return f"{label} {SYMBOLS[op]} {fmt_quantity(check.value, unit)}"
     if fact.kind == BOOL:
         return (_("是%(label)s") if op == Operator.IS_TRUE else _("不是%(label)s")) % {"label": label}
     if fact.kind in {CHOICE, CODES}:
@@ -417,7 +442,8 @@ def describe(check: Check, guard: Check | None = None, *, region_names=None) -> 
     """The whole alternative: the check, and the band it applies to in brackets."""
     text = describe_check(check, region_names=region_names)
     if guard is not None:
-        text += f"（{describe_check(guard, region_names=region_names)}）"
+        band = describe_check(guard, region_names=region_names)
+        text = _("%(check)s（%(band)s）") % {"check": text, "band": band}
     return text
 
 

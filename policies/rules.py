@@ -40,6 +40,7 @@ from .facts import (
     describe,
     describe_check,
     fmt_number,
+    fmt_quantity,
 )
 from .i18n import gettext_cached as _
 
@@ -194,7 +195,7 @@ def _required(check: Check):
 
 def _required_text(check: Check, unit: str) -> str:
     def u(v):
-        return f"{fmt_number(v)}%" if unit == "%" else f"{fmt_number(v)} {unit}".strip()
+        return fmt_quantity(v, unit)
 
     if check.operator == Operator.BETWEEN:
         return _("需在 %(low)s 至 %(high)s 之间") % {"low": u(check.value), "high": u(check.value2)}
@@ -373,7 +374,7 @@ def _evaluate_number(check: Check, facts: Facts, base: dict) -> Outcome:
     if _compare(check.operator, actual, check.value, check.value2):
         return Outcome(MET, actual=_num(actual), **base)
     bound = _lower_bound(check)
-    shown_actual = f"{fmt_number(actual)}%" if unit == "%" else f"{fmt_number(actual)} {unit}".strip()
+    shown_actual = fmt_quantity(actual, unit)
     required_text = _required_text(check, unit)
     if bound is None or (actual >= bound[0] and not (bound[1] and actual == bound[0])):
         # Too high, or a value that is not a threshold: not something to work towards.
@@ -391,10 +392,11 @@ def _evaluate_number(check: Check, facts: Facts, base: dict) -> Outcome:
         gap_text = _("还差 %(gap)s 人") % {"gap": fmt_number(gap_value)}
     else:
         gap_value = gap
-        gap_unit = _("个百分点") if unit == "%" else unit
-        template = _("还差 %(gap)s %(unit)s以上") if strict else _("还差 %(gap)s %(unit)s")
-        gap_text = template % {"gap": fmt_number(gap), "unit": gap_unit}
-    message = f"{required_text}，{_('当前')} {shown_actual}，{gap_text}"
+        points = _("%(n)s 个百分点") % {"n": fmt_number(gap)}
+        amount = points if unit == "%" else fmt_quantity(gap, unit)
+        template = _("还差 %(amount)s以上") if strict else _("还差 %(amount)s")
+        gap_text = template % {"amount": amount}
+    message = _("%(req)s，当前 %(act)s，%(gap)s") % {"req": required_text, "act": shown_actual, "gap": gap_text}
     plan = _plan(fact, check, facts, low, strict, gap_value)
     return Outcome(
         UNMET,
@@ -411,8 +413,7 @@ def _evaluate_number(check: Check, facts: Facts, base: dict) -> Outcome:
 def _plan(fact, check: Check, facts: Facts, low: Decimal, strict: bool, gap: Decimal) -> str:
     """What to do, in the numerator's own unit: "研发费用需增加 30 万元"."""
     if fact.kind != RATIO:
-        unit = fact.unit
-        return _("%(label)s需增加 %(n)s %(unit)s") % {"label": fact.label, "n": fmt_number(gap), "unit": unit}
+        return _("%(label)s需增加 %(amount)s") % {"label": fact.label, "amount": fmt_quantity(gap, fact.unit)}
     numerator, denominator = getattr(facts, fact.numerator), getattr(facts, fact.denominator)
     share = low / HUNDRED
     if fact.subset:  # (n + x) / (d + x) ≥ share
@@ -426,13 +427,11 @@ def _plan(fact, check: Check, facts: Facts, low: Decimal, strict: bool, gap: Dec
         needed = Decimal(math.floor(needed) + 1) if strict else Decimal(math.ceil(needed))
     elif strict:
         needed += Decimal("0.01")
-    return _("%(label)s需增加 %(n)s %(unit)s（按当前%(d)s %(dv)s %(du)s 计）") % {
+    return _("%(label)s需增加 %(amount)s（按当前%(d)s %(dv)s 计）") % {
         "label": numerator_fact.label,
-        "n": fmt_number(needed),
-        "unit": numerator_fact.unit,
+        "amount": fmt_quantity(needed, numerator_fact.unit),
         "d": FACTS[fact.denominator].label,
-        "dv": fmt_number(denominator),
-        "du": FACTS[fact.denominator].unit,
+        "dv": fmt_quantity(denominator, FACTS[fact.denominator].unit),
     }
 
 

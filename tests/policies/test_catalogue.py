@@ -151,10 +151,17 @@ def test_the_shared_catalogue_words_gaps_in_each_request_language(regions):
         en = match_facts(facts()).near[0][1]
     with translation.override("zh-hans"):
         zh_again = match_facts(facts()).near[0][1]
-    assert "还差 1 个百分点" in zh.unmet[0].message
-    assert "还差" not in en.unmet[0].message and "percentage points short" in en.unmet[0].message
+    assert zh.unmet[0].message == "需 ≥ 4%，当前 3%，还差 1 个百分点"
+    assert zh.unmet[0].plan == "研发费用需增加 60 万元（按当前年销售收入 6000 万元 计）"
+    assert zh.unmet[0].text == "研发费用占销售收入比例 ≥ 4%（年销售收入 > 5000 且 ≤ 20000 万元）"
+    assert en.unmet[0].message == "Must be ≥ 4%; currently 3%; 1 percentage points short"
+    assert en.unmet[0].plan == (
+        "Increase R&D expenses by ¥600,000 (based on the current Annual sales revenue of ¥60,000,000)"
+    )
+    assert en.unmet[0].text == (
+        "R&D expenses as a share of sales revenue ≥ 4% (where Annual sales revenue > ¥50,000,000 and ≤ ¥200,000,000)"
+    )
     assert zh_again.unmet[0].message == zh.unmet[0].message
-    assert zh.unmet[0].text != en.unmet[0].text
 
 
 def test_matching_in_a_transaction_never_writes(regions):
