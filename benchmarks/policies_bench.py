@@ -8,7 +8,8 @@ fills it with 2,000 published policies and 100,000 enterprises, then measures
 1. matching one enterprise against every published policy (p50/p95 over many runs, SQL query count);
    target p95 ≤ 50 ms; printed three times: as is (the process's compiled catalogue current, as in a
    running worker), cold (the catalogue re-read and compiled before every match, as after each change),
-   and with gc.freeze() after start-up, as gunicorn's workers run;
+   and with gc.freeze() after start-up, as gunicorn's workers run; then the whole API call and calculator
+   page (routing, session auth, serialising or rendering every result) for comparison;
 2. the 免申即享 push of one policy to 100k enterprises (conditions translated into one INSERT … SELECT),
    first run and an idempotent re-run, with the SQL query count; target ≤ 10 s;
 
@@ -236,6 +237,38 @@ def measure_match(clerk, ids, runs: int, rng: random.Random, *, cold: bool = Fal
     return p95
 
 
+def measure_requests(clerk, ids, runs: int, rng: random.Random):
+    """The whole request as a client sees it (routing, auth, serialising or rendering 400 results)."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(clerk)
+    for label, call in (
+        (
+            "POST /api/v1/policies/match/",
+            lambda pk: client.post("/api/v1/policies/match/", {"enterprise": pk}, content_type="application/json"),
+        ),
+        ("GET /policies/calculator/?enterprise=…", lambda pk: client.get(f"/policies/calculator/?enterprise={pk}")),
+    ):
+        timings, counts, sizes = [], [], []
+        for i in range(runs):
+            pk = rng.choice(ids)
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = call(pk)
+                elapsed = (time.perf_counter() - started) * 1000
+            assert response.status_code == 200, response.status_code
+            if i:
+                timings.append(elapsed)
+                counts.append(len(queries))
+                sizes.append(len(response.content))
+        print(
+            f"{label} ({runs - 1} runs): p50 {statistics.median(timings):.1f} ms, "
+            f"p95 {statistics.quantiles(timings, n=20)[18]:.1f} ms; SQL queries {min(counts)}–{max(counts)}; "
+            f"response {statistics.median(sizes) / 1024:.0f} KiB"
+        )
+
+
 def measure_push(push_policy):
     from policies import actions
     from policies.models import Entitlement
@@ -284,6 +317,8 @@ def main():
         gc.freeze()
         print("with gc.freeze() after start-up (as a pre-forked worker would run):")
         measure_match(clerk, ids, args.runs, rng)
+        print("whole requests through Django's test client (same frozen process):")
+        measure_requests(clerk, ids, max(21, args.runs // 2), rng)
         gc.unfreeze()
         push = measure_push(push_policy)
         print(

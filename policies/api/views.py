@@ -21,13 +21,14 @@ from .serializers import (
 
 
 def match_payload(result: selectors.MatchResult) -> dict:
-    def brief(policy):
-        return PolicyBriefSerializer(policy).data
-
+    # One list serializer for every policy shown (a serializer per policy cost ~1 ms each: 400 ms for
+    # a match with 400 results).
+    buckets = (result.eligible, result.near, result.unknown)
+    briefs = iter(PolicyBriefSerializer([p for bucket in buckets for p, _m in bucket], many=True).data)
     return {
-        "eligible": [{"policy": brief(p), "mode": p.mode} for p, _m in result.eligible],
-        "near": [{"policy": brief(p), "unmet": [o.as_unmet() for o in m.unmet]} for p, m in result.near],
-        "unknown": [{"policy": brief(p), "missing": m.missing} for p, m in result.unknown],
+        "eligible": [{"policy": next(briefs), "mode": p.mode} for p, _m in result.eligible],
+        "near": [{"policy": next(briefs), "unmet": [o.as_unmet() for o in m.unmet]} for _p, m in result.near],
+        "unknown": [{"policy": next(briefs), "missing": m.missing} for _p, m in result.unknown],
         "not_applicable_count": result.not_applicable_count,
     }
 
