@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from policies import actions
+from policies import actions, tasks
 from policies.choices import EntitlementStatus, PolicyMode, PolicyStatus
 from policies.facts import Facts
 from policies.models import Entitlement
@@ -180,3 +180,32 @@ def test_daily_task_expires_policies_whose_window_closed():
     still_open.refresh_from_db()
     assert (closed.status, still_open.status) == (PolicyStatus.EXPIRED, PolicyStatus.PUBLISHED)
     assert closed.versions.filter(note="失效").exists()
+
+
+def test_daily_push_reaches_enterprises_that_qualify_by_the_passing_of_time(django_capture_on_commit_callbacks):
+    # given a published 免申即享 policy for enterprises established at least a year, and an enterprise that
+    # turns one tomorrow (no fact of it changes)
+    regions = region_tree()
+    enterprise = EnterpriseFactory(region=regions["330502"], established=dt.date(2025, 11, 24))
+    member = member_of(enterprise)
+    policy_with(
+        [{"group": 1, "fact": "established_years", "operator": "gte", "value": "1"}],
+        mode=PolicyMode.EXEMPT,
+        region=regions["330500"],
+    )
+    policy_with([{"group": 1, "fact": "staff", "operator": "gte", "value": "10"}], region=regions["330500"])
+    # when the daily task runs today, then nothing yet (one push: the 申报制 policy is not pushed)
+    assert tasks.push_exempt_policies(day=TODAY.isoformat()) == 1
+    assert not Entitlement.objects.exists()
+    # when it runs tomorrow, then the enterprise has its entitlement and its member a notice
+    tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.push_exempt_policies(day=tomorrow)
+    assert Entitlement.objects.filter(enterprise=enterprise).count() == 1
+    notices = Notification.objects.filter(recipient=member, kind="policies.entitlement.created").count()
+    assert notices >= 1
+    # and running the day again changes nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.push_exempt_policies(day=tomorrow)
+    assert Entitlement.objects.count() == 1
+    assert Notification.objects.filter(recipient=member, kind="policies.entitlement.created").count() == notices
