@@ -148,7 +148,7 @@ def current_catalogue() -> Catalogue:
     """The compiled published catalogue: one aggregate query, plus one read when it has changed."""
     global _current
     key = catalogue_key()
-    max_age = getattr(settings, "POLICY_CATALOGUE_MAX_AGE", 300)
+    max_age = settings.POLICY_CATALOGUE_MAX_AGE
     snapshot = _current
     if snapshot is not None and snapshot.key == key and time.monotonic() - snapshot.built < max_age:
         return snapshot
