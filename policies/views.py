@@ -49,6 +49,7 @@ class CalculatorView(TemplateView):
     record prefilled; staff pick an enterprise by name or credit code."""
 
     template_name = "policies/calculator.html"
+    RESULT_LIMIT = 30
 
     def _enterprise(self):
         user, params = self.request.user, self.request.GET
@@ -95,7 +96,16 @@ class CalculatorView(TemplateView):
             form = ProfileForm()
         if facts is not None:
             result = selectors.match_facts(facts)
+        show_all = self.request.GET.get("all") == "1"
+        params = self.request.GET.copy()
+        params["all"] = "1"
         ctx.update(
+            # Each list shows the RESULT_LIMIT richest policies first; a link shows all (a city's catalogue
+            # can put hundreds of policies in 差一点).
+            show_all=show_all,
+            result_slice=":" if show_all else f":{self.RESULT_LIMIT}",
+            result_limit=self.RESULT_LIMIT,
+            show_all_query=params.urlencode(),
             form=form,
             enterprise=enterprise,
             enterprise_choices=choices,

@@ -2,6 +2,7 @@
 per-policy view, entitlements; permission matrix and constant query counts."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -55,6 +56,29 @@ def test_anonymous_what_if_shows_the_gap_and_writes_nothing(client, high_tech):
         q["sql"] for q in queries.captured_queries if q["sql"].split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}
     ]
     assert writes == []
+
+
+def test_long_result_lists_show_the_richest_first_with_a_link_to_all(client, regions):
+    # given 35 policies the what-if qualifies for, worth 1 to 35 万元
+    for amount in range(1, 36):
+        policy_with(
+            [{"group": 1, "fact": "staff", "operator": "gte", "value": "10"}],
+            title=f"奖励政策{amount:02d}",
+            benefit_amount=Decimal(amount),
+            region=regions["330500"],
+        )
+    # when the calculator runs, then 30 are shown, the richest first, with a link to all 35
+    response = client.get(CALC, WHAT_IF)
+    text = response.content.decode()
+    assert text.count('data-testid="eligible-item"') == 30
+    assert text.index("奖励政策35") < text.index("奖励政策06") and "奖励政策05" not in text
+    assert "显示全部 35 项" in text and 'data-testid="show-all-near"' not in text
+    link = re.search(r'href="\?([^"]+)" data-testid="show-all-eligible"', text).group(1)
+    assert {"calc=1", "revenue=4000", "all=1"} <= set(link.replace("&amp;", "&").split("&"))
+    # when following the link (the what-if kept), then all 35
+    response = client.get(CALC, {**WHAT_IF, "all": "1"})
+    text = response.content.decode()
+    assert text.count('data-testid="eligible-item"') == 35 and "显示全部" not in text
 
 
 def test_negative_revenue_what_if_is_refused(client, high_tech):
