@@ -19,7 +19,7 @@ from portal.notifications import notify
 from portal.statemachine import apply_transition
 
 from .choices import ENTITLEMENT_TRANSITIONS, POLICY_TRANSITIONS, PolicyMode, PolicyStatus
-from .models import CONDITION_KEYS, Condition, Entitlement, Policy, PolicyVersion, rules_text
+from .models import CONDITION_KEYS, GUIDE_FIELDS, Condition, Entitlement, Policy, PolicyVersion, rules_text
 
 POLICY_FIELDS = [
     "title",
@@ -33,11 +33,7 @@ POLICY_FIELDS = [
     "mode",
     "apply_from",
     "apply_to",
-    "guide_beneficiaries",
-    "guide_conditions",
-    "guide_timeline",
-    "guide_contact",
-    "source_url",
+    *GUIDE_FIELDS,
 ]
 
 

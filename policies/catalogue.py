@@ -38,7 +38,7 @@ from django.dispatch import receiver
 from portal.models import Department, Region
 
 from .choices import PolicyMode
-from .models import Condition, Policy
+from .models import GUIDE_FIELDS, Condition, Policy
 from .rules import CompiledPolicy
 
 # What matching needs of a policy (compiled) and what a result shows of it (the card).
@@ -53,11 +53,7 @@ CARD_FIELDS = (
     "board",
     "apply_from",
     "apply_to",
-    "guide_beneficiaries",
-    "guide_conditions",
-    "guide_timeline",
-    "guide_contact",
-    "source_url",
+    *GUIDE_FIELDS,
     "department_id",
     "department__code",
     "department__name",

@@ -103,6 +103,9 @@ class Policy(models.Model):
         return self.status == PolicyStatus.PUBLISHED
 
 
+# A policy's 办事指南 (guide) fields, as edited, versioned and shown with each match.
+GUIDE_FIELDS = ("guide_beneficiaries", "guide_conditions", "guide_timeline", "guide_contact", "source_url")
+
 # The fields of a condition row, in the order ``Policy.rules`` stores them; admin, forms, actions,
 # selectors and demo data all use this one list.
 CONDITION_KEYS = (

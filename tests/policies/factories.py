@@ -7,6 +7,7 @@ import factory
 
 from policies.actions import policy_rules_refresh
 from policies.choices import PolicyMode, PolicyStatus
+from policies.facts import Facts
 from policies.models import Condition, Policy
 from tests.portal.factories import DepartmentFactory, RegionFactory
 
@@ -102,3 +103,26 @@ def policy_with(conditions: list[dict], **kwargs) -> Policy:
 
 
 TODAY = dt.date(2026, 11, 23)
+
+
+def facts(**overrides) -> Facts:
+    """The facts of a small manufacturer in 吴兴区 (湖州市), with ``overrides``."""
+    base = {
+        "today": TODAY,
+        "region": "330502",
+        "region_chain": ("330502", "330500", "330000"),
+        "industry": "C38",
+        "size_class": "small",
+        "established": dt.date(2018, 6, 1),
+        "registered_capital": Decimal(1000),
+        "staff": Decimal(100),
+        "tech_staff": Decimal(20),
+        "revenue": Decimal(6000),
+        "rd_expense": Decimal(300),
+        "high_tech_revenue": Decimal(4000),
+        "export_revenue": Decimal(0),
+        "certifications": frozenset(),
+        "tax_credit_grade": "A",
+    }
+    base.update(overrides)
+    return Facts(**base)

@@ -18,30 +18,13 @@ from policies.models import Policy
 from policies.selectors import exempt_policies_compiled, match_facts
 from portal.models import Department, Region
 from tests.policies.factories import HIGH_TECH_CONDITIONS, TODAY, policy_with, region_tree
+from tests.policies.factories import facts as base_facts
 
 STAFF_10 = [{"group": 1, "fact": "staff", "operator": "gte", "value": "10"}]
 
 
 def facts(**overrides) -> Facts:
-    base = {
-        "today": TODAY,
-        "region": "330502",
-        "region_chain": ("330502", "330500", "330000"),
-        "industry": "C38",
-        "size_class": "small",
-        "established": dt.date(2018, 6, 1),
-        "registered_capital": Decimal(1000),
-        "staff": Decimal(100),
-        "tech_staff": Decimal(20),
-        "revenue": Decimal(6000),
-        "rd_expense": Decimal(180),
-        "high_tech_revenue": Decimal(4000),
-        "export_revenue": Decimal(0),
-        "certifications": frozenset(),
-        "tax_credit_grade": "A",
-    }
-    base.update(overrides)
-    return Facts(**base)
+    return base_facts(**{"rd_expense": Decimal(180), **overrides})
 
 
 def titles(bucket) -> list[str]:

@@ -10,10 +10,9 @@ from decimal import Decimal
 
 import pytest
 
-from policies.facts import Facts
 from policies.rules import ELIGIBLE, NEAR, NOT_APPLICABLE, UNKNOWN, evaluate_policy
 from policies.selectors import compile_policies
-from tests.policies.factories import HIGH_TECH_CONDITIONS, TODAY
+from tests.policies.factories import HIGH_TECH_CONDITIONS, facts
 
 EMPTY = {"value2": "", "guard_fact": "", "guard_operator": "", "guard_value": "", "guard_value2": ""}
 
@@ -23,28 +22,6 @@ def compiled(conditions, region_code="330500"):
     return compile_policies(
         [{"id": 1, "region__code": region_code, "title": "t", "mode": "apply", "benefit_amount": None}], rows
     )[0]
-
-
-def facts(**overrides):
-    base = {
-        "today": TODAY,
-        "region": "330502",
-        "region_chain": ("330502", "330500", "330000"),
-        "industry": "C38",
-        "size_class": "small",
-        "established": dt.date(2018, 6, 1),
-        "registered_capital": Decimal(1000),
-        "staff": Decimal(100),
-        "tech_staff": Decimal(20),
-        "revenue": Decimal(6000),
-        "rd_expense": Decimal(300),
-        "high_tech_revenue": Decimal(4000),
-        "export_revenue": Decimal(0),
-        "certifications": frozenset(),
-        "tax_credit_grade": "A",
-    }
-    base.update(overrides)
-    return Facts(**base)
 
 
 HIGH_TECH = compiled(HIGH_TECH_CONDITIONS)
