@@ -52,24 +52,36 @@ def bundle_snapshot(bundle: Bundle) -> dict:
     }
 
 
+FREEZE_ATTEMPTS = 3
+
+
 def _freeze(*, bundle: Bundle, actor) -> BundleVersion:
+    """The version of the bundle's current offering: the existing one with the same content, else a new one.
+
+    Two submissions of a just-changed bundle can freeze it at the same moment. The database's unique keys
+    (bundle + digest, bundle + number) decide: the one whose insert fails takes the other's version, or
+    the next number when the other froze a different offering. ``full_clean`` therefore skips the unique
+    checks — read before the other commits, they would refuse the loser with a ValidationError.
+    """
     snapshot = bundle_snapshot(bundle)
     digest = hashlib.sha256(json.dumps(snapshot, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    existing = BundleVersion.objects.filter(bundle=bundle, digest=digest).first()
-    if existing is not None:
-        return existing
-    number = (BundleVersion.objects.filter(bundle=bundle).aggregate(n=Max("number"))["n"] or 0) + 1
-    version = BundleVersion(
-        bundle=bundle, number=number, digest=digest, snapshot=snapshot, created_by=actor if actor else None
-    )
-    version.full_clean()
-    try:
-        with transaction.atomic():
-            version.save()
-    except IntegrityError:  # someone froze the same offering at the same moment
-        return BundleVersion.objects.get(bundle=bundle, digest=digest)
-    audit_record(actor=actor, action="services.bundleversion.created", target=version, data={"number": number})
-    return version
+    for _attempt in range(FREEZE_ATTEMPTS):
+        existing = BundleVersion.objects.filter(bundle=bundle, digest=digest).first()
+        if existing is not None:
+            return existing
+        number = (BundleVersion.objects.filter(bundle=bundle).aggregate(n=Max("number"))["n"] or 0) + 1
+        version = BundleVersion(
+            bundle=bundle, number=number, digest=digest, snapshot=snapshot, created_by=actor if actor else None
+        )
+        version.full_clean(validate_unique=False, validate_constraints=False)
+        try:
+            with transaction.atomic():
+                version.save()
+        except IntegrityError:  # someone froze an offering at the same moment: look again
+            continue
+        audit_record(actor=actor, action="services.bundleversion.created", target=version, data={"number": number})
+        return version
+    raise ActionError(_("一类事「%(name)s」正在被同时修改，请稍后重试。") % {"name": bundle.name})
 
 
 @transaction.atomic
