@@ -23,6 +23,8 @@ from .choices import Operator
 from .facts import BOOL, CHOICE, CODES, FACTS, INDUSTRY, NUMBER, PROFILE_ONLY_INPUTS, RATIO, REGION, YEARS, Check
 from .rules import HUNDRED, CompiledPolicy, add_years
 
+TRUE = Q(pk__isnull=False)  # an explicit "always": Q() is dropped from an OR, not true in it
+
 
 def _numeric(lhs: str, op: str, value, value2, rhs_factor=None) -> Q:
     """``lhs op value`` or, for ratios, ``lhs op value% * rhs``."""
@@ -132,6 +134,87 @@ def policy_q(policy: CompiledPolicy, *, day: dt.date, region_ids) -> Q | None:
             alternatives |= part
         q &= alternatives
     return q
+
+
+def _met_or_closable_q(check: Check, *, day: dt.date, region_ids) -> Q | None:
+    """Enterprises for which ``check`` is met or falls short by a gap they can close (see rules.py: a number
+    or an age below a lower bound, a certification not held yet); a missing fact (NULL) is neither."""
+    fact = FACTS[check.fact]
+    op = check.operator
+    if set(fact.inputs) & set(PROFILE_ONLY_INPUTS):
+        return Q(pk__in=[])
+    if not fact.closable:
+        return check_q(check, day=day, region_ids=region_ids)
+    if fact.kind == CODES:
+        return TRUE if op == Operator.IN else check_q(check, day=day, region_ids=region_ids)
+    if op not in {Operator.GTE, Operator.GT, Operator.BETWEEN, Operator.GT_LTE}:
+        return check_q(check, day=day, region_ids=region_ids)  # no lower bound: only met counts
+    upper = check.value2 if op in {Operator.BETWEEN, Operator.GT_LTE} else None
+    if fact.kind == YEARS:
+        if upper is None:
+            return Q(established__isnull=False)
+        return Q(established__gte=add_years(day, -int(upper)))  # not older than the upper bound
+    if fact.kind == RATIO:
+        present = Q(**{f"{fact.numerator}__isnull": False, f"{fact.denominator}__gt": 0})
+        if upper is None:
+            return present
+        return present & _numeric(fact.numerator, Operator.LTE, upper, None, rhs_factor=fact.denominator)
+    if fact.kind == NUMBER:
+        if upper is None:
+            return Q(**{f"{check.fact}__isnull": False})
+        return Q(**{f"{check.fact}__lte": upper})
+    return None
+
+
+TEXT_INPUTS = {"industry", "size_class", "tax_credit_grade"}  # blank on the record = unknown
+ALWAYS_KNOWN = {"region", "certifications"}  # an enterprise always has a region and a (maybe empty) set
+
+
+def _known_q(inputs) -> Q:
+    """Enterprises whose record has every one of ``inputs`` (else the evaluator says 信息不足)."""
+    q = TRUE
+    for name in inputs:
+        if name in ALWAYS_KNOWN:
+            continue
+        if name in PROFILE_ONLY_INPUTS:
+            return Q(pk__in=[])
+        q &= Q(**{f"{name}__isnull": False})
+        if name in TEXT_INPUTS:
+            q &= ~Q(**{name: ""})
+    return q
+
+
+def near_q(policy: CompiledPolicy, *, day: dt.date, region_ids) -> Q | None:
+    """Enterprises that nearly qualify (差一点), as :func:`policies.rules.policy_status` decides it: in scope,
+    and every group either met, or with no applicable alternative lacking a fact and one short by a
+    closable gap; and not eligible. None when a condition has no translation."""
+    eligible = policy_q(policy, day=day, region_ids=region_ids)
+    if eligible is None:
+        return None
+    q = Q(region_id__in=region_ids(policy.region_code))
+    for group in policy.groups:
+        met, closable, known = Q(pk__in=[]), Q(pk__in=[]), TRUE
+        for alt in group:
+            check_met = check_q(alt.check, day=day, region_ids=region_ids)
+            check_closable = _met_or_closable_q(alt.check, day=day, region_ids=region_ids)
+            if check_met is None or check_closable is None:
+                return None
+            check_known = _known_q(FACTS[alt.check.fact].inputs)
+            if alt.guard is None:
+                met |= check_met
+                closable |= check_closable & check_known
+                known &= check_known
+                continue
+            guard = check_q(alt.guard, day=day, region_ids=region_ids)
+            if guard is None:
+                return None
+            guard_known = _known_q(FACTS[alt.guard.fact].inputs)
+            met |= guard & check_met
+            closable |= guard_known & guard & check_closable & check_known
+            # not applicable (guard known and false), or applicable with the check's facts known
+            known &= guard_known & (~guard | check_known)
+        q &= met | (known & closable)
+    return q & ~eligible
 
 
 class RegionIndex:

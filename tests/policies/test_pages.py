@@ -157,7 +157,30 @@ def test_staff_see_qualifying_and_near_enterprises(client, client_for, member, c
     assert [e for e, _m in response.context["matches"]["eligible"]] == [good]
     assert response.context["matches"]["eligible_count"] == 1
     assert [e for e, _m in response.context["matches"]["near"]] == [near]
+    assert response.context["matches"]["near_count"] == 1
     assert "还差 1.8 个百分点" in response.content.decode()
+
+
+def test_near_enterprises_are_found_beyond_the_scanned_ones(client_for, clerk, regions, high_tech, monkeypatch):
+    # given a region with more enterprises than the page scans, the near one last by name
+    from policies import selectors
+
+    monkeypatch.setattr(selectors, "SCAN_LIMIT", 2)
+    for name in ("甲公司", "乙公司", "丙公司"):
+        EnterpriseFactory(name=name, region=regions["330502"])
+    near = EnterpriseFactory(
+        name="龙井科技有限公司",
+        region=regions["330521"],
+        revenue=Decimal(4000),
+        rd_expense=Decimal(128),
+        high_tech_revenue=Decimal(3000),
+        established=dt.date(2019, 1, 1),
+    )
+    # when staff open the policy's enterprises, then it is listed with its gap (found in SQL, not the scan)
+    matches = client_for(clerk).get(f"/policies/{high_tech.pk}/enterprises/").context["matches"]
+    assert matches["scanned"] == 2
+    assert [e for e, _m in matches["near"]] == [near] and matches["near_count"] == 1
+    assert "还差 1.8 个百分点" in matches["near"][0][1].unmet[0].message
 
 
 def test_entitlement_pages_permission_matrix(client, client_for, member, other_member, clerk, handler, enterprise):

@@ -9,9 +9,9 @@ from policies import actions, tasks
 from policies.choices import EntitlementStatus, PolicyMode, PolicyStatus
 from policies.facts import Facts
 from policies.models import Entitlement
-from policies.rules import ELIGIBLE, evaluate_policy, policy_status
+from policies.rules import ELIGIBLE, NEAR, evaluate_policy, policy_status
 from policies.selectors import compiled_policy
-from policies.sql import RegionIndex, policy_q
+from policies.sql import RegionIndex, near_q, policy_q
 from portal import actions as portal_actions
 from portal.exceptions import TransitionNotAllowed
 from portal.models import Enterprise, EnterpriseCertification, Notification
@@ -70,6 +70,17 @@ CONDITION_SETS = [
     [{"group": 1, "fact": "tech_staff_ratio", "operator": "gt_lte", "value": "5", "value2": "10"}],
     [{"group": 1, "fact": "region", "operator": "not_in", "value": "330521"}],
     [{"group": 1, "fact": "has_export", "operator": "is_false"}],
+    [
+        {"group": 1, "fact": "revenue", "operator": "between", "value": "4500", "value2": "25000"},
+        {"group": 2, "fact": "established_years", "operator": "gte", "value": "3"},
+        {"group": 2, "fact": "certifications", "operator": "in", "value": "specialized"},
+    ],
+    [
+        {"group": 1, "fact": "rd_ratio", "operator": "gte", "value": "4.5"},
+        {"group": 1, "fact": "tax_credit_grade", "operator": "in", "value": "A"},
+        {"group": 2, "fact": "staff", "operator": "gt", "value": "100"},
+    ],
+    [{"group": 1, "fact": "graduate_hires", "operator": "gte", "value": "5"}],
 ]
 
 
@@ -89,6 +100,14 @@ def test_sql_translation_agrees_with_the_evaluator(conditions, scope):
         e.pk for e in everyone if evaluate_policy(compiled, Facts.from_enterprise(e, today=TODAY)).status == ELIGIBLE
     }
     assert by_sql == by_python
+    # and the translation of 差一点 finds exactly the ones it calls near
+    near_by_sql = set(
+        Enterprise.objects.filter(near_q(compiled, day=TODAY, region_ids=RegionIndex())).values_list("id", flat=True)
+    )
+    near_by_python = {
+        e.pk for e in everyone if evaluate_policy(compiled, Facts.from_enterprise(e, today=TODAY)).status == NEAR
+    }
+    assert near_by_sql == near_by_python
     # and the evaluator's fast path (no wording) sorts every enterprise exactly like the detailed one
     for e in everyone:
         facts = Facts.from_enterprise(e, today=TODAY)
