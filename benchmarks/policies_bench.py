@@ -270,8 +270,8 @@ def measure_requests(clerk, ids, runs: int, rng: random.Random):
 
 
 def measure_staff_view(push_policy):
-    """Staff's page of one policy: qualifying enterprises counted in SQL, near ones evaluated in Python over
-    the first SCAN_LIMIT enterprises of the region."""
+    """Staff's page of one policy: qualifying, near and unknown enterprises counted in SQL, the first 200 of
+    each listed with their gaps or missing facts."""
     from policies import selectors
 
     timings = []
@@ -283,8 +283,8 @@ def measure_staff_view(push_policy):
     print(
         f"staff view of one policy over {push_policy.region.name} (5 runs): "
         f"median {statistics.median(timings):.0f} ms, "
-        f"{len(queries)} SQL queries; {out['eligible_count']} qualify, {len(out['near'])} near and "
-        f"{len(out['unknown'])} lacking data among the {out['scanned']} scanned"
+        f"{len(queries)} SQL queries; counted in SQL: {out['counts']}; listed (first {out['limit']} by name each): "
+        f"{len(out['eligible'])}, {len(out['near'])}, {len(out['unknown'])}"
     )
 
 

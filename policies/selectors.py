@@ -200,39 +200,37 @@ SCAN_LIMIT = 2000
 
 
 def policy_enterprise_matches(*, policy: Policy, limit: int = 200) -> dict:
-    """Staff view of one policy: the enterprises that qualify and those that nearly qualify (all of them
-    counted in SQL through the translation the 免申即享 push uses — :func:`policies.sql.policy_q` and
-    :func:`~policies.sql.near_q` — the first ``limit`` of each listed by name, the near ones with their gaps
-    in words), and those that lack data (evaluated in Python over the first ``SCAN_LIMIT`` enterprises of
-    the region by name). A condition without a translation sends every list to that scan."""
-    from .sql import RegionIndex, near_q, policy_q
+    """Staff view of one policy: the enterprises that qualify, nearly qualify and lack data — each counted
+    in SQL through the translation the 免申即享 push uses (:func:`policies.sql.status_qs`), the first
+    ``limit`` of each listed by name with its gaps or missing facts in words. When a condition has no
+    translation the lists come from evaluating the first ``SCAN_LIMIT`` enterprises of the region by name
+    in Python, and nothing is counted."""
+    from .sql import RegionIndex, status_qs
 
     compiled = compiled_policy(policy)
     day = today()
     regions = RegionIndex()
-    in_region = Enterprise.objects.filter(region_id__in=regions(compiled.region_code))
-    q = policy_q(compiled, day=day, region_ids=regions)
-    nearly_q = near_q(compiled, day=day, region_ids=regions)
-    out: dict = {ELIGIBLE: [], NEAR: [], UNKNOWN: [], "eligible_count": None, "near_count": None, "scanned": 0}
-    if q is not None:
-        qualifying = Enterprise.objects.filter(q)
-        out["eligible_count"] = qualifying.count()
-        for enterprise in qualifying.select_related("region").order_by("name")[:limit]:
-            out[ELIGIBLE].append((enterprise, PolicyMatch(policy.pk, ELIGIBLE)))
-    if nearly_q is not None:
-        nearly = Enterprise.objects.filter(nearly_q)
-        out["near_count"] = nearly.count()
-        listed = (
-            nearly.select_related("region__parent__parent__parent")
-            .prefetch_related("certifications")
-            .order_by("name")[:limit]
-        )
-        for enterprise in listed:
-            match = evaluate_policy(compiled, facts_for_enterprise(enterprise, day=day))
-            if match.status == NEAR:  # the SQL and the evaluator agree (tested); never show a wrong gap
-                out[NEAR].append((enterprise, match))
+    out: dict = {ELIGIBLE: [], NEAR: [], UNKNOWN: [], "counts": None, "scanned": 0, "limit": limit}
+    qs = status_qs(compiled, day=day, region_ids=regions)
+    if qs is not None:
+        out["counts"] = {}
+        for status in (ELIGIBLE, NEAR, UNKNOWN):
+            found = Enterprise.objects.filter(qs[status])
+            out["counts"][status] = found.count()
+            listed = found.select_related("region__parent__parent__parent").order_by("name")
+            if status != ELIGIBLE:
+                listed = listed.prefetch_related("certifications")
+            for enterprise in listed[:limit]:
+                if status == ELIGIBLE:
+                    out[status].append((enterprise, PolicyMatch(policy.pk, ELIGIBLE)))
+                    continue
+                match = evaluate_policy(compiled, facts_for_enterprise(enterprise, day=day), detail=status == NEAR)
+                if match.status == status:  # the SQL and the evaluator agree (tested); never show a wrong row
+                    out[status].append((enterprise, match))
+        return out
     scanned = (
-        in_region.select_related("region__parent__parent__parent")
+        Enterprise.objects.filter(region_id__in=regions(compiled.region_code))
+        .select_related("region__parent__parent__parent")
         .prefetch_related("certifications")
         .order_by("name")[:SCAN_LIMIT]
     )
@@ -240,12 +238,8 @@ def policy_enterprise_matches(*, policy: Policy, limit: int = 200) -> dict:
         out["scanned"] += 1
         facts = facts_for_enterprise(enterprise, day=day)
         status = policy_status(compiled, facts)
-        if status == ELIGIBLE and q is None and len(out[ELIGIBLE]) < limit:
-            out[ELIGIBLE].append((enterprise, PolicyMatch(policy.pk, ELIGIBLE)))
-        elif status == NEAR and nearly_q is None and len(out[NEAR]) < limit:
-            out[NEAR].append((enterprise, evaluate_policy(compiled, facts)))
-        elif status == UNKNOWN and len(out[UNKNOWN]) < limit:
-            out[UNKNOWN].append((enterprise, evaluate_policy(compiled, facts, detail=False)))
+        if status in {ELIGIBLE, NEAR, UNKNOWN} and len(out[status]) < limit:
+            out[status].append((enterprise, evaluate_policy(compiled, facts, detail=status == NEAR)))
     return out
 
 

@@ -184,37 +184,62 @@ def _known_q(inputs) -> Q:
     return q
 
 
-def near_q(policy: CompiledPolicy, *, day: dt.date, region_ids) -> Q | None:
-    """Enterprises that nearly qualify (差一点), as :func:`policies.rules.policy_status` decides it: in scope,
-    and every group either met, or with no applicable alternative lacking a fact and one short by a
-    closable gap; and not eligible. None when a condition has no translation."""
+def _group_qs(group, *, day: dt.date, region_ids) -> tuple[Q, Q, Q] | None:
+    """One group as three conditions over enterprises, mirroring ``rules._group_status``: *met* (an
+    applicable alternative holds), *known* (no applicable alternative or guard lacks a fact) and
+    *closable* (an applicable alternative, its facts known, falls short by a closable gap)."""
+    met, closable, known = Q(pk__in=[]), Q(pk__in=[]), TRUE
+    for alt in group:
+        check_met = check_q(alt.check, day=day, region_ids=region_ids)
+        check_closable = _met_or_closable_q(alt.check, day=day, region_ids=region_ids)
+        if check_met is None or check_closable is None:
+            return None
+        check_known = _known_q(FACTS[alt.check.fact].inputs)
+        if alt.guard is None:
+            met |= check_met
+            closable |= check_closable & check_known
+            known &= check_known
+            continue
+        guard = check_q(alt.guard, day=day, region_ids=region_ids)
+        if guard is None:
+            return None
+        guard_known = _known_q(FACTS[alt.guard.fact].inputs)
+        met |= guard & check_met
+        closable |= guard_known & guard & check_closable & check_known
+        # not applicable (guard known and false), or applicable with the check's facts known
+        known &= guard_known & (~guard | check_known)
+    return met, known, closable
+
+
+def status_qs(policy: CompiledPolicy, *, day: dt.date, region_ids) -> dict[str, Q] | None:
+    """The enterprises the evaluator calls eligible (可享受), near (差一点) and unknown (信息不足) for this
+    policy, as three WHERE clauses (tested against :func:`policies.rules.policy_status`); None when a
+    condition has no translation. A group is unmet when it is not met, all its facts are known and no
+    shortfall is closable; a policy is
+
+    - near when no group is unmet or unknown and it is not eligible;
+    - unknown when no group is unmet and some group is unknown (not met, a fact missing).
+    """
     eligible = policy_q(policy, day=day, region_ids=region_ids)
     if eligible is None:
         return None
-    q = Q(region_id__in=region_ids(policy.region_code))
+    scope = Q(region_id__in=region_ids(policy.region_code))
+    near, not_unmet, some_unknown = scope, scope, Q(pk__in=[])
     for group in policy.groups:
-        met, closable, known = Q(pk__in=[]), Q(pk__in=[]), TRUE
-        for alt in group:
-            check_met = check_q(alt.check, day=day, region_ids=region_ids)
-            check_closable = _met_or_closable_q(alt.check, day=day, region_ids=region_ids)
-            if check_met is None or check_closable is None:
-                return None
-            check_known = _known_q(FACTS[alt.check.fact].inputs)
-            if alt.guard is None:
-                met |= check_met
-                closable |= check_closable & check_known
-                known &= check_known
-                continue
-            guard = check_q(alt.guard, day=day, region_ids=region_ids)
-            if guard is None:
-                return None
-            guard_known = _known_q(FACTS[alt.guard.fact].inputs)
-            met |= guard & check_met
-            closable |= guard_known & guard & check_closable & check_known
-            # not applicable (guard known and false), or applicable with the check's facts known
-            known &= guard_known & (~guard | check_known)
-        q &= met | (known & closable)
-    return q & ~eligible
+        parts = _group_qs(group, day=day, region_ids=region_ids)
+        if parts is None:
+            return None
+        met, known, closable = parts
+        near &= met | (known & closable)
+        not_unmet &= met | ~known | closable
+        some_unknown |= ~met & ~known
+    return {"eligible": eligible, "near": near & ~eligible, "unknown": not_unmet & some_unknown}
+
+
+def near_q(policy: CompiledPolicy, *, day: dt.date, region_ids) -> Q | None:
+    """Enterprises that nearly qualify (差一点); see :func:`status_qs`."""
+    qs = status_qs(policy, day=day, region_ids=region_ids)
+    return None if qs is None else qs["near"]
 
 
 class RegionIndex:

@@ -155,17 +155,14 @@ def test_staff_see_qualifying_and_near_enterprises(client, client_for, member, c
     assert client_for(handler).get(url).status_code == 200
     response = client_for(clerk).get(url)
     assert [e for e, _m in response.context["matches"]["eligible"]] == [good]
-    assert response.context["matches"]["eligible_count"] == 1
+    assert response.context["matches"]["counts"]["eligible"] == 1
     assert [e for e, _m in response.context["matches"]["near"]] == [near]
-    assert response.context["matches"]["near_count"] == 1
+    assert response.context["matches"]["counts"]["near"] == 1
     assert "还差 1.8 个百分点" in response.content.decode()
 
 
-def test_near_enterprises_are_found_beyond_the_scanned_ones(client_for, clerk, regions, high_tech, monkeypatch):
-    # given a region with more enterprises than the page scans, the near one last by name
-    from policies import selectors
-
-    monkeypatch.setattr(selectors, "SCAN_LIMIT", 2)
+def test_near_and_unknown_enterprises_are_found_in_sql_whatever_their_number(client_for, clerk, regions, high_tech):
+    # given three enterprises lacking a fact the policy needs, and a near one last by name
     for name in ("甲公司", "乙公司", "丙公司"):
         EnterpriseFactory(name=name, region=regions["330502"])
     near = EnterpriseFactory(
@@ -176,10 +173,12 @@ def test_near_enterprises_are_found_beyond_the_scanned_ones(client_for, clerk, r
         high_tech_revenue=Decimal(3000),
         established=dt.date(2019, 1, 1),
     )
-    # when staff open the policy's enterprises, then it is listed with its gap (found in SQL, not the scan)
+    # when staff open the policy's enterprises, then it is counted and listed with its gap
     matches = client_for(clerk).get(f"/policies/{high_tech.pk}/enterprises/").context["matches"]
-    assert matches["scanned"] == 2
-    assert [e for e, _m in matches["near"]] == [near] and matches["near_count"] == 1
+    assert [e for e, _m in matches["near"]] == [near] and matches["counts"]["near"] == 1
+    # and the three others (no high-tech product revenue on record) are counted and listed with what they lack
+    assert matches["counts"]["unknown"] == 3
+    assert [tuple(m.missing) for _e, m in matches["unknown"]] == [("high_tech_revenue",)] * 3
     assert "还差 1.8 个百分点" in matches["near"][0][1].unmet[0].message
 
 

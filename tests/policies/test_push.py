@@ -9,9 +9,9 @@ from policies import actions, tasks
 from policies.choices import EntitlementStatus, PolicyMode, PolicyStatus
 from policies.facts import Facts
 from policies.models import Entitlement
-from policies.rules import ELIGIBLE, NEAR, evaluate_policy, policy_status
+from policies.rules import ELIGIBLE, NEAR, UNKNOWN, evaluate_policy, policy_status
 from policies.selectors import compiled_policy
-from policies.sql import RegionIndex, near_q, policy_q
+from policies.sql import RegionIndex, near_q, policy_q, status_qs
 from portal import actions as portal_actions
 from portal.exceptions import TransitionNotAllowed
 from portal.models import Enterprise, EnterpriseCertification, Notification
@@ -108,6 +108,13 @@ def test_sql_translation_agrees_with_the_evaluator(conditions, scope):
         e.pk for e in everyone if evaluate_policy(compiled, Facts.from_enterprise(e, today=TODAY)).status == NEAR
     }
     assert near_by_sql == near_by_python
+    # and so does the translation of 信息不足
+    unknown_q = status_qs(compiled, day=TODAY, region_ids=RegionIndex())["unknown"]
+    unknown_by_sql = set(Enterprise.objects.filter(unknown_q).values_list("id", flat=True))
+    unknown_by_python = {
+        e.pk for e in everyone if evaluate_policy(compiled, Facts.from_enterprise(e, today=TODAY)).status == UNKNOWN
+    }
+    assert unknown_by_sql == unknown_by_python
     # and the evaluator's fast path (no wording) sorts every enterprise exactly like the detailed one
     for e in everyone:
         facts = Facts.from_enterprise(e, today=TODAY)
