@@ -6,7 +6,10 @@ catalogue is loaded by code (the same rows give the same result) and each demo a
 its own idempotency key, so a second run adds nothing. Everything goes through the actions.
 """
 
+import datetime as dt
 import random
+
+from django.utils import timezone
 
 from services import actions
 from services.choices import ItemKind, TaskEvent, TaskStatus
@@ -15,7 +18,8 @@ from services.models import Application, Bundle, BundleItem
 
 # key, bundle, applicant ("ent-a"/"ent-b" or an enterprise index for the clerk), value-added codes, plan
 # plan: what the departments do with the tasks — "none", "accept_some", "supplement", "done",
-# "partly", "refused", "mixed".
+# "partly", "refused", "mixed", "overdue" (received 40 days ago at the window, accepted the next working
+# day, still open: past its promised time, so the supervisors' overdue views have something to show).
 DEMO_APPLICATIONS = [
     ("demo-01", "qykb", "ent-a", ["330500-VA-0001", "330500-VA-0005", "330500-VA-0006"], "mixed"),
     ("demo-02", "wmkf", "ent-b", [], "none"),
@@ -27,7 +31,10 @@ DEMO_APPLICATIONS = [
     ("demo-08", "mscyl", 6, ["330500-VA-0801", "330500-VA-0802"], "accept_some"),
     ("demo-09", "mzcyl", 3, ["330500-VA-0701"], "none"),
     ("demo-10", "qykb", 7, ["330500-VA-0002", "330500-VA-0003", "330500-VA-0008"], "done"),
+    ("demo-11", "xmjs", 2, ["330500-VA-0101"], "overdue"),
+    ("demo-12", "rzfw", 4, ["330500-VA-0401"], "overdue"),
 ]
+OVERDUE_DAYS_AGO = 40
 
 CONTACTS = ["沈建国", "陆晓峰", "钱佳怡", "吴志强", "孙丽华", "周海涛", "郑雨婷", "王立新"]
 
@@ -50,6 +57,7 @@ def seed(*, rng: random.Random, context: dict, stdout) -> None:
             actor, enterprise = context["clerk"], context["enterprises"][applicant]
         items = BundleItem.objects.filter(bundle=bundle).select_related("service")
         selected = [bi.pk for bi in items if bi.kind == ItemKind.BASIC or bi.service.code in extras]
+        received = timezone.now() - dt.timedelta(days=OVERDUE_DAYS_AGO) if plan == "overdue" else None
         application = actions.application_submit(
             actor=actor,
             bundle=bundle,
@@ -59,22 +67,23 @@ def seed(*, rng: random.Random, context: dict, stdout) -> None:
             contact_phone="139" + "".join(str(rng.randrange(10)) for _ in range(8)),
             address=enterprise.address,
             idempotency_key=key,
+            now=received,
         )
-        _play(application, plan, context["handlers"], rng)
+        _play(application, plan, context["handlers"], rng, received=received)
         created += 1
     stdout.write(f"services: {created} demo applications created")
 
 
-def _play(application: Application, plan: str, handlers: dict, rng: random.Random) -> None:
+def _play(application: Application, plan: str, handlers: dict, rng: random.Random, received=None) -> None:
     tasks = [
         t for t in application.items.select_related("department").order_by("order") if t.status == TaskStatus.PENDING
     ]
 
-    def move(task, *events, **text):
+    def move(task, *events, at=None, **text):
         handler = handlers[task.department.code]
         for event in events:
             task.refresh_from_db()
-            actions.task_transition(actor=handler, task=task, event=event, **text.get(event, {}))
+            actions.task_transition(actor=handler, task=task, event=event, now=at, **text.get(event, {}))
 
     done = {TaskEvent.COMPLETE: {"result": "已办结，证照已推送至企业电子证照库"}}
     for index, task in enumerate(tasks):
@@ -111,3 +120,9 @@ def _play(application: Application, plan: str, handlers: dict, rng: random.Rando
                 move(task, TaskEvent.ACCEPT, TaskEvent.START)
             elif step == 2:
                 move(task, TaskEvent.ACCEPT)
+        elif plan == "overdue":
+            next_day = received + dt.timedelta(days=1)
+            if index % 2 == 0:
+                move(task, TaskEvent.ACCEPT, TaskEvent.START, at=next_day)
+            else:
+                move(task, TaskEvent.ACCEPT, at=next_day)

@@ -103,6 +103,17 @@ def _check_applicant(*, actor: User, enterprise: Enterprise, channel: str) -> tu
     raise PermissionDeniedError(_("只有企业成员或窗口人员可以提交一类事申请。"))
 
 
+def when(now: dt.datetime | None) -> dt.datetime:
+    """When a step happened: now, or earlier when it is recorded after the fact (a paper application entered
+    later, demo data); never in the future."""
+    current = timezone.now()
+    if now is None:
+        return current
+    if now > current:
+        raise ActionError(_("办理时间不能晚于当前时间。"))
+    return now
+
+
 def _new_reference(today: dt.date, offset: int = 0) -> str:
     prefix = f"YLS{today:%Y%m%d}"
     last = (
@@ -139,9 +150,11 @@ def application_submit(
     channel: str | None = None,
     basic_included: bool = False,
     idempotency_key: str | None = None,
+    now: dt.datetime | None = None,
 ) -> Application:
     """Submit a bundle for an enterprise: one application, one task per chosen item, due dates from
-    the promised working days. The same ``idempotency_key`` twice raises DuplicateSubmission."""
+    the promised working days. The same ``idempotency_key`` twice raises DuplicateSubmission. ``now``
+    records an application received earlier (see :func:`when`)."""
     if idempotency_key:
         existing = Application.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -166,9 +179,9 @@ def application_submit(
         errors.update(exc.message_dict if hasattr(exc, "error_dict") else {"selected": exc.messages})
     if errors:
         raise ActionError(errors)
+    now = when(now)
     version = _freeze(bundle=bundle, actor=actor)
     chosen_ids = {bi.pk for bi in chosen}
-    now = timezone.now()
     today = timezone.localdate(now)
     application = Application(
         reference=_new_reference(today),

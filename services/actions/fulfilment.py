@@ -1,5 +1,7 @@
 """The fulfilment task state machine: :data:`TASK_MOVES` and the one function :func:`task_transition`."""
 
+import datetime as dt
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +16,7 @@ from portal.workdays import add_working_days, working_days_between
 
 from ..choices import TaskEvent, TaskStatus
 from ..models import Application, ApplicationItem
-from .applications import _members_of, _roll_up
+from .applications import _members_of, _roll_up, when
 
 # event: (statuses it may start from, status it leads to)
 TASK_MOVES: dict[str, tuple[frozenset[str], str]] = {
@@ -35,12 +37,20 @@ TASK_MOVES: dict[str, tuple[frozenset[str], str]] = {
 
 @transaction.atomic
 def task_transition(
-    *, actor: User, task: ApplicationItem, event: str, result: str = "", reason: str = "", note: str = ""
+    *,
+    actor: User,
+    task: ApplicationItem,
+    event: str,
+    result: str = "",
+    reason: str = "",
+    note: str = "",
+    now: dt.datetime | None = None,
 ) -> ApplicationItem:
     """The one way a fulfilment task changes status (TASK_MOVES), by a handler of its department.
 
     补正材料 pauses the clock; when the materials are in, the due date moves on by the working days
-    it was paused. Every move is audited, notified to the enterprise, and rolled up.
+    it was paused. Every move is audited, notified to the enterprise, and rolled up. ``now`` records a
+    move made earlier (see :func:`~services.actions.applications.when`).
     """
     if event not in TASK_MOVES:
         raise ActionError(_("未知的操作。"))
@@ -49,8 +59,8 @@ def task_transition(
     # Lock the application (PostgreSQL) so concurrent moves of its tasks roll up one after the other.
     application = Application.objects.select_for_update().get(pk=task.application_id)
     allowed_from, to_status = TASK_MOVES[event]
-    today = timezone.localdate()
-    now = timezone.now()
+    now = when(now)
+    today = timezone.localdate(now)
     changes: dict = {}
     data: dict = {"event": event}
     if event == TaskEvent.ACCEPT:

@@ -287,3 +287,28 @@ def test_every_move_is_notified_to_the_enterprise(submit, handler, member):
     assert {"services.application.submitted", "services.task.accept", "services.task.request_materials"} <= kinds
     note = Notification.objects.filter(recipient=member, kind="services.task.request_materials").first()
     assert "补正材料" in note.title and note.body == "请补充公司章程签字页"
+
+
+def test_an_application_received_earlier_is_recorded_with_its_own_dates(submit, handler):
+    # given a paper application received on Monday 2026-03-02 and entered later
+    from django.utils import timezone
+
+    received = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)
+    application = submit(now=received)
+    task = application.items.get(service_code="330000-VA-001")  # 3 working days
+    # then its dates count from then, and it is overdue today
+    assert application.submitted_at == received and application.reference.startswith("YLS20260302")
+    assert task.due_date == dt.date(2026, 3, 5) and task.is_overdue
+    # and a move recorded for the next day keeps that date
+    actions.task_transition(actor=handler, task=task, event="accept", now=received + dt.timedelta(days=1))
+    task.refresh_from_db()
+    assert task.accepted_at == received + dt.timedelta(days=1)
+    # but a date in the future is refused, and nothing is saved
+    count = Application.objects.count()
+    with pytest.raises(ValidationError, match="办理时间不能晚于当前时间"):
+        submit(now=timezone.now() + dt.timedelta(hours=1))
+    with pytest.raises(ValidationError, match="办理时间不能晚于当前时间"):
+        actions.task_transition(actor=handler, task=task, event="start", now=timezone.now() + dt.timedelta(days=1))
+    assert Application.objects.count() == count
+    task.refresh_from_db()
+    assert task.status == TaskStatus.ACCEPTED

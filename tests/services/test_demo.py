@@ -28,3 +28,7 @@ def test_demo_seed_is_rich_and_idempotent():
     assert ServiceItem.objects.values("department").distinct().count() >= 10
     assert set(Application.objects.values_list("status", flat=True)) == set(ApplicationStatus.values)
     assert set(ApplicationItem.objects.values_list("status", flat=True)) == set(TaskStatus.values)
+    # and some open tasks are past their promised time (received at the window 40 days ago)
+    overdue = ApplicationItem.objects.overdue()
+    assert overdue.count() >= 2
+    assert {task.status for task in overdue} <= {TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS}
