@@ -85,10 +85,15 @@ ISSUE_HEADER = (
 )
 
 
+def issue_ledger_source(queryset):
+    """What ``issue_rows`` reads: the queryset in chunks (``iterator``), one query per chunk."""
+    qs = queryset.select_related("enterprise", "channel", "category", "lead_department", "common_link__common_issue")
+    return qs.iterator(chunk_size=2000)
+
+
 def issue_rows(queryset, *, unmask: bool = False):
     """Ledger rows of problems; the queryset is read in chunks (``iterator``), one query per chunk."""
-    qs = queryset.select_related("enterprise", "channel", "category", "lead_department", "common_link__common_issue")
-    for issue in qs.iterator(chunk_size=2000):
+    for issue in issue_ledger_source(queryset):
         link = getattr(issue, "common_link", None)
         yield (
             issue.reference,

@@ -296,3 +296,46 @@ def library(*, user, q: str = "", public: bool = False):
         .annotate(issue_count=Count("links", distinct=True))
         .order_by("-is_exemplary", "-answered_at", "-id")
     )
+
+
+# ---------------------------------------------------------------------------------------- ledgers
+
+
+def issue_ledger(*, user, period, department=None, region=None, metric: str = ""):
+    """The problems of the 台账 that ``user`` may see: the period's cohort (first dispatched in it, not
+    withdrawn), optionally only one lead department, the departments of one region or the problems
+    behind one drill-down number (``metric``); in the order they were registered."""
+    from . import rankings
+
+    qs = Issue.objects.visible_to(user).filter(pk__in=rankings.cohort(period).values("pk"))
+    if department:
+        qs = qs.filter(lead_department=department)
+    if region:
+        qs = qs.filter(lead_department__region=region)
+    metric_filters = rankings.metric_filters()
+    if metric in metric_filters:
+        qs = qs.filter(metric_filters[metric])
+    return qs.order_by("registered_at", "id")
+
+
+def applications_model():
+    """The services app's application model, if that app has one (it was built on another branch)."""
+    from django.apps import apps
+
+    try:
+        return apps.get_model("services", "Application")
+    except LookupError:
+        return None
+
+
+def application_ledger(*, user, period):
+    """The 一类事 applications submitted in the period that ``user`` may see, oldest first (None when the
+    services app has no application model)."""
+    model = applications_model()
+    if model is None:
+        return None
+    return (
+        model.objects.visible_to(user)
+        .filter(submitted_at__gte=period.start_at, submitted_at__lt=period.end_at)
+        .order_by("submitted_at", "id")
+    )

@@ -444,18 +444,14 @@ class RankingExportView(RoleRequiredMixin, View):
 
 
 def _ledger_queryset(request, form, period):
-    qs = Issue.objects.visible_to(request.user)
-    if period is not None:
-        qs = qs.filter(pk__in=rankings.cohort(period).values("pk"))
     data = form.cleaned_data if form.is_valid() else {}
-    if data.get("department"):
-        qs = qs.filter(lead_department=data["department"])
-    if data.get("region"):
-        qs = qs.filter(lead_department__region=data["region"])
-    metric = data.get("metric") or ""
-    if metric in rankings.metric_filters():
-        qs = qs.filter(rankings.metric_filters()[metric])
-    return qs.order_by("registered_at", "id")
+    return selectors.issue_ledger(
+        user=request.user,
+        period=period,
+        department=data.get("department"),
+        region=data.get("region"),
+        metric=data.get("metric") or "",
+    )
 
 
 class LedgerView(RoleRequiredMixin, TemplateView):
@@ -482,13 +478,7 @@ class LedgerView(RoleRequiredMixin, TemplateView):
 
 
 def _applications_model():
-    """The services app's application model, if that app has one yet (built on another branch)."""
-    from django.apps import apps
-
-    try:
-        return apps.get_model("services", "Application")
-    except LookupError:
-        return None
+    return selectors.applications_model()
 
 
 class IssueLedgerExportView(RoleRequiredMixin, View):
@@ -529,11 +519,7 @@ class ApplicationLedgerExportView(RoleRequiredMixin, View):
             messages.error(request, _("统计周期无效。"))
             return redirect("insights:ledger")
         unmask = bool(form.cleaned_data.get("unmask")) and user_has_role(request.user, SUPERVISOR_ROLES)
-        qs = (
-            model.objects.visible_to(request.user)
-            .filter(submitted_at__gte=period.start_at, submitted_at__lt=period.end_at)
-            .order_by("submitted_at", "id")
-        )
+        qs = selectors.application_ledger(user=request.user, period=period)
         if unmask:
             audit_record(
                 actor=request.user,
