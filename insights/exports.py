@@ -1,6 +1,8 @@
-"""Streaming Excel (.xlsx) ledgers (台账): openpyxl's write-only mode writes each row straight to a
-temporary file, which is then streamed to the browser with ``FileResponse`` and deleted when the
-response is closed. Rows come from ``QuerySet.iterator()``, so memory stays flat at 100k rows.
+"""Excel (.xlsx) ledgers (台账): openpyxl's write-only mode writes each row straight to a temporary
+file. A small ledger is then streamed to the browser with ``FileResponse`` (and deleted when the
+response is closed); a large one (more rows than ``settings.LEDGER_EXPORT_ASYNC_ROWS``) is written by
+a django-q2 worker into private storage (:func:`write_ledger_export`). Rows come from
+``values_list(...).iterator()``, so memory stays flat at 100k rows.
 
 Personal data (contact names and phones) is masked unless the caller passes ``unmask=True`` — which
 views allow only to supervisors and administrators, and record in the audit log.
@@ -10,6 +12,7 @@ import datetime as dt
 import tempfile
 from collections.abc import Iterable, Sequence
 
+from django.core.files import File
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,6 +68,41 @@ def _cell_converter():
         return value
 
     return convert
+
+
+def ledger_sheet(ledger: str, queryset, *, unmask: bool = False) -> tuple[str, Sequence[str], Iterable[Sequence]]:
+    """Sheet title, header and rows of one ledger (``LedgerKind``) read from ``queryset``."""
+    from .choices import LedgerKind
+
+    if ledger == LedgerKind.ISSUES:
+        return _("涉企问题台账"), ISSUE_HEADER, issue_rows(queryset, unmask=unmask)
+    return _("一类事申请台账"), APPLICATION_HEADER, application_rows(queryset, unmask=unmask)
+
+
+def write_ledger_export(job) -> tuple[str, int]:
+    """Write a background export job's ledger into its private storage; returns the stored file's
+    name and the row count. The rows are those the requester would download right now with the
+    same filters (their permissions, the job's masking)."""
+    from portal.exceptions import PermissionDeniedError
+    from portal.permissions import ALL_STAFF, user_has_role
+
+    from . import selectors
+    from .storage import ledger_export_storage
+
+    user = job.requested_by
+    if not user_has_role(user, ALL_STAFF):
+        raise PermissionDeniedError()
+    queryset = selectors.ledger_queryset(ledger=job.ledger, user=user, **selectors.ledger_filter_values(job.filters))
+    if queryset is None:
+        raise LookupError("the services app has no application model")
+    sheet_title, header, rows = ledger_sheet(job.ledger, queryset, unmask=job.unmasked)
+    with tempfile.TemporaryFile(suffix=".xlsx") as handle:
+        count = write_xlsx(handle, sheet_title=sheet_title, header=header, rows=rows)
+        handle.seek(0)
+        name = ledger_export_storage().save(
+            f"{timezone.localdate():%Y/%m}/{job.ledger}-{job.period_label}-{job.pk}.xlsx", File(handle)
+        )
+    return name, count
 
 
 def xlsx_response(*, filename: str, sheet_title: str, header: Sequence[str], rows: Iterable[Sequence]) -> FileResponse:

@@ -339,3 +339,53 @@ def application_ledger(*, user, period):
         .filter(submitted_at__gte=period.start_at, submitted_at__lt=period.end_at)
         .order_by("submitted_at", "id")
     )
+
+
+def ledger_queryset(*, ledger: str, user, period, department=None, region=None, metric: str = ""):
+    """The rows of one ledger (``LedgerKind``) for ``user``: what an immediate download and a
+    background export of the same filters both read. The applications ledger has only the period."""
+    from .choices import LedgerKind
+
+    if ledger == LedgerKind.ISSUES:
+        return issue_ledger(user=user, period=period, department=department, region=region, metric=metric)
+    return application_ledger(user=user, period=period)
+
+
+def ledger_filters(*, period, department=None, region=None, metric: str = "") -> dict:
+    """The filters of a ledger as data for an export job: the period as it was resolved when asked
+    for (so a job run after midnight still exports the month the user saw), ids, the metric."""
+    from . import rankings
+
+    data = (
+        {"start": period.start.isoformat(), "end": period.last_day.isoformat()}
+        if period.kind == "custom"
+        else {"period": period.label}
+    )
+    if department:
+        data["department"] = department.pk
+    if region:
+        data["region"] = region.pk
+    if metric in rankings.metric_filters():
+        data["metric"] = metric
+    return data
+
+
+def ledger_filter_values(filters) -> dict:
+    """The keyword arguments of :func:`ledger_queryset` back from :func:`ledger_filters`' data."""
+    from portal.models import Department, Region
+
+    from . import rankings
+
+    return {
+        "period": rankings.parse_period(filters.get("period"), start=filters.get("start"), end=filters.get("end")),
+        "department": Department.objects.filter(pk=filters["department"]).first() if "department" in filters else None,
+        "region": Region.objects.filter(pk=filters["region"]).first() if "region" in filters else None,
+        "metric": filters.get("metric", ""),
+    }
+
+
+def ledger_export_list(*, user):
+    """The background exports ``user`` asked for, newest first (nobody else's: ``visible_to``)."""
+    from .models import LedgerExport
+
+    return LedgerExport.objects.visible_to(user).order_by("-created_at", "-id")
