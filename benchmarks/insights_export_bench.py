@@ -29,11 +29,24 @@ length descriptions and replies), then times the 2025 ledger of a clerk phase by
 - ``total``: ``write_xlsx(issue_rows(qs))`` into a temporary file — what a download or an export job
   does, and the figure that matters.
 
-Figures (PostgreSQL 15, 2 shared cores, load average ≈ 1.5 from other sessions, 100,000 rows):
+Figures (PostgreSQL 15, 2 shared cores with other sessions' test runs beside it, 99,943 rows, two
+rounds each, run back to back; load average 4.2–4.9 for "before", 2.0–4.4 for "after"):
 
-| phase | before (model objects) | after (``values_list``) |
+| phase | before: model objects | after: ``values_list`` |
 |---|---|---|
-| see docs/insights.md | | |
+| query | 7.2 / 7.7 s | 3.0 / 1.8 s |
+| rows (masked) | 12.1 / 13.5 s | 3.0 / 2.0 s |
+| rows, unmasked | 12.9 / 14.5 s | 3.1 / 1.7 s |
+| cells | 27.9 / 23.7 s | 33.5 / 19.4 s |
+| total | 54.6 / 46.8 s (11.3 MB) | 23.8 / 22.9 s (10.7 MB) |
+
+Before, ``issue_rows`` built six model objects per row (every column of the problem and its
+enterprise, descriptions and replies included) and ``get_status_display()`` re-translated all nine
+status labels on every row (10 gettext calls per row). The ``cells`` phase — openpyxl's own work,
+about 9 µs per cell for 2.2M cells — is now nearly all of the time and the same with the synthetic
+source (100,000 rows: 24.9–27.6 s). Masking costs under a second per 100k rows. So a year's ledger
+of a city still cannot be sure to finish inside gunicorn's 60 s, which is why ledgers above
+``LEDGER_EXPORT_ASYNC_ROWS`` are written by a worker (docs/insights.md).
 """
 
 import argparse
