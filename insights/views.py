@@ -559,7 +559,7 @@ class _LedgerExportView(RoleRequiredMixin, View):
         if created:
             messages.success(
                 request,
-                _("%(name)s共 %(n)s 行，正在后台生成；完成后会通知您，文件保留 %(days)d 天。")
+                _("「%(name)s」共 %(n)s 行，正在后台生成；完成后会通知您，文件保留 %(days)d 天。")
                 % {"name": job, "n": f"{rows:,}", "days": settings.LEDGER_EXPORT_RETENTION_DAYS},
             )
         else:
