@@ -17,3 +17,16 @@ class MechanismKind(models.TextChoices):
     COORDINATION = "coordination", _("部门协同机制")
     PLATFORM = "platform", _("平台建设")
     OTHER = "other", _("其他")
+
+
+class LedgerKind(models.TextChoices):
+    ISSUES = "issues", _("涉企问题台账")
+    APPLICATIONS = "applications", _("一类事申请台账")
+
+
+class LedgerExportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+    EXPIRED = "expired", _("已过期")

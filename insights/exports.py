@@ -1,6 +1,8 @@
-"""Streaming Excel (.xlsx) ledgers (台账): openpyxl's write-only mode writes each row straight to a
-temporary file, which is then streamed to the browser with ``FileResponse`` and deleted when the
-response is closed. Rows come from ``QuerySet.iterator()``, so memory stays flat at 100k rows.
+"""Excel (.xlsx) ledgers (台账): openpyxl's write-only mode writes each row straight to a temporary
+file. A small ledger is then streamed to the browser with ``FileResponse`` (and deleted when the
+response is closed); a large one (more rows than ``settings.LEDGER_EXPORT_ASYNC_ROWS``) is written by
+a django-q2 worker into private storage (:func:`write_ledger_export`). Rows come from
+``values_list(...).iterator()``, so memory stays flat at 100k rows.
 
 Personal data (contact names and phones) is masked unless the caller passes ``unmask=True`` — which
 views allow only to supervisors and administrators, and record in the audit log.
@@ -10,6 +12,7 @@ import datetime as dt
 import tempfile
 from collections.abc import Iterable, Sequence
 
+from django.core.files import File
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,22 +37,72 @@ def write_xlsx(target, *, sheet_title: str, header: Sequence[str], rows: Iterabl
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
+    cell_value = _cell_converter()
+    append = sheet.append
     count = 0
     for row in rows:
-        sheet.append([_cell(value) for value in row])
+        append([cell_value(value) for value in row])
         count += 1
     workbook.save(target)
     return count
 
 
-def _cell(value):
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return _("是") if value else _("否")
-    return value
+def _cell_converter():
+    """The function that turns one value into what openpyxl writes: aware datetimes in local time
+    without tzinfo (Excel has none), booleans as 是/否, empty values as no cell at all (which reads
+    back exactly like the empty string written before). The time zone and the two words are looked
+    up once per sheet instead of once per cell."""
+    zone = timezone.get_current_timezone()
+    yes, no = _("是"), _("否")
+
+    def convert(value):
+        kind = type(value)
+        if kind is str:
+            return value or None
+        if kind is int or value is None:
+            return value
+        if kind is bool:
+            return yes if value else no
+        if isinstance(value, dt.datetime):
+            return value.astimezone(zone).replace(tzinfo=None) if value.tzinfo is not None else value
+        return value
+
+    return convert
+
+
+def ledger_sheet(ledger: str, queryset, *, unmask: bool = False) -> tuple[str, Sequence[str], Iterable[Sequence]]:
+    """Sheet title, header and rows of one ledger (``LedgerKind``) read from ``queryset``."""
+    from .choices import LedgerKind
+
+    if ledger == LedgerKind.ISSUES:
+        return _("涉企问题台账"), ISSUE_HEADER, issue_rows(queryset, unmask=unmask)
+    return _("一类事申请台账"), APPLICATION_HEADER, application_rows(queryset, unmask=unmask)
+
+
+def write_ledger_export(job) -> tuple[str, int]:
+    """Write a background export job's ledger into its private storage; returns the stored file's
+    name and the row count. The rows are those the requester would download right now with the
+    same filters (their permissions, the job's masking)."""
+    from portal.exceptions import PermissionDeniedError
+    from portal.permissions import ALL_STAFF, user_has_role
+
+    from . import selectors
+    from .storage import ledger_export_storage
+
+    user = job.requested_by
+    if not user_has_role(user, ALL_STAFF):
+        raise PermissionDeniedError()
+    queryset = selectors.ledger_queryset(ledger=job.ledger, user=user, **selectors.ledger_filter_values(job.filters))
+    if queryset is None:
+        raise LookupError("the services app has no application model")
+    sheet_title, header, rows = ledger_sheet(job.ledger, queryset, unmask=job.unmasked)
+    with tempfile.TemporaryFile(suffix=".xlsx") as handle:
+        count = write_xlsx(handle, sheet_title=sheet_title, header=header, rows=rows)
+        handle.seek(0)
+        name = ledger_export_storage().save(
+            f"{timezone.localdate():%Y/%m}/{job.ledger}-{job.period_label}-{job.pk}.xlsx", File(handle)
+        )
+    return name, count
 
 
 def xlsx_response(*, filename: str, sheet_title: str, header: Sequence[str], rows: Iterable[Sequence]) -> FileResponse:
@@ -85,35 +138,59 @@ ISSUE_HEADER = (
 )
 
 
+# The columns of ISSUE_HEADER, read with ``values_list``: one query per chunk of 2,000 rows, no model
+# objects, no per-row queries, and no description or reply texts fetched only to be thrown away.
+ISSUE_COLUMNS = (
+    "reference",
+    "registered_at",
+    "enterprise__name",
+    "enterprise__uscc",
+    "contact_name",
+    "contact_phone",
+    "channel__name",
+    "category__name",
+    "title",
+    "status",
+    "lead_department__name",
+    "first_dispatched_at",
+    "reply_due",
+    "replied_at",
+    "accepted_on_time",
+    "replied_on_time",
+    "returns_count",
+    "extensions_count",
+    "reopen_count",
+    "rating",
+    "closed_at",
+    "common_link__common_issue__reference",
+)
+_CONTACT_NAME, _CONTACT_PHONE, _STATUS = 4, 5, 9
+
+
+def issue_ledger_source(queryset):
+    """What ``issue_rows`` reads: the ledger columns in chunks (``iterator``), one query per chunk."""
+    return queryset.values_list(*ISSUE_COLUMNS).iterator(chunk_size=2000)
+
+
+def _labels(choices) -> dict:
+    """value → label of a choices class in the active language, built once per export (a model's
+    ``get_FOO_display()`` rebuilds and re-translates the whole choices list on every call)."""
+    return {value: str(label) for value, label in choices.choices}
+
+
 def issue_rows(queryset, *, unmask: bool = False):
-    """Ledger rows of problems; the queryset is read in chunks (``iterator``), one query per chunk."""
-    qs = queryset.select_related("enterprise", "channel", "category", "lead_department", "common_link__common_issue")
-    for issue in qs.iterator(chunk_size=2000):
-        link = getattr(issue, "common_link", None)
-        yield (
-            issue.reference,
-            issue.registered_at,
-            issue.enterprise.name,
-            issue.enterprise.uscc,
-            issue.contact_name if unmask else mask_name(issue.contact_name),
-            issue.contact_phone if unmask else mask_phone(issue.contact_phone),
-            issue.channel.name,
-            issue.category.name,
-            issue.title,
-            issue.get_status_display(),
-            issue.lead_department.name if issue.lead_department else "",
-            issue.first_dispatched_at,
-            issue.reply_due,
-            issue.replied_at,
-            issue.accepted_on_time,
-            issue.replied_on_time,
-            issue.returns_count,
-            issue.extensions_count,
-            issue.reopen_count,
-            issue.rating,
-            issue.closed_at,
-            link.common_issue.reference if link else "",
-        )
+    """Ledger rows of problems (ISSUE_HEADER's columns, contacts masked unless ``unmask``)."""
+    from issues.choices import IssueStatus
+
+    status_label = _labels(IssueStatus)
+    for values in issue_ledger_source(queryset):
+        row = list(values)
+        if not unmask:
+            row[_CONTACT_NAME] = mask_name(row[_CONTACT_NAME])
+            row[_CONTACT_PHONE] = mask_phone(row[_CONTACT_PHONE])
+        status = row[_STATUS]
+        row[_STATUS] = status_label.get(status, status)
+        yield row
 
 
 RANKING_HEADER = (
@@ -179,18 +256,35 @@ APPLICATION_HEADER = (
 
 
 def application_rows(queryset, *, unmask: bool = False):
-    """Ledger rows of the services app's applications (written against its model's documented fields;
-    used only when that model exists)."""
-    for application in queryset.select_related("enterprise", "bundle").iterator(chunk_size=2000):
+    """Ledger rows of the services app's applications (APPLICATION_HEADER's columns, contacts masked
+    unless ``unmask``), read like ``issue_rows``: ``values_list`` in chunks, labels looked up once."""
+    from services.choices import ApplicationStatus, Channel
+
+    status_label, channel_label = _labels(ApplicationStatus), _labels(Channel)
+    columns = (
+        "reference",
+        "submitted_at",
+        "enterprise__name",
+        "enterprise__uscc",
+        "bundle__name",
+        "channel",
+        "on_behalf",
+        "status",
+        "contact_name",
+        "contact_phone",
+    )
+    for reference, submitted_at, name, uscc, bundle, channel, on_behalf, status, contact, phone in queryset.values_list(
+        *columns
+    ).iterator(chunk_size=2000):
         yield (
-            application.reference,
-            application.submitted_at,
-            application.enterprise.name,
-            application.enterprise.uscc,
-            str(application.bundle),
-            application.get_channel_display(),
-            application.on_behalf,
-            application.get_status_display(),
-            application.contact_name if unmask else mask_name(application.contact_name),
-            application.contact_phone if unmask else mask_phone(application.contact_phone),
+            reference,
+            submitted_at,
+            name,
+            uscc,
+            bundle,
+            channel_label.get(channel, channel),
+            on_behalf,
+            status_label.get(status, status),
+            contact if unmask else mask_name(contact),
+            phone if unmask else mask_phone(phone),
         )

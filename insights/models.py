@@ -10,9 +10,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.choices import Role
+from portal.choices import STAFF_ROLES, Role
 
-from .choices import CommonIssueStatus, MechanismKind
+from .choices import CommonIssueStatus, LedgerExportStatus, LedgerKind, MechanismKind
+from .storage import ledger_export_storage
 
 STAFF_SEE_ALL = (Role.CLERK, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
 
@@ -182,3 +183,66 @@ class CommonIssueReuse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.common_issue_id} @ {self.region_id}"
+
+
+class LedgerExportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Only the member of staff who asked for an export sees it (deny by default): not other
+        staff, not administrators — the file may hold unmasked personal data that only the requester
+        was cleared and audited for."""
+        if user.is_authenticated and user.is_active and user.role in STAFF_ROLES:
+            return self.filter(requested_by=user)
+        return self.none()
+
+
+class LedgerExport(models.Model):
+    """One 台账 export too large to be written inside a web request (more rows than
+    ``settings.LEDGER_EXPORT_ASYNC_ROWS``): who asked for which ledger with which filters (as data,
+    which the worker applies again with the requester's permissions), whether contacts are unmasked,
+    how far the work is and — once done — the xlsx file in private storage, until the retention
+    period deletes it and the job shows as expired. Changed only through :mod:`insights.actions`."""
+
+    ledger = models.CharField(_("台账"), max_length=20, choices=LedgerKind.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="ledger_exports"
+    )
+    filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    period_label = models.CharField(_("统计周期"), max_length=30)
+    description = models.CharField(_("导出范围"), max_length=200)
+    unmasked = models.BooleanField(_("含完整联系方式"), default=False)
+    language = models.CharField(_("语言"), max_length=10, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=LedgerExportStatus.choices, default=LedgerExportStatus.QUEUED, db_index=True
+    )
+    version = models.PositiveIntegerField(default=0, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    row_count = models.PositiveIntegerField(_("行数"), null=True, blank=True)
+    file = models.FileField(
+        _("文件"), storage=ledger_export_storage, upload_to="%Y/%m/", max_length=200, blank=True, editable=False
+    )
+    error = models.TextField(_("错误信息"), blank=True)
+    created_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = LedgerExportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("台账导出任务")
+        verbose_name_plural = _("台账导出任务")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"]),
+            models.Index(fields=["status", "finished_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_ledger_display()} {self.description}"
+
+    @property
+    def download_name(self) -> str:
+        """The name the immediate download of the same ledger has."""
+        return f"{self.ledger}-{self.period_label}.xlsx"
+
+    def can_download(self) -> bool:
+        return self.status == LedgerExportStatus.DONE and bool(self.file)

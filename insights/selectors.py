@@ -296,3 +296,96 @@ def library(*, user, q: str = "", public: bool = False):
         .annotate(issue_count=Count("links", distinct=True))
         .order_by("-is_exemplary", "-answered_at", "-id")
     )
+
+
+# ---------------------------------------------------------------------------------------- ledgers
+
+
+def issue_ledger(*, user, period, department=None, region=None, metric: str = ""):
+    """The problems of the 台账 that ``user`` may see: the period's cohort (first dispatched in it, not
+    withdrawn), optionally only one lead department, the departments of one region or the problems
+    behind one drill-down number (``metric``); in the order they were registered."""
+    from . import rankings
+
+    qs = Issue.objects.visible_to(user).filter(pk__in=rankings.cohort(period).values("pk"))
+    if department:
+        qs = qs.filter(lead_department=department)
+    if region:
+        qs = qs.filter(lead_department__region=region)
+    metric_filters = rankings.metric_filters()
+    if metric in metric_filters:
+        qs = qs.filter(metric_filters[metric])
+    return qs.order_by("registered_at", "id")
+
+
+def applications_model():
+    """The services app's application model, if that app has one (it was built on another branch)."""
+    from django.apps import apps
+
+    try:
+        return apps.get_model("services", "Application")
+    except LookupError:
+        return None
+
+
+def application_ledger(*, user, period):
+    """The 一类事 applications submitted in the period that ``user`` may see, oldest first (None when the
+    services app has no application model)."""
+    model = applications_model()
+    if model is None:
+        return None
+    return (
+        model.objects.visible_to(user)
+        .filter(submitted_at__gte=period.start_at, submitted_at__lt=period.end_at)
+        .order_by("submitted_at", "id")
+    )
+
+
+def ledger_queryset(*, ledger: str, user, period, department=None, region=None, metric: str = ""):
+    """The rows of one ledger (``LedgerKind``) for ``user``: what an immediate download and a
+    background export of the same filters both read. The applications ledger has only the period."""
+    from .choices import LedgerKind
+
+    if ledger == LedgerKind.ISSUES:
+        return issue_ledger(user=user, period=period, department=department, region=region, metric=metric)
+    return application_ledger(user=user, period=period)
+
+
+def ledger_filters(*, period, department=None, region=None, metric: str = "") -> dict:
+    """The filters of a ledger as data for an export job: the period as it was resolved when asked
+    for (so a job run after midnight still exports the month the user saw), ids, the metric."""
+    from . import rankings
+
+    data = (
+        {"start": period.start.isoformat(), "end": period.last_day.isoformat()}
+        if period.kind == "custom"
+        else {"period": period.label}
+    )
+    if department:
+        data["department"] = department.pk
+    if region:
+        data["region"] = region.pk
+    if metric in rankings.metric_filters():
+        data["metric"] = metric
+    return data
+
+
+def ledger_filter_values(filters) -> dict:
+    """The keyword arguments of :func:`ledger_queryset` back from :func:`ledger_filters`' data."""
+    from portal.models import Department, Region
+
+    from . import rankings
+
+    return {
+        "period": rankings.parse_period(filters.get("period"), start=filters.get("start"), end=filters.get("end")),
+        "department": Department.objects.filter(pk=filters["department"]).first() if "department" in filters else None,
+        "region": Region.objects.filter(pk=filters["region"]).first() if "region" in filters else None,
+        "metric": filters.get("metric", ""),
+    }
+
+
+def ledger_export_list(*, user):
+    """The background exports ``user`` asked for, newest first (nobody else's: ``visible_to``)."""
+    from .models import LedgerExport
+
+    return LedgerExport.objects.visible_to(user).order_by("-created_at", "-id")

@@ -1,3 +1,66 @@
-"""Background tasks of this app (django-q2). ``SCHEDULES`` lists periodic ones for setup_schedules."""
+"""Background tasks of this app (django-q2). ``SCHEDULES`` lists periodic ones for setup_schedules.
 
-SCHEDULES: list[dict] = []
+Tasks take ids, re-fetch and call :mod:`insights.actions`; each is safe to run twice.
+"""
+
+import logging
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_q.tasks import async_task
+
+logger = logging.getLogger(__name__)
+
+
+def run_ledger_export(job_id: int) -> str:
+    """Write one background ledger export: claim the job, write the xlsx into private storage
+    (outside any transaction), record it and tell the requester.
+
+    Returns ``skipped`` when there is nothing to do (already done, failed, expired or running
+    elsewhere), so a task delivered twice changes nothing. An error ends the job as failed and the
+    task itself succeeds, so django-q2 does not deliver it again and again.
+    """
+    from insights import actions, exports
+
+    job = actions.ledger_export_start(job_id=job_id)
+    if job is None:
+        return "skipped"
+    try:
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            file_name, row_count = exports.write_ledger_export(job)
+    except Exception:
+        logger.exception("ledger export %s failed", job_id)
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            message = _("生成文件时出错，请稍后重新导出；如仍失败，请联系管理员（导出编号 %(id)s）。") % {"id": job.pk}
+        actions.ledger_export_fail(job=job, error=message)
+        return "failed"
+    job = actions.ledger_export_finish(job=job, file_name=file_name, row_count=row_count)
+    return str(job.status)
+
+
+def sweep_ledger_exports() -> dict[str, int]:
+    """Scheduled: delete the files of exports older than the retention period (the jobs show as
+    expired), and hand jobs that were never picked up or whose worker died to a worker again."""
+    from insights import actions
+
+    expired = actions.ledger_export_expire_old()
+    resumed = actions.ledger_exports_to_resume()
+    for job_id in resumed:
+        async_task(
+            "insights.tasks.run_ledger_export",
+            job_id,
+            timeout=settings.LEDGER_EXPORT_TIMEOUT,
+            task_name=f"ledger-export-{job_id}",
+        )
+    return {"expired": expired, "resumed": len(resumed)}
+
+
+SCHEDULES: list[dict] = [
+    {
+        "name": "insights.sweep_ledger_exports",
+        "func": "insights.tasks.sweep_ledger_exports",
+        "schedule_type": "I",
+        "minutes": 15,
+    },
+]

@@ -25,4 +25,6 @@ urlpatterns = [
     path("ledger/", views.LedgerView.as_view(), name="ledger"),
     path("ledger/issues.xlsx", views.IssueLedgerExportView.as_view(), name="ledger_issues_export"),
     path("ledger/applications.xlsx", views.ApplicationLedgerExportView.as_view(), name="ledger_applications_export"),
+    path("exports/", views.LedgerExportListView.as_view(), name="my_exports"),
+    path("exports/<int:pk>/download/", views.LedgerExportDownloadView.as_view(), name="export_download"),
 ]

@@ -3,11 +3,12 @@ library (public and staff), the published evaluation (public and staff with dril
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -24,6 +25,7 @@ from portal.permissions import ALL_STAFF, CLERK_ROLES, SUPERVISOR_ROLES, RoleReq
 from portal.views import form_errors_from
 
 from . import actions, exports, rankings, selectors
+from .choices import LedgerExportStatus, LedgerKind
 from .filters import CommonIssueFilterSet
 from .forms import (
     ClusterForm,
@@ -36,7 +38,7 @@ from .forms import (
     PeriodForm,
     ReuseForm,
 )
-from .models import CommonIssue
+from .models import CommonIssue, LedgerExport
 
 
 def _refuse(request, exc) -> None:
@@ -444,18 +446,14 @@ class RankingExportView(RoleRequiredMixin, View):
 
 
 def _ledger_queryset(request, form, period):
-    qs = Issue.objects.visible_to(request.user)
-    if period is not None:
-        qs = qs.filter(pk__in=rankings.cohort(period).values("pk"))
     data = form.cleaned_data if form.is_valid() else {}
-    if data.get("department"):
-        qs = qs.filter(lead_department=data["department"])
-    if data.get("region"):
-        qs = qs.filter(lead_department__region=data["region"])
-    metric = data.get("metric") or ""
-    if metric in rankings.metric_filters():
-        qs = qs.filter(rankings.metric_filters()[metric])
-    return qs.order_by("registered_at", "id")
+    return selectors.issue_ledger(
+        user=request.user,
+        period=period,
+        department=data.get("department"),
+        region=data.get("region"),
+        metric=data.get("metric") or "",
+    )
 
 
 class LedgerView(RoleRequiredMixin, TemplateView):
@@ -476,73 +474,155 @@ class LedgerView(RoleRequiredMixin, TemplateView):
             period=period,
             page=page,
             query=self.request.GET.urlencode(),
-            applications_available=_applications_model() is not None,
+            applications_available=selectors.applications_model() is not None,
+            limit=settings.LEDGER_EXPORT_ASYNC_ROWS,
         )
         return ctx
 
 
-def _applications_model():
-    """The services app's application model, if that app has one yet (built on another branch)."""
-    from django.apps import apps
+class _LedgerExportView(RoleRequiredMixin, View):
+    """Export one ledger with the 台账 page's filters (GET or POST, the filters in the query string).
 
-    try:
-        return apps.get_model("services", "Application")
-    except LookupError:
-        return None
-
-
-class IssueLedgerExportView(RoleRequiredMixin, View):
-    allowed_roles = ALL_STAFF
-
-    def get(self, request):
-        form, period = _period_form(request, LedgerFilterForm)
-        if period is None:
-            messages.error(request, _("统计周期无效。"))
-            return redirect("insights:ledger")
-        unmask = bool(form.cleaned_data.get("unmask")) and user_has_role(request.user, SUPERVISOR_ROLES)
-        qs = _ledger_queryset(request, form, period)
-        if unmask:
-            audit_record(
-                actor=request.user,
-                action="insights.ledger.unmasked_export",
-                data={"period": period.label, "query": request.GET.urlencode()},
-            )
-        return exports.xlsx_response(
-            filename=f"issues-{period.label}.xlsx",
-            sheet_title=_("涉企问题台账"),
-            header=exports.ISSUE_HEADER,
-            rows=exports.issue_rows(qs, unmask=unmask),
-        )
-
-
-class ApplicationLedgerExportView(RoleRequiredMixin, View):
-    """台账 of 一类事 applications submitted in the period (when the services app provides them)."""
+    Up to ``settings.LEDGER_EXPORT_ASYNC_ROWS`` rows (one COUNT query decides) the xlsx downloads at
+    once, as before. A larger ledger becomes a background export job (``insights.actions.
+    ledger_export_request``) and the user lands on 我的导出; a GET — a link, a bookmark — never
+    creates a job but shows a page whose button POSTs the same request.
+    """
 
     allowed_roles = ALL_STAFF
+    ledger: str = ""
 
     def get(self, request):
-        model = _applications_model()
-        if model is None:
+        return self.export(request, confirmed=False)
+
+    def post(self, request):
+        return self.export(request, confirmed=True)
+
+    def export(self, request, *, confirmed: bool):
+        if self.ledger == LedgerKind.APPLICATIONS and selectors.applications_model() is None:
             raise Http404(_("办事申请模块尚未启用。"))
         form, period = _period_form(request, LedgerFilterForm)
         if period is None:
             messages.error(request, _("统计周期无效。"))
             return redirect("insights:ledger")
-        unmask = bool(form.cleaned_data.get("unmask")) and user_has_role(request.user, SUPERVISOR_ROLES)
-        qs = (
-            model.objects.visible_to(request.user)
-            .filter(submitted_at__gte=period.start_at, submitted_at__lt=period.end_at)
-            .order_by("submitted_at", "id")
-        )
+        data = form.cleaned_data
+        unmask = bool(data.get("unmask")) and user_has_role(request.user, SUPERVISOR_ROLES)
+        values = {"period": period}
+        if self.ledger == LedgerKind.ISSUES:
+            values.update(department=data.get("department"), region=data.get("region"), metric=data.get("metric") or "")
+        queryset = selectors.ledger_queryset(ledger=self.ledger, user=request.user, **values)
+        rows = queryset.count()
+        if rows > settings.LEDGER_EXPORT_ASYNC_ROWS:
+            return self.background(request, values=values, unmask=unmask, rows=rows, confirmed=confirmed)
         if unmask:
             audit_record(
                 actor=request.user,
                 action="insights.ledger.unmasked_export",
-                data={"period": period.label, "ledger": "applications"},
+                data={"period": period.label, "ledger": self.ledger, "query": request.GET.urlencode()},
             )
+        sheet_title, header, sheet_rows = exports.ledger_sheet(self.ledger, queryset, unmask=unmask)
         return exports.xlsx_response(
-            filename=f"applications-{period.label}.xlsx",
-            sheet_title=_("一类事申请台账"),
-            header=exports.APPLICATION_HEADER,
-            rows=exports.application_rows(qs, unmask=unmask),
+            filename=f"{self.ledger}-{period.label}.xlsx", sheet_title=sheet_title, header=header, rows=sheet_rows
         )
+
+    def background(self, request, *, values, unmask: bool, rows: int, confirmed: bool):
+        period = values["period"]
+        description = _describe(values)
+        if not confirmed:
+            return TemplateResponse(
+                request,
+                "insights/ledger_export_confirm.html",
+                {
+                    "ledger_label": LedgerKind(self.ledger).label,
+                    "description": description,
+                    "rows": rows,
+                    "unmask": unmask,
+                    "limit": settings.LEDGER_EXPORT_ASYNC_ROWS,
+                    "action": request.get_full_path(),
+                    "query": request.GET.urlencode(),
+                },
+            )
+        try:
+            job, created = actions.ledger_export_request(
+                actor=request.user,
+                ledger=self.ledger,
+                filters=selectors.ledger_filters(**values),
+                period_label=period.label,
+                description=description,
+                unmask=unmask,
+                row_count=rows,
+                query=request.GET.urlencode(),
+            )
+        except (ValidationError, PermissionDeniedError) as exc:
+            _refuse(request, exc)
+            return redirect(reverse("insights:ledger") + "?" + request.GET.urlencode())
+        if created:
+            messages.success(
+                request,
+                _("「%(name)s」共 %(n)s 行，正在后台生成；完成后会通知您，文件保留 %(days)d 天。")
+                % {"name": job, "n": f"{rows:,}", "days": settings.LEDGER_EXPORT_RETENTION_DAYS},
+            )
+        else:
+            messages.info(request, _("同样的导出已在生成中，无需重复提交。"))
+        return redirect("insights:my_exports")
+
+
+def _describe(values) -> str:
+    """What a job exports, in words, kept on the job so the list needs no joins: period · department ·
+    region · metric."""
+    parts = [values["period"].label]
+    if values.get("department"):
+        parts.append(values["department"].name)
+    if values.get("region"):
+        parts.append(values["region"].name)
+    if values.get("metric") in rankings.metric_filters() and values.get("metric") != "received":
+        parts.append(str(rankings.METRIC_LABELS.get(values["metric"], values["metric"])))
+    return " · ".join(parts)
+
+
+class IssueLedgerExportView(_LedgerExportView):
+    ledger = LedgerKind.ISSUES
+
+
+class ApplicationLedgerExportView(_LedgerExportView):
+    """台账 of 一类事 applications submitted in the period (when the services app provides them)."""
+
+    ledger = LedgerKind.APPLICATIONS
+
+
+class LedgerExportListView(RoleRequiredMixin, TemplateView):
+    """我的导出: the background exports the user asked for, newest first, with their state and,
+    while the file is kept, a download link. Nobody sees anyone else's exports."""
+
+    allowed_roles = ALL_STAFF
+    template_name = "insights/my_exports.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        jobs = selectors.ledger_export_list(user=self.request.user)
+        page = Paginator(jobs, 20).get_page(self.request.GET.get("page"))
+        ctx.update(
+            page=page,
+            pending=any(job.status in (LedgerExportStatus.QUEUED, LedgerExportStatus.RUNNING) for job in page),
+            retention_days=settings.LEDGER_EXPORT_RETENTION_DAYS,
+            limit=settings.LEDGER_EXPORT_ASYNC_ROWS,
+        )
+        return ctx
+
+
+class LedgerExportDownloadView(LoginRequiredMixin, View):
+    """The file of a finished export, to the member of staff who asked for it only — anyone else gets
+    a 404 (``LedgerExport.objects.visible_to``), as does everyone once the file has expired."""
+
+    def get(self, request, pk):
+        job = get_object_or_404(LedgerExport.objects.visible_to(request.user), pk=pk)
+        if not job.can_download():
+            raise Http404
+        try:
+            handle = job.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(handle, as_attachment=True, filename=job.download_name, content_type=exports.XLSX)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response

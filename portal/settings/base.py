@@ -186,6 +186,21 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# --- Ledger exports (insights) ------------------------------------------------------------
+# A 台账 with more rows than this is written by a django-q2 worker (an export job, "我的导出")
+# instead of inside the web request; smaller ones stay immediate downloads.
+LEDGER_EXPORT_ASYNC_ROWS = env_int("DJANGO_LEDGER_EXPORT_ASYNC_ROWS", 5000)
+# Where the job files live. Private: no URL serves them, only the requester's download view reads
+# them. Under MEDIA_ROOT by default, which is the shared mount that every app and worker host sees
+# and may write (docs/deployment.md).
+LEDGER_EXPORT_ROOT = Path(env("DJANGO_LEDGER_EXPORT_ROOT") or MEDIA_ROOT / "ledger-exports")
+# Files older than this are deleted by the scheduled insights.sweep_ledger_exports; the job stays
+# listed as expired.
+LEDGER_EXPORT_RETENTION_DAYS = env_int("DJANGO_LEDGER_EXPORT_RETENTION_DAYS", 7)
+# Seconds one export may run in a worker (django-q2 kills it then; a job still "running" after this
+# is taken as crashed and retried, at most three attempts in all).
+LEDGER_EXPORT_TIMEOUT = env_int("DJANGO_LEDGER_EXPORT_TIMEOUT", 1800)
+
 # --- E-mail and SMS -----------------------------------------------------------------------
 MAILERS = {
     "default": {

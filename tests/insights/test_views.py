@@ -255,7 +255,7 @@ def test_exports_are_xlsx_and_masked(client_for, member, other_member, clerk, ha
 def test_applications_ledger_needs_the_services_model(client_for, clerk):
     # the services app's Application model is built on another branch: until it is merged the
     # ledger page says so and the export is a 404; afterwards the export streams an xlsx
-    from insights.views import _applications_model
+    from insights.selectors import applications_model as _applications_model
 
     response = client_for(clerk).get(reverse("insights:ledger_applications_export"), {"period": "2026-03"})
     if _applications_model() is None:

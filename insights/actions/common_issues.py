@@ -1,4 +1,4 @@
-"""All writes of the insights app (DESIGN.md rule 1): keyword-only, atomic, audited.
+"""Writes of common problems (共性问题): create, link, answer, edit, record reuse.
 
 Problems themselves are never changed here except through ``issues.actions`` (dispatch to the lead
 department when a common problem is created, the one reply per problem when it is answered), so every
@@ -22,8 +22,8 @@ from portal.exceptions import ActionError, ConcurrentUpdate, PermissionDeniedErr
 from portal.models import Department, Region
 from portal.permissions import CLERK_ROLES, SUPERVISOR_ROLES, user_has_role
 
-from .choices import CommonIssueStatus, MechanismKind
-from .models import CommonIssue, CommonIssueLink, CommonIssueReuse
+from ..choices import CommonIssueStatus, MechanismKind
+from ..models import CommonIssue, CommonIssueLink, CommonIssueReuse
 
 DISPATCHABLE = frozenset({IssueStatus.SUBMITTED, IssueStatus.RETURNED})
 REPLYABLE = frozenset({IssueStatus.DISPATCHED, IssueStatus.ACCEPTED, IssueStatus.REOPENED})
