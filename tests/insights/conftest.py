@@ -26,3 +26,23 @@ def fire_department(region):
 @pytest.fixture
 def fire_handler(fire_department):
     return StaffFactory(username="handler-hz-fire", role=Role.HANDLER, department=fire_department)
+
+
+@pytest.fixture
+def one_application(member, enterprise, department):
+    """One 企业开办 application (one item of ``department``) submitted by the enterprise's member."""
+    from services import actions as service_actions
+    from tests.services.factories import BundleFactory, BundleItemFactory, ServiceItemFactory
+
+    bundle = BundleFactory(code="qykb", name="企业开办一类事")
+    item = BundleItemFactory(
+        bundle=bundle, service=ServiceItemFactory(code="330000-AMR-001", name="企业设立登记", department=department)
+    )
+    return service_actions.application_submit(
+        actor=member,
+        bundle=bundle,
+        enterprise=enterprise,
+        selected_ids=[item.pk],
+        contact_name="沈建国",
+        contact_phone="13812345678",
+    )

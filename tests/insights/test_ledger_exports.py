@@ -170,24 +170,10 @@ def test_requester_is_notified_with_a_link_to_my_exports(client_for, clerk, marc
 
 
 def test_applications_ledger_exports_in_the_background_too(
-    client_for, clerk, member, enterprise, department, export_settings, django_capture_on_commit_callbacks
+    client_for, clerk, one_application, export_settings, django_capture_on_commit_callbacks
 ):
-    from services import actions as service_actions
-    from tests.services.factories import BundleFactory, BundleItemFactory, ServiceItemFactory
-
-    # given one application
-    bundle = BundleFactory(code="qykb", name="企业开办一类事")
-    item = BundleItemFactory(
-        bundle=bundle, service=ServiceItemFactory(code="330000-AMR-001", name="企业设立登记", department=department)
-    )
-    application = service_actions.application_submit(
-        actor=member,
-        bundle=bundle,
-        enterprise=enterprise,
-        selected_ids=[item.pk],
-        contact_name="沈建国",
-        contact_phone="13812345678",
-    )
+    # given one application (fixture)
+    application = one_application
     period = {"period": timezone.localtime(application.submitted_at).strftime("%Y-%m")}
     url = "insights:ledger_applications_export"
     immediate = _download(client_for(clerk).get(reverse(url), period))

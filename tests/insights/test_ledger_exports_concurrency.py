@@ -1,14 +1,13 @@
 """Two workers claiming the same export job at once: exactly one runs it. Needs PostgreSQL."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from insights import actions
 from insights.choices import LedgerKind
 from insights.models import LedgerExport
 from portal.models import AuditLog
+from tests.concurrency import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -25,29 +24,12 @@ def test_eight_workers_claim_one_job_and_exactly_one_wins(clerk):
     job = LedgerExport.objects.create(
         ledger=LedgerKind.ISSUES, requested_by=clerk, filters={"period": "2026-03"}, period_label="2026-03"
     )
-    barrier = threading.Barrier(8)
-    results: list[str] = []
-    lock = threading.Lock()
 
     def claim():
-        try:
-            connections.close_all()
-            barrier.wait(timeout=60)
-            try:
-                outcome = "won" if actions.ledger_export_start(job_id=job.pk) is not None else "skipped"
-            except Exception as exc:  # reported by the assertion below
-                outcome = f"error: {exc!r}"
-            with lock:
-                results.append(outcome)
-        finally:
-            connections.close_all()
+        return "won" if actions.ledger_export_start(job_id=job.pk) is not None else "skipped"
 
     # when they all claim it in their own threads and connections
-    threads = [threading.Thread(target=claim) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = [r if isinstance(r, str) else f"error: {r!r}" for r in race(*[claim] * 8)]
     # then one runs it, seven do nothing, and one start is counted and audited
     assert sorted(results) == ["skipped"] * 7 + ["won"], results
     job = LedgerExport.objects.get(pk=job.pk)

@@ -268,23 +268,9 @@ def test_applications_ledger_needs_the_services_model(client_for, clerk):
         assert rows[0][0] == "申请编号"
 
 
-def test_applications_ledger_exports_masked_rows(client_for, clerk, supervisor, member, enterprise, department):
-    from services import actions as service_actions
-    from tests.services.factories import BundleFactory, BundleItemFactory, ServiceItemFactory
-
-    # given one 企业开办 application submitted by the enterprise
-    bundle = BundleFactory(code="qykb", name="企业开办一类事")
-    item = BundleItemFactory(
-        bundle=bundle, service=ServiceItemFactory(code="330000-AMR-001", name="企业设立登记", department=department)
-    )
-    application = service_actions.application_submit(
-        actor=member,
-        bundle=bundle,
-        enterprise=enterprise,
-        selected_ids=[item.pk],
-        contact_name="沈建国",
-        contact_phone="13812345678",
-    )
+def test_applications_ledger_exports_masked_rows(client_for, clerk, supervisor, one_application):
+    # given one 企业开办 application submitted by the enterprise (fixture)
+    application = one_application
     period = application.submitted_at.astimezone(at("2026-01-01").tzinfo).strftime("%Y-%m")
     # when a clerk exports the month's applications
     response = client_for(clerk).get(reverse("insights:ledger_applications_export"), {"period": period, "unmask": "on"})

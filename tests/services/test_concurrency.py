@@ -1,13 +1,12 @@
 """Two people at once (PostgreSQL, real threads): exactly one wins, the other is told clearly."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from portal.exceptions import TransitionNotAllowed
 from services import actions
 from services.models import Application, ApplicationItem, Bundle, BundleVersion
+from tests.concurrency import race
 
 pytestmark = [
     pytest.mark.postgres,
@@ -16,34 +15,13 @@ pytestmark = [
 ]
 
 
-def _race(*callables):
-    barrier = threading.Barrier(len(callables))
-    outcomes = [None] * len(callables)
-
-    def run(index, fn):
-        try:
-            barrier.wait()
-            outcomes[index] = fn()
-        except Exception as exc:  # the loser's error is the result we check
-            outcomes[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(callables)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 def test_two_handlers_accepting_the_same_task(submit, handler, department):
     from portal.choices import Role
     from tests.portal.factories import StaffFactory
 
     colleague = StaffFactory(role=Role.HANDLER, department=department)
     task_id = submit().items.get(service_code="330000-AMR-001").pk
-    outcomes = _race(
+    outcomes = race(
         lambda: actions.task_transition(actor=handler, task=ApplicationItem.objects.get(pk=task_id), event="accept"),
         lambda: actions.task_transition(
             actor=colleague, task=ApplicationItem.objects.get(pk=task_id), event="reject", reason="重复"
@@ -56,7 +34,7 @@ def test_two_handlers_accepting_the_same_task(submit, handler, department):
 
 
 def test_the_same_form_posted_twice_at_once(submit):
-    outcomes = _race(lambda: submit(idempotency_key="same-token"), lambda: submit(idempotency_key="same-token"))
+    outcomes = race(lambda: submit(idempotency_key="same-token"), lambda: submit(idempotency_key="same-token"))
     assert Application.objects.count() == 1
     assert sum(isinstance(o, Application) for o in outcomes) == 1
     assert sum(isinstance(o, actions.DuplicateSubmission) for o in outcomes) == 1, outcomes
@@ -71,7 +49,7 @@ def test_two_submissions_at_once_get_different_references(submit, opening):
     for round_number in range(5):
         Bundle.objects.filter(pk=opening.bundle.pk).update(name=f"{name}（第 {round_number} 版）")
         opening.bundle.refresh_from_db()
-        outcomes = _race(
+        outcomes = race(
             lambda r=round_number: submit(idempotency_key=f"a{r}"),
             lambda r=round_number: submit(idempotency_key=f"b{r}"),
         )
