@@ -1,14 +1,12 @@
-"""Pages of the insights app: the similar-problem hint, clusters and common problems, the solved-case
-library (public and staff), the published evaluation (public and staff with drill-down) and ledgers."""
+"""Pages of 举一反三: the similar-problem hint, clusters and common problems (answered once, reused)."""
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,32 +16,23 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from issues.models import Issue
-from portal.audit import audit_record
 from portal.choices import Role
 from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
 from portal.permissions import ALL_STAFF, CLERK_ROLES, SUPERVISOR_ROLES, RoleRequiredMixin, user_has_role
 from portal.views import form_errors_from
 
-from . import actions, exports, rankings, selectors
-from .choices import LedgerExportStatus, LedgerKind
-from .filters import CommonIssueFilterSet
-from .forms import (
+from .. import actions, selectors
+from ..filters import CommonIssueFilterSet
+from ..forms import (
     ClusterForm,
     CommonIssueAnswerForm,
     CommonIssueCreateForm,
     CommonIssueEditForm,
-    LedgerFilterForm,
-    LibrarySearchForm,
     LinkForm,
-    PeriodForm,
     ReuseForm,
 )
-from .models import CommonIssue, LedgerExport
-
-
-def _refuse(request, exc) -> None:
-    messages.error(request, str(getattr(exc, "message", exc)))
-
+from ..models import CommonIssue
+from ._helpers import _refuse, _safe_next
 
 # ------------------------------------------------------------------------------------ similar hint
 
@@ -327,302 +316,3 @@ class CommonIssueLinkView(RoleRequiredMixin, View):
         return redirect(
             request.POST.get("next") if _safe_next(request) else reverse("insights:common_detail", args=[common.pk])
         )
-
-
-def _safe_next(request) -> bool:
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    target = request.POST.get("next", "")
-    return bool(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
-
-
-# ---------------------------------------------------------------------------------------- library
-
-
-class LibraryView(TemplateView):
-    """The public solved-case library (经验库): no login, public fields only, no enterprise names."""
-
-    template_name = "insights/library.html"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        form = LibrarySearchForm(self.request.GET or None)
-        q = form.cleaned_data["q"] if form.is_valid() else ""
-        page = Paginator(selectors.library(user=None, q=q, public=True), 20).get_page(self.request.GET.get("page"))
-        ctx.update(form=form, q=q, page=page)
-        return ctx
-
-
-class LibraryDetailView(TemplateView):
-    template_name = "insights/library_detail.html"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["common"] = get_object_or_404(selectors.library(user=None, public=True), pk=self.kwargs["pk"])
-        return ctx
-
-
-# --------------------------------------------------------------------------------------- rankings
-
-
-def _period_form(request, form_class=PeriodForm):
-    form = form_class(request.GET or None)
-    if request.GET and not form.is_valid():
-        return form, None
-    if not request.GET:
-        form = form_class({})
-        form.is_valid()
-    return form, form.cleaned_data.get("period_obj")
-
-
-class PublicRankingView(TemplateView):
-    """晾晒评价 for everyone: aggregates only (department names and figures), no problems listed."""
-
-    template_name = "insights/rankings_public.html"
-    staff = False
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        form, period = _period_form(self.request)
-        result = None
-        if period is not None:
-            result = rankings.ranking(period=period, by=form.cleaned_data["by"], filters=form.filters())
-        ctx.update(form=form, result=result, staff=self.staff, query=self.request.GET.urlencode())
-        return ctx
-
-
-class StaffRankingView(RoleRequiredMixin, PublicRankingView):
-    """The same evaluation for staff, every number a link to the problems behind it."""
-
-    allowed_roles = ALL_STAFF
-    template_name = "insights/rankings_staff.html"
-    staff = True
-
-
-class RankingDrilldownView(RoleRequiredMixin, TemplateView):
-    allowed_roles = ALL_STAFF
-    template_name = "insights/rankings_drilldown.html"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        form, period = _period_form(self.request)
-        key = self.request.GET.get("key", "")
-        metric = self.request.GET.get("metric", "received")
-        if period is None or not key.isdigit():
-            raise Http404
-        try:
-            qs = rankings.drilldown(period=period, by=form.cleaned_data["by"], key=int(key), metric=metric)
-        except rankings.PeriodError:
-            raise Http404 from None
-        qs = qs.filter(pk__in=Issue.objects.visible_to(self.request.user).values("pk"))
-        ctx.update(
-            form=form,
-            period=period,
-            metric=metric,
-            metric_label=rankings.METRIC_LABELS.get(metric, metric),
-            page=Paginator(qs, 50).get_page(self.request.GET.get("page")),
-        )
-        return ctx
-
-
-class RankingExportView(RoleRequiredMixin, View):
-    allowed_roles = ALL_STAFF
-
-    def get(self, request):
-        form, period = _period_form(request)
-        if period is None:
-            messages.error(request, "；".join(form.non_field_errors()) or _("统计周期无效。"))
-            return redirect("insights:rankings_staff")
-        result = rankings.ranking(period=period, by=form.cleaned_data["by"], filters=form.filters())
-        return exports.xlsx_response(
-            filename=f"ranking-{period.label}.xlsx",
-            sheet_title=_("晾晒评价"),
-            header=exports.RANKING_HEADER,
-            rows=exports.ranking_rows(result),
-        )
-
-
-# ---------------------------------------------------------------------------------------- ledgers
-
-
-def _ledger_queryset(request, form, period):
-    data = form.cleaned_data if form.is_valid() else {}
-    return selectors.issue_ledger(
-        user=request.user,
-        period=period,
-        department=data.get("department"),
-        region=data.get("region"),
-        metric=data.get("metric") or "",
-    )
-
-
-class LedgerView(RoleRequiredMixin, TemplateView):
-    """台账: the problems of a period with filters, and the Excel exports of problems and rankings."""
-
-    allowed_roles = ALL_STAFF
-    template_name = "insights/ledger.html"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        form, period = _period_form(self.request, LedgerFilterForm)
-        qs = _ledger_queryset(self.request, form, period) if period else Issue.objects.none()
-        page = Paginator(qs.select_related("enterprise", "lead_department", "category", "channel"), 50).get_page(
-            self.request.GET.get("page")
-        )
-        ctx.update(
-            form=form,
-            period=period,
-            page=page,
-            query=self.request.GET.urlencode(),
-            applications_available=selectors.applications_model() is not None,
-            limit=settings.LEDGER_EXPORT_ASYNC_ROWS,
-        )
-        return ctx
-
-
-class _LedgerExportView(RoleRequiredMixin, View):
-    """Export one ledger with the 台账 page's filters (GET or POST, the filters in the query string).
-
-    Up to ``settings.LEDGER_EXPORT_ASYNC_ROWS`` rows (one COUNT query decides) the xlsx downloads at
-    once, as before. A larger ledger becomes a background export job (``insights.actions.
-    ledger_export_request``) and the user lands on 我的导出; a GET — a link, a bookmark — never
-    creates a job but shows a page whose button POSTs the same request.
-    """
-
-    allowed_roles = ALL_STAFF
-    ledger: str = ""
-
-    def get(self, request):
-        return self.export(request, confirmed=False)
-
-    def post(self, request):
-        return self.export(request, confirmed=True)
-
-    def export(self, request, *, confirmed: bool):
-        if self.ledger == LedgerKind.APPLICATIONS and selectors.applications_model() is None:
-            raise Http404(_("办事申请模块尚未启用。"))
-        form, period = _period_form(request, LedgerFilterForm)
-        if period is None:
-            messages.error(request, _("统计周期无效。"))
-            return redirect("insights:ledger")
-        data = form.cleaned_data
-        unmask = bool(data.get("unmask")) and user_has_role(request.user, SUPERVISOR_ROLES)
-        values = {"period": period}
-        if self.ledger == LedgerKind.ISSUES:
-            values.update(department=data.get("department"), region=data.get("region"), metric=data.get("metric") or "")
-        queryset = selectors.ledger_queryset(ledger=self.ledger, user=request.user, **values)
-        rows = queryset.count()
-        if rows > settings.LEDGER_EXPORT_ASYNC_ROWS:
-            return self.background(request, values=values, unmask=unmask, rows=rows, confirmed=confirmed)
-        if unmask:
-            audit_record(
-                actor=request.user,
-                action="insights.ledger.unmasked_export",
-                data={"period": period.label, "ledger": self.ledger, "query": request.GET.urlencode()},
-            )
-        sheet_title, header, sheet_rows = exports.ledger_sheet(self.ledger, queryset, unmask=unmask)
-        return exports.xlsx_response(
-            filename=f"{self.ledger}-{period.label}.xlsx", sheet_title=sheet_title, header=header, rows=sheet_rows
-        )
-
-    def background(self, request, *, values, unmask: bool, rows: int, confirmed: bool):
-        period = values["period"]
-        description = _describe(values)
-        if not confirmed:
-            return TemplateResponse(
-                request,
-                "insights/ledger_export_confirm.html",
-                {
-                    "ledger_label": LedgerKind(self.ledger).label,
-                    "description": description,
-                    "rows": rows,
-                    "unmask": unmask,
-                    "limit": settings.LEDGER_EXPORT_ASYNC_ROWS,
-                    "action": request.get_full_path(),
-                    "query": request.GET.urlencode(),
-                },
-            )
-        try:
-            job, created = actions.ledger_export_request(
-                actor=request.user,
-                ledger=self.ledger,
-                filters=selectors.ledger_filters(**values),
-                period_label=period.label,
-                description=description,
-                unmask=unmask,
-                row_count=rows,
-                query=request.GET.urlencode(),
-            )
-        except (ValidationError, PermissionDeniedError) as exc:
-            _refuse(request, exc)
-            return redirect(reverse("insights:ledger") + "?" + request.GET.urlencode())
-        if created:
-            messages.success(
-                request,
-                _("「%(name)s」共 %(n)s 行，正在后台生成；完成后会通知您，文件保留 %(days)d 天。")
-                % {"name": job, "n": f"{rows:,}", "days": settings.LEDGER_EXPORT_RETENTION_DAYS},
-            )
-        else:
-            messages.info(request, _("同样的导出已在生成中，无需重复提交。"))
-        return redirect("insights:my_exports")
-
-
-def _describe(values) -> str:
-    """What a job exports, in words, kept on the job so the list needs no joins: period · department ·
-    region · metric."""
-    parts = [values["period"].label]
-    if values.get("department"):
-        parts.append(values["department"].name)
-    if values.get("region"):
-        parts.append(values["region"].name)
-    if values.get("metric") in rankings.metric_filters() and values.get("metric") != "received":
-        parts.append(str(rankings.METRIC_LABELS.get(values["metric"], values["metric"])))
-    return " · ".join(parts)
-
-
-class IssueLedgerExportView(_LedgerExportView):
-    ledger = LedgerKind.ISSUES
-
-
-class ApplicationLedgerExportView(_LedgerExportView):
-    """台账 of 一类事 applications submitted in the period (when the services app provides them)."""
-
-    ledger = LedgerKind.APPLICATIONS
-
-
-class LedgerExportListView(RoleRequiredMixin, TemplateView):
-    """我的导出: the background exports the user asked for, newest first, with their state and,
-    while the file is kept, a download link. Nobody sees anyone else's exports."""
-
-    allowed_roles = ALL_STAFF
-    template_name = "insights/my_exports.html"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        jobs = selectors.ledger_export_list(user=self.request.user)
-        page = Paginator(jobs, 20).get_page(self.request.GET.get("page"))
-        ctx.update(
-            page=page,
-            pending=any(job.status in (LedgerExportStatus.QUEUED, LedgerExportStatus.RUNNING) for job in page),
-            retention_days=settings.LEDGER_EXPORT_RETENTION_DAYS,
-            limit=settings.LEDGER_EXPORT_ASYNC_ROWS,
-        )
-        return ctx
-
-
-class LedgerExportDownloadView(LoginRequiredMixin, View):
-    """The file of a finished export, to the member of staff who asked for it only — anyone else gets
-    a 404 (``LedgerExport.objects.visible_to``), as does everyone once the file has expired."""
-
-    def get(self, request, pk):
-        job = get_object_or_404(LedgerExport.objects.visible_to(request.user), pk=pk)
-        if not job.can_download():
-            raise Http404
-        try:
-            handle = job.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, as_attachment=True, filename=job.download_name, content_type=exports.XLSX)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response

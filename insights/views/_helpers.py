@@ -1,0 +1,25 @@
+"""Helpers shared by the insights pages: refusals as messages, safe ``next`` targets, the period form."""
+
+from django.contrib import messages
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from ..forms import PeriodForm
+
+
+def _refuse(request, exc) -> None:
+    messages.error(request, str(getattr(exc, "message", exc)))
+
+
+def _safe_next(request) -> bool:
+    target = request.POST.get("next", "")
+    return bool(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+
+
+def _period_form(request, form_class=PeriodForm):
+    form = form_class(request.GET or None)
+    if request.GET and not form.is_valid():
+        return form, None
+    if not request.GET:
+        form = form_class({})
+        form.is_valid()
+    return form, form.cleaned_data.get("period_obj")
