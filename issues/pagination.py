@@ -185,7 +185,7 @@ def decode_cursor(keys: list[SortKey], token: str) -> tuple[list, bool, int]:
     return values, payload["d"] == "n", number
 
 
-def bounded_count(queryset: QuerySet, limit: int = COUNT_LIMIT) -> int | None:
+def bounded_count(queryset: QuerySet, limit: int) -> int | None:
     """The number of rows if at most ``limit``, else None; reads at most ``limit + 1`` rows."""
     found = queryset.order_by().values("pk")[: limit + 1].count()
     return found if found <= limit else None
@@ -223,7 +223,7 @@ def keyset_page(
     cursor: str | None = None,
     *,
     page_size: int = PAGE_SIZE,
-    count_limit: int = COUNT_LIMIT,
+    count_limit: int | None = None,
     with_count: bool = True,
 ) -> KeysetPage:
     """The page of ``queryset`` that ``cursor`` points at (the first page without one); BadCursor when
@@ -231,6 +231,7 @@ def keyset_page(
     filters that scan every row anyway, such as a text search): the count is then known only when the
     whole list fits on the first page."""
     keys = sort_keys(queryset)
+    count_limit = count_limit or COUNT_LIMIT
     forward, number, values = True, 1, None
     if cursor:
         values, forward, number = decode_cursor(keys, cursor)
