@@ -201,9 +201,10 @@ class KeysetPage:
     has_previous: bool
     next_cursor: str | None
     previous_cursor: str | None
-    count: int | None  # None: more than count_limit
+    count: int | None  # None: more than count_limit, or not counted
     count_limit: int
     page_size: int
+    counted: bool = True  # False: the count was skipped (with_count=False)
 
     def __iter__(self):
         return iter(self.object_list)
@@ -269,6 +270,7 @@ def keyset_page(
         count=count,
         count_limit=count_limit,
         page_size=page_size,
+        counted=with_count or count is not None,
     )
 
 

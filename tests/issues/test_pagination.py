@@ -217,6 +217,10 @@ def test_counts_above_the_limit_are_not_counted(client_for, people, monkeypatch)
     issue_ids = list(Issue.objects.values_list("pk", flat=True)[:3])
     Issue.objects.filter(pk__in=issue_ids).update(overdue=True)
     assert "共 3 条" in c.get("/issues/?overdue=true").content.decode()
+    # and a text search, not counted, says neither over 20 rows, but counts what fits on one page
+    searched = c.get("/issues/?q=问题").content.decode()
+    assert "超过" not in searched and "共 25 条" not in searched and 'rel="next"' in searched
+    assert "共 1 条" in c.get("/issues/?q=问题7").content.decode()
 
 
 def test_handler_pages_show_only_what_the_handler_may_see(client_for, people, other_member):
