@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -30,13 +29,36 @@ from portal.workdays import unknown_years
 
 from . import actions, deadlines, forms, selectors
 from .models import Appeal, ExtensionRequest, Issue, IssueAttachment, Rating
+from .pagination import BadCursor, keyset_page
 
-PAGE_SIZE = 20
+
+def _link(request, cursor: str | None) -> str:
+    """This list's URL with its filters and another cursor (none: the first page)."""
+    params = request.GET.copy()
+    params.pop("cursor", None)
+    params.pop("page", None)  # numbered pages of old bookmarks: the first page
+    if cursor:
+        params["cursor"] = cursor
+    query = params.urlencode()
+    return f"?{query}" if query else request.path
 
 
 def _page(request, queryset):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    """One keyset page of a list (issues.pagination), with the links of its navigation. A cursor that
+    does not fit the list (edited, or from another sort) shows the first page with a notice. A text
+    search reads every row anyway: it is not counted a second time."""
+    notice = ""
+    with_count = not request.GET.get("q", "").strip()
+    try:
+        page = keyset_page(queryset, request.GET.get("cursor") or None, with_count=with_count)
+    except BadCursor:
+        page = keyset_page(queryset, with_count=with_count)
+        notice = _("翻页链接无效或已过期（例如排序方式已改变），已显示第一页。")
     page.object_list = selectors.attach_lights(page.object_list)
+    page.notice = notice
+    page.first_url = _link(request, None)
+    page.next_url = _link(request, page.next_cursor) if page.has_next else ""
+    page.previous_url = _link(request, page.previous_cursor) if page.has_previous else ""
     return page
 
 

@@ -16,6 +16,7 @@ from .. import actions, selectors
 from ..filters import IssueFilterSet
 from ..models import Appeal, Category, Channel, ExtensionRequest, Issue, IssueEvent, Rating
 from . import serializers as s
+from .pagination import IssueCursorPagination
 
 
 class IssueCategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -42,6 +43,7 @@ class IssueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.IssueSerializer
     permission_classes = [HasPortalRole]
     filterset_class = IssueFilterSet
+    pagination_class = IssueCursorPagination
     lookup_value_regex = r"\d+"  # leaves /issues/similar/ (insights) and other words free
 
     def get_queryset(self):
