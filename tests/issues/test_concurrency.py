@@ -8,6 +8,7 @@ from django.db import connection, connections
 from issues import actions
 from issues.models import Issue, IssueEvent
 from portal.exceptions import TransitionNotAllowed
+from tests.concurrency import race
 from tests.issues.factories import submit
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -72,22 +73,8 @@ def test_two_sweeps_at_once_record_each_overdue_step_once(people):
 
     for i in range(5):
         submit(people["member"], title=f"问题{i}", now=at("2026-03-02"))
-    barrier = threading.Barrier(2)
-    totals: list[int] = []
-
-    def sweep():
-        try:
-            barrier.wait(timeout=60)
-            totals.append(actions.sweep_overdue(today=dt.date(2026, 4, 1)))
-        finally:
-            connections.close_all()
-
     # when two workers sweep at the same moment
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    totals = race(*[lambda: actions.sweep_overdue(today=dt.date(2026, 4, 1))] * 2)
     # then each overdue step is recorded and notified exactly once
     assert sum(totals) == 5 and OverdueMark.objects.count() == 5
     assert IssueEvent.objects.filter(action="overdue").count() == 5
