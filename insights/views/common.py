@@ -197,10 +197,37 @@ class CommonIssueDetailView(RoleRequiredMixin, TemplateView):
 
 
 class _CommonIssuePost(RoleRequiredMixin, View):
+    """A form posted from the common problem's page: run ``act`` with the valid data, say ``done`` and go
+    back to the page; a refusal is a message, bad input redisplays the page with the form's errors."""
+
     allowed_roles = ALL_STAFF
+    form_class: type
+    form_name: str  # the form's name in the detail page's context
+
+    def act(self, common, data):
+        raise NotImplementedError
+
+    def done(self, result) -> None:
+        raise NotImplementedError
 
     def common(self):
         return get_object_or_404(CommonIssue.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+
+    def post(self, request, pk):
+        common = self.common()
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                result = self.act(common, form.cleaned_data)
+            except (TransitionNotAllowed, PermissionDeniedError) as exc:
+                _refuse(request, exc)
+                return redirect("insights:common_detail", pk=common.pk)
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                self.done(result)
+                return redirect("insights:common_detail", pk=common.pk)
+        return self.redisplay(common, **{self.form_name: form})
 
     def redisplay(self, common, **forms):
         view = CommonIssueDetailView()
@@ -214,73 +241,43 @@ class _CommonIssuePost(RoleRequiredMixin, View):
 class CommonIssueAnswerView(_CommonIssuePost):
     """The lead department answers all linked problems at once (each still gets its own reply)."""
 
-    def post(self, request, pk):
-        common = self.common()
-        form = CommonIssueAnswerForm(request.POST)
-        if form.is_valid():
-            try:
-                result = actions.common_issue_answer(
-                    actor=request.user,
-                    common_issue=common,
-                    reply=form.cleaned_data["reply"],
-                    public_reply=form.cleaned_data["public_reply"],
-                )
-            except ValidationError as exc:
-                form_errors_from(form, exc)
-            except (TransitionNotAllowed, PermissionDeniedError) as exc:
-                _refuse(request, exc)
-                return redirect("insights:common_detail", pk=common.pk)
-            else:
-                messages.success(
-                    request,
-                    _("已统一答复 %(n)d 个问题，各企业将分别收到答复并接受回访、评价。")
-                    % {"n": len(result["answered"])},
-                )
-                if result["skipped"]:
-                    messages.info(
-                        request,
-                        _("未答复：%(list)s")
-                        % {"list": "；".join(f"{ref}（{reason}）" for ref, reason in result["skipped"])},
-                    )
-                return redirect("insights:common_detail", pk=common.pk)
-        return self.redisplay(common, answer_form=form)
+    form_class, form_name = CommonIssueAnswerForm, "answer_form"
+
+    def act(self, common, data):
+        return actions.common_issue_answer(
+            actor=self.request.user, common_issue=common, reply=data["reply"], public_reply=data["public_reply"]
+        )
+
+    def done(self, result) -> None:
+        messages.success(
+            self.request,
+            _("已统一答复 %(n)d 个问题，各企业将分别收到答复并接受回访、评价。") % {"n": len(result["answered"])},
+        )
+        if result["skipped"]:
+            messages.info(
+                self.request,
+                _("未答复：%(list)s") % {"list": "；".join(f"{ref}（{reason}）" for ref, reason in result["skipped"])},
+            )
 
 
 class CommonIssueEditView(_CommonIssuePost):
-    def post(self, request, pk):
-        common = self.common()
-        form = CommonIssueEditForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                actions.common_issue_update(actor=request.user, common_issue=common, **data)
-            except ValidationError as exc:
-                form_errors_from(form, exc)
-            except (TransitionNotAllowed, PermissionDeniedError) as exc:
-                _refuse(request, exc)
-                return redirect("insights:common_detail", pk=common.pk)
-            else:
-                messages.success(request, _("共性问题已更新。"))
-                return redirect("insights:common_detail", pk=common.pk)
-        return self.redisplay(common, edit_form=form)
+    form_class, form_name = CommonIssueEditForm, "edit_form"
+
+    def act(self, common, data):
+        return actions.common_issue_update(actor=self.request.user, common_issue=common, **data)
+
+    def done(self, result) -> None:
+        messages.success(self.request, _("共性问题已更新。"))
 
 
 class CommonIssueReuseView(_CommonIssuePost):
-    def post(self, request, pk):
-        common = self.common()
-        form = ReuseForm(request.POST)
-        if form.is_valid():
-            try:
-                actions.common_issue_record_reuse(actor=request.user, common_issue=common, **form.cleaned_data)
-            except ValidationError as exc:
-                form_errors_from(form, exc)
-            except PermissionDeniedError as exc:
-                _refuse(request, exc)
-                return redirect("insights:common_detail", pk=common.pk)
-            else:
-                messages.success(request, _("已记录推广复用。"))
-                return redirect("insights:common_detail", pk=common.pk)
-        return self.redisplay(common, reuse_form=form)
+    form_class, form_name = ReuseForm, "reuse_form"
+
+    def act(self, common, data):
+        return actions.common_issue_record_reuse(actor=self.request.user, common_issue=common, **data)
+
+    def done(self, result) -> None:
+        messages.success(self.request, _("已记录推广复用。"))
 
 
 class CommonIssueLinkView(RoleRequiredMixin, View):

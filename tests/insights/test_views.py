@@ -114,6 +114,30 @@ def test_answer_page_flow_and_refusals(client_for, common, fire_handler, supervi
     assert common.links.filter(issue__status="replied").count() == 3
 
 
+def test_edit_and_reuse_forms_on_the_common_problem_page(client_for, common, supervisor, member, region):
+    client = client_for(supervisor)
+    detail = reverse("insights:common_detail", args=[common.pk])
+    edit = reverse("insights:common_edit", args=[common.pk])
+    reuse = reverse("insights:common_reuse", args=[common.pk])
+    # bad input → 400, the page again with the form's errors, nothing changed
+    response = client.post(edit, {"title": "", "summary": ""})
+    assert response.status_code == 400 and response.context["edit_form"].errors
+    response = client.post(reuse, {"region": ""})
+    assert response.status_code == 400 and "region" in response.context["reuse_form"].errors
+    assert common.reuses.count() == 0
+    # good input → back to the page with a message
+    response = client.post(edit, {"title": "储能集装箱消防验收（修订）", "summary": "多家企业反映。"})
+    assert response.status_code == 302 and response["Location"] == detail
+    common.refresh_from_db()
+    assert common.title == "储能集装箱消防验收（修订）"
+    response = client.post(reuse, {"region": region.pk, "note": "长兴县参照执行"}, follow=True)
+    assert "已记录推广复用。" in response.content.decode() and common.reuses.count() == 1
+    # the same region twice is refused as a form error; a member may not post at all
+    assert client.post(reuse, {"region": region.pk}).status_code == 400
+    assert client_for(member).post(edit, {"title": "x", "summary": "y"}).status_code == 403
+    assert common.reuses.count() == 1
+
+
 def test_create_from_cluster_page(client_for, member, other_member, third_member, supervisor, fire_department):
     issues = [
         submit(m, title=t, description=d) for m, (t, d) in zip([member, other_member, third_member], FIRE, strict=True)
