@@ -19,9 +19,10 @@ from django.db.models import Exists, F, OuterRef, Q
 
 from portal.models import EnterpriseCertification, Region
 
+from .checks import HUNDRED, add_years
 from .choices import Operator
 from .facts import BOOL, CHOICE, CODES, FACTS, INDUSTRY, NUMBER, PROFILE_ONLY_INPUTS, RATIO, REGION, YEARS, Check
-from .rules import HUNDRED, CompiledPolicy, add_years
+from .rules import CompiledPolicy
 
 TRUE = Q(pk__isnull=False)  # an explicit "always": Q() is dropped from an OR, not true in it
 
@@ -137,7 +138,7 @@ def policy_q(policy: CompiledPolicy, *, day: dt.date, region_ids) -> Q | None:
 
 
 def _met_or_closable_q(check: Check, *, day: dt.date, region_ids) -> Q | None:
-    """Enterprises for which ``check`` is met or falls short by a gap they can close (see rules.py: a number
+    """Enterprises for which ``check`` is met or falls short by a gap they can close (see checks.py: a number
     or an age below a lower bound, a certification not held yet); a missing fact (NULL) is neither."""
     fact = FACTS[check.fact]
     op = check.operator
