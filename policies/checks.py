@@ -105,6 +105,30 @@ def _lower_bound(check: Check) -> tuple[Decimal, bool] | None:
     return None
 
 
+def _below_lower_bound(check: Check, actual: Decimal) -> bool:
+    """Whether the value falls short of the check's lower bound (so growing it would help)."""
+    bound = _lower_bound(check)
+    return bound is not None and (actual < bound[0] or (bound[1] and actual == bound[0]))
+
+
+def _number_value(fact, check: Check, facts: Facts) -> Decimal | None:
+    """The number the check compares: the fact itself, or a ratio in per cent (None over a zero)."""
+    if fact.kind != RATIO:
+        return getattr(facts, check.fact)
+    denominator = getattr(facts, fact.denominator)
+    if denominator == 0:
+        return None
+    return getattr(facts, fact.numerator) * HUNDRED / denominator
+
+
+def _bool_value(check: Check, facts: Facts) -> bool:
+    if check.fact == "is_sme":
+        return facts.size_class != "large"
+    if check.fact == "has_export":
+        return facts.export_revenue > 0
+    return bool(getattr(facts, check.fact))
+
+
 def _required(check: Check):
     if check.operator in {Operator.BETWEEN, Operator.GT_LTE}:
         return [_num(check.value), _num(check.value2)]
@@ -145,26 +169,14 @@ def check_status(check: Check, facts: Facts) -> tuple[str, bool, list[str]]:
             if ok:
                 return MET, False, []
             return UNMET, op in GROWTH_OPS and facts.today <= ann_low, []
-        if kind == RATIO:
-            denominator = getattr(facts, fact.denominator)
-            if denominator == 0:
-                return UNMET, False, []
-            actual = getattr(facts, fact.numerator) * HUNDRED / denominator
-        else:
-            actual = getattr(facts, check.fact)
+        actual = _number_value(fact, check, facts)
+        if actual is None:  # a ratio over zero
+            return UNMET, False, []
         if _compare(op, actual, check.value, check.value2):
             return MET, False, []
-        bound = _lower_bound(check)
-        growth = bound is not None and (actual < bound[0] or (bound[1] and actual == bound[0]))
-        return UNMET, fact.closable and growth, []
+        return UNMET, fact.closable and _below_lower_bound(check, actual), []
     if kind == BOOL:
-        if check.fact == "is_sme":
-            value = facts.size_class != "large"
-        elif check.fact == "has_export":
-            value = facts.export_revenue > 0
-        else:
-            value = bool(getattr(facts, check.fact))
-        return (MET if value == (op == Operator.IS_TRUE) else UNMET), False, []
+        return (MET if _bool_value(check, facts) == (op == Operator.IS_TRUE) else UNMET), False, []
     wanted = check.value
     if kind == CODES:
         held = facts.certifications
@@ -195,12 +207,7 @@ def _evaluate_check(check: Check, facts: Facts, base: dict, text: str) -> Outcom
     if kind in {NUMBER, RATIO}:
         return _evaluate_number(check, facts, base)
     if kind == BOOL:
-        if check.fact == "is_sme":
-            value = facts.size_class != "large"
-        elif check.fact == "has_export":
-            value = facts.export_revenue > 0
-        else:
-            value = bool(getattr(facts, check.fact))
+        value = _bool_value(check, facts)
         ok = value if op == Operator.IS_TRUE else not value
         if ok:
             return Outcome(MET, **base)
@@ -277,24 +284,20 @@ def _labels(inputs) -> str:
 def _evaluate_number(check: Check, facts: Facts, base: dict) -> Outcome:
     fact = FACTS[check.fact]
     unit = fact.unit
-    if fact.kind == RATIO:
-        numerator, denominator = getattr(facts, fact.numerator), getattr(facts, fact.denominator)
-        if denominator == 0:
-            return Outcome(
-                UNMET,
-                required=_required(check),
-                message=_("%(d)s为 0，无法计算%(label)s") % {"d": _labels([fact.denominator]), "label": fact.label},
-                **base,
-            )
-        actual = numerator * HUNDRED / denominator
-    else:
-        actual = getattr(facts, check.fact)
+    actual = _number_value(fact, check, facts)
+    if actual is None:  # a ratio over zero
+        return Outcome(
+            UNMET,
+            required=_required(check),
+            message=_("%(d)s为 0，无法计算%(label)s") % {"d": _labels([fact.denominator]), "label": fact.label},
+            **base,
+        )
     if _compare(check.operator, actual, check.value, check.value2):
         return Outcome(MET, actual=_num(actual), **base)
     bound = _lower_bound(check)
     shown_actual = fmt_quantity(actual, unit)
     required_text = _required_text(check, unit)
-    if bound is None or (actual >= bound[0] and not (bound[1] and actual == bound[0])):
+    if not _below_lower_bound(check, actual):
         # Too high, or a value that is not a threshold: not something to work towards.
         return Outcome(
             UNMET,

@@ -40,6 +40,23 @@ from ._core import (
 )
 
 
+def _handover(issue: Issue, *, to, actor: User, now: dt.datetime) -> dict:
+    """The fields a dispatch and an escalation both set: a new lead department, nobody has signed for it
+    yet, and the return and reply clocks start again from today."""
+    today = deadlines.local_date(now)
+    rule = deadlines.rule_for(issue.category_id, issue.tier)
+    return {
+        "lead_department": to,
+        "handler": None,
+        "dispatched_by": actor,
+        "dispatched_at": now,
+        "first_dispatched_at": issue.first_dispatched_at or now,
+        "accepted_at": None,
+        "return_due": deadlines.return_due(dispatched_on=today, rule=rule),
+        "reply_due": deadlines.reply_due(dispatched_on=today, rule=rule),
+    }
+
+
 @transaction.atomic
 def issue_dispatch(
     *,
@@ -62,17 +79,9 @@ def issue_dispatch(
     co = [_department(value) for value in co_departments]
     co = [dept for dept in co if dept.pk != lead.pk]
     today = deadlines.local_date(now)
-    rule = deadlines.rule_for(issue.category_id, issue.tier)
     level = lead.region.level if lead.region.level in Level.values else issue.level
     changes = {
-        "lead_department": lead,
-        "handler": None,
-        "dispatched_by": actor,
-        "dispatched_at": now,
-        "first_dispatched_at": issue.first_dispatched_at or now,
-        "accepted_at": None,
-        "return_due": deadlines.return_due(dispatched_on=today, rule=rule),
-        "reply_due": deadlines.reply_due(dispatched_on=today, rule=rule),
+        **_handover(issue, to=lead, actor=actor, now=now),
         "dispatch_count": issue.dispatch_count + 1,
         "level": level,
     }
@@ -282,8 +291,6 @@ def issue_escalate(*, actor: User, issue: Issue, to_department, reason: str, now
                 % {"level": Level(LEVEL_ORDER[min(current + 1, 3)]).label}
             }
         )
-    today = deadlines.local_date(now)
-    rule = deadlines.rule_for(issue.category_id, issue.tier)
     Escalation.objects.create(
         issue=issue,
         from_department=issue.lead_department,
@@ -300,15 +307,8 @@ def issue_escalate(*, actor: User, issue: Issue, to_department, reason: str, now
         actor=actor,
         now=now,
         changes={
-            "lead_department": target,
-            "handler": None,
+            **_handover(issue, to=target, actor=actor, now=now),
             "level": target_level,
-            "dispatched_by": actor,
-            "dispatched_at": now,
-            "first_dispatched_at": issue.first_dispatched_at or now,
-            "accepted_at": None,
-            "return_due": deadlines.return_due(dispatched_on=today, rule=rule),
-            "reply_due": deadlines.reply_due(dispatched_on=today, rule=rule),
             "escalation_count": issue.escalation_count + 1,
             "with_supervisor": False,
             "overdue": False,
