@@ -9,17 +9,21 @@ logger = logging.getLogger("portal.sms")
 
 
 class BaseSmsBackend:
-    def send(self, *, phone: str, text: str) -> None:  # pragma: no cover - interface
+    """A gateway adapter. ``idempotency_key`` is the same for every attempt at one notification: pass it
+    to the gateway's deduplication field (a client-side message id), so that a message sent again after a
+    worker died mid-send reaches the phone once."""
+
+    def send(self, *, phone: str, text: str, idempotency_key: str) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
 
 class LoggingSmsBackend(BaseSmsBackend):
     """Writes the message to the log with the number masked; used in development and tests."""
 
-    def send(self, *, phone: str, text: str) -> None:
+    def send(self, *, phone: str, text: str, idempotency_key: str) -> None:
         from portal.masking import mask_phone
 
-        logger.info("SMS to %s: %s", mask_phone(phone), text)
+        logger.info("SMS %s to %s: %s", idempotency_key, mask_phone(phone), text)
 
 
 def get_sms_backend() -> BaseSmsBackend:

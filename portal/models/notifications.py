@@ -31,6 +31,7 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     last_error = models.CharField(_("最后错误"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("开始发送时间"), null=True, blank=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
 
@@ -47,3 +48,8 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def idempotency_key(self) -> str:
+        """The same for every attempt at this row: gateways and mail clients drop repeats of it."""
+        return f"portal-notification-{self.pk}"

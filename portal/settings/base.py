@@ -218,10 +218,15 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "portal@localhost")
 SMS_BACKEND = env("DJANGO_SMS_BACKEND", "portal.sms.LoggingSmsBackend")
 NOTIFICATION_MAX_ATTEMPTS = env_int("DJANGO_NOTIFICATION_MAX_ATTEMPTS", 5)
+# A delivery claimed longer ago than this without an outcome is taken as abandoned (its worker died) and
+# sent again with the same idempotency key. Longer than a task may run (Q_CLUSTER timeout, 300 s).
+NOTIFICATION_SENDING_LEASE = env_int("DJANGO_NOTIFICATION_SENDING_LEASE", 900)
 
 # --- Background work (django-q2) ----------------------------------------------------------
 Q_CLUSTER = {
-    "name": "portal",
+    # Every cluster of one site has the same name (the broker's queue and the signing salt); two sites
+    # on one Redis need two names.
+    "name": env("DJANGO_Q_NAME", "portal"),
     "workers": env_int("DJANGO_Q_WORKERS", 2),
     "timeout": 300,
     "retry": 360,

@@ -1,7 +1,11 @@
 """Test settings: sync task queue, in-memory e-mail, fast password hashing."""
 
+import hashlib
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
-from .base import Q_CLUSTER
+from .base import BASE_DIR, DATABASES, Q_CLUSTER
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdef"
@@ -15,3 +19,12 @@ STORAGES = {
 ALLOWED_HOSTS = ["*"]
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# The SQLite test database is a file (in RAM where /dev/shm exists), not Django's in-memory default, so that
+# the system tests' qcluster and gunicorn processes open the same database as the test (tests/system).
+# One file per checkout: several checkouts may run their suites at once.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _shm = Path("/dev/shm")  # noqa: S108 - a RAM disk for a throw-away test database, named per checkout
+    _tmp = _shm if _shm.is_dir() else Path(tempfile.gettempdir())
+    _tag = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]
+    DATABASES["default"]["TEST"] = {"NAME": str(_tmp / f"portal-test-{_tag}.sqlite3")}

@@ -1,0 +1,15 @@
+"""Settings of the processes that the system tests start (qcluster, gunicorn): the test settings with a
+real queue. The test process itself keeps ``sync`` and switches it off per test (tests/system/conftest.py).
+
+Short timings so that a test sees a redelivery or a takeover within seconds, in the same relation as in
+production: a task may run ``timeout`` seconds, the ORM broker hands it out again ``retry`` seconds after it
+was taken, and a notification claim is taken over after ``NOTIFICATION_SENDING_LEASE`` seconds."""
+
+from portal.settings.base import env_int
+from portal.settings.test import *  # noqa: F403
+from portal.settings.test import Q_CLUSTER
+
+Q_CLUSTER = {**Q_CLUSTER, "sync": False, "workers": 2, "timeout": 5, "retry": 7, "max_attempts": 3, "poll": 0.1}
+SMS_BACKEND = "tests.system.gateway.FileGateway"
+NOTIFICATION_SENDING_LEASE = env_int("DJANGO_NOTIFICATION_SENDING_LEASE", 3)
+NOTIFICATION_MAX_ATTEMPTS = env_int("DJANGO_NOTIFICATION_MAX_ATTEMPTS", 3)
