@@ -71,6 +71,21 @@ else:
     control_socket_disable = True
 
 
+# --- Preloading ---------------------------------------------------------------------------------
+def when_ready(server):
+    """With ``--preload`` the master has loaded the app: read the policy catalogue here too, so that every
+    worker starts with it (shared copy-on-write). The master's database connections and pool do not reach
+    the workers: portal.forking drops them in every child right after the fork (docs/architecture.md)."""
+    if not server.cfg.preload_app:
+        return
+    try:
+        from policies.catalogue import current_catalogue
+
+        current_catalogue()
+    except Exception:
+        server.log.warning("policy catalogue not preloaded in the master", exc_info=True)
+
+
 # --- Garbage collection --------------------------------------------------------------------------
 def post_worker_init(worker):
     """Read the policy catalogue once (policies.catalogue: the compiled published policies every match
