@@ -1,0 +1,31 @@
+"""``manage.py backup --out DIR``: the database, uploads and private exports, with a manifest.
+
+See :mod:`portal.backup` for the layout and ``docs/operations.md`` for schedule and retention.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.backup import BackupError, databases, runner
+
+
+class Command(BaseCommand):
+    help = "Back up the database (pg_dump -Fc or SQLite's online backup), MEDIA_ROOT and LEDGER_EXPORT_ROOT."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--out", required=True, type=Path, help="a new, empty directory for this backup")
+        parser.add_argument("--database-url", help="back up this database instead of DATABASE_URL")
+
+    def handle(self, *args, out: Path, database_url: str | None, **options):
+        try:
+            with databases.database(database_url) as alias:
+                manifest = runner.backup(out=out, alias=alias)
+        except BackupError as error:
+            raise CommandError(str(error))
+        rows = sum(table["rows"] for table in manifest["tables"].values())
+        self.stdout.write(
+            f"{len(manifest['tables'])} tables, {rows} rows; "
+            + ", ".join(f"{name} {size} bytes" for name, size in manifest["bytes"].items())
+        )
+        self.stdout.write(self.style.SUCCESS(f"Backup written to {out} in {manifest['seconds']:.1f} s."))

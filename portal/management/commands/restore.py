@@ -1,0 +1,34 @@
+"""``manage.py restore DIR``: put a backup back into an empty database and empty file roots, then verify.
+
+Stop the web and worker services first. The restore refuses a database that has tables, or file roots
+that hold files, unless ``--force`` (which deletes what is there).
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.backup import BackupError, databases, runner
+
+
+class Command(BaseCommand):
+    help = "Restore a backup written by 'manage.py backup' into an empty database, then verify it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", type=Path, help="the backup directory (with manifest.json)")
+        parser.add_argument("--database-url", help="restore into this database instead of DATABASE_URL")
+        parser.add_argument(
+            "--force", action="store_true", help="replace a non-empty database and overwrite files (data is lost)"
+        )
+
+    def handle(self, *args, directory: Path, database_url: str | None, force: bool, **options):
+        try:
+            with databases.database(database_url) as alias:
+                report = runner.restore(directory=directory, alias=alias, force=force)
+        except BackupError as error:
+            raise CommandError(str(error))
+        for line in report.lines:
+            self.stdout.write(line)
+        if report.differences:
+            raise CommandError(f"Restored, but {report.differences} differences from the backup (DIFF lines above).")
+        self.stdout.write(self.style.SUCCESS(f"Restored {directory}; every table and file matches the manifest."))
