@@ -17,6 +17,7 @@ from pathlib import Path
 import dj_database_url
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.postgresql.client import DatabaseClient
+from django.db.utils import load_backend
 
 from portal.backup import BackupError
 
@@ -154,18 +155,17 @@ def _sqlite_read_only(path: Path) -> dict:
 
 @contextmanager
 def _temporary_alias(config: dict):
+    """A connection under a new alias, only in this thread and not in settings.DATABASES (so nothing else
+    routes to it), closed afterwards. Without the pool: one short-lived connection is all it needs."""
     config = {**config, "OPTIONS": {k: v for k, v in config.get("OPTIONS", {}).items() if k != "pool"}}
+    settings_dict = connections.configure_settings({DEFAULT_DB_ALIAS: config})[DEFAULT_DB_ALIAS]
     number = 1
-    while _TEMPORARY_ALIAS.format(number) in connections.settings:
+    while hasattr(connections._connections, _TEMPORARY_ALIAS.format(number)):
         number += 1
     alias = _TEMPORARY_ALIAS.format(number)
-    connections.settings[alias] = connections.configure_settings({DEFAULT_DB_ALIAS: config})[DEFAULT_DB_ALIAS]
+    connections[alias] = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias)
     try:
         yield alias
     finally:
-        try:
-            connections[alias].close()
-            del connections[alias]
-        except AttributeError:
-            pass
-        del connections.settings[alias]
+        connections[alias].close()
+        del connections[alias]

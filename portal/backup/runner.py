@@ -108,7 +108,8 @@ def restore(*, directory: Path, alias: str, force: bool) -> Report:
     manifest = read_manifest(directory)
     checked = check_archive_files(directory, manifest)
     if checked.differences:
-        raise BackupError("The backup is damaged; nothing was restored.\n" + "\n".join(checked.lines))
+        damaged = [line for line in checked.lines if line.startswith("DIFF")]
+        raise BackupError("The backup is damaged; nothing was restored.\n" + "\n".join(damaged))
     vendor = databases.vendor(alias)
     if manifest["database"]["vendor"] != vendor:
         raise BackupError(

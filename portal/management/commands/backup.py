@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, out: Path, database_url: str | None, **options):
         try:
             with databases.database(database_url) as alias:
-                manifest = runner.backup(out=out, alias=alias)
+                manifest = runner.backup(out=Path(out), alias=alias)
         except BackupError as error:
             raise CommandError(str(error))
         rows = sum(table["rows"] for table in manifest["tables"].values())

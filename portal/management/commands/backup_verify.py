@@ -21,8 +21,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, directory: Path, database_url: str | None, skip_files: bool, **options):
         try:
-            manifest = runner.read_manifest(directory)
-            report = runner.check_archive_files(directory, manifest)
+            manifest = runner.read_manifest(Path(directory))
+            report = runner.check_archive_files(Path(directory), manifest)
             with databases.database(database_url) as alias:
                 checked = runner.verify(manifest=manifest, alias=alias, check_files=not skip_files)
         except BackupError as error:

@@ -24,7 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, directory: Path, database_url: str | None, force: bool, **options):
         try:
             with databases.database(database_url) as alias:
-                report = runner.restore(directory=directory, alias=alias, force=force)
+                report = runner.restore(directory=Path(directory), alias=alias, force=force)
         except BackupError as error:
             raise CommandError(str(error))
         for line in report.lines:
