@@ -28,9 +28,10 @@ class FileRoot:
         return f"{self.name}.tar"
 
 
-def file_roots() -> list[FileRoot]:
-    media = Path(settings.MEDIA_ROOT).resolve()
-    exports = Path(settings.LEDGER_EXPORT_ROOT).resolve()
+def file_roots(*, media: Path | None = None, exports: Path | None = None) -> list[FileRoot]:
+    """The roots of the settings, or others given (a restore drill puts the files into scratch dirs)."""
+    media = Path(media or settings.MEDIA_ROOT).resolve()
+    exports = Path(exports or settings.LEDGER_EXPORT_ROOT).resolve()
     nested = exports != media and exports.is_relative_to(media)
     return [FileRoot("media", media, (exports,) if nested else ()), FileRoot("exports", exports)]
 

@@ -103,7 +103,7 @@ def check_archive_files(directory: Path, manifest: dict) -> Report:
     return report
 
 
-def restore(*, directory: Path, alias: str, force: bool) -> Report:
+def restore(*, directory: Path, alias: str, force: bool, roots: list | None = None) -> Report:
     """Restore the backup into the (empty) database and file roots, then verify it."""
     manifest = read_manifest(directory)
     checked = check_archive_files(directory, manifest)
@@ -116,7 +116,7 @@ def restore(*, directory: Path, alias: str, force: bool) -> Report:
             f"This is a backup of a {manifest['database']['vendor']} database; the target is {vendor}. "
             "Restore it into a database of the same kind."
         )
-    roots = files.file_roots()
+    roots = roots or files.file_roots()
     _refuse_non_empty(alias, roots, force)
     started = time.monotonic()
     if force:
@@ -125,8 +125,8 @@ def restore(*, directory: Path, alias: str, force: bool) -> Report:
     for root in roots:
         if root.name in manifest["archives"]:
             files.extract(root, directory / manifest["archives"][root.name]["file"])
-    report = verify(manifest=manifest, alias=alias, check_files=True)
-    report.lines.insert(0, f"restored in {time.monotonic() - started:.1f} s")
+    report = verify(manifest=manifest, alias=alias, roots=roots)
+    report.lines.insert(0, f"restored and verified in {time.monotonic() - started:.1f} s")
     logger.info("backup %s restored into %s, %d differences", directory, databases.describe(alias), report.differences)
     return report
 
@@ -153,8 +153,8 @@ def _refuse_non_empty(alias: str, roots: list, force: bool) -> None:
         raise BackupError("Nothing was restored.\n" + "\n".join(problems))
 
 
-def verify(*, manifest: dict, alias: str, check_files: bool) -> Report:
-    """Recount and re-checksum every table (and optionally every file) and compare with the manifest."""
+def verify(*, manifest: dict, alias: str, roots: list | None) -> Report:
+    """Recount and re-checksum every table (and every file under ``roots``, unless None) and compare."""
     report = Report()
     with databases.one_snapshot(alias):
         now_tables = tables.table_fingerprints(alias)
@@ -175,20 +175,19 @@ def verify(*, manifest: dict, alias: str, check_files: bool) -> Report:
         report.ok(f"migrations: {sum(len(names) for names in migrations.values())} applied, as in the backup")
     else:
         report.differ("migrations: the applied migrations differ from the backup's")
-    if check_files:
-        for root in files.file_roots():
-            entry = manifest["archives"].get(root.name)
-            if entry is None:
-                continue
-            found = files.compare(root, entry["files"])
-            count = len(entry["files"])
-            if found["missing"] or found["changed"]:
-                shown = ", ".join((found["missing"] + found["changed"])[:5])
-                report.differ(
-                    f"{root.name} ({root.path}): {len(found['missing'])} missing, {len(found['changed'])} "
-                    f"changed of {count} files: {shown}"
-                )
-            else:
-                extra = f", {len(found['extra'])} newer files not in the backup" if found["extra"] else ""
-                report.ok(f"{root.name} ({root.path}): {count} files byte-identical{extra}")
+    for root in roots or []:
+        entry = manifest["archives"].get(root.name)
+        if entry is None:
+            continue
+        found = files.compare(root, entry["files"])
+        count = len(entry["files"])
+        if found["missing"] or found["changed"]:
+            shown = ", ".join((found["missing"] + found["changed"])[:5])
+            report.differ(
+                f"{root.name} ({root.path}): {len(found['missing'])} missing, {len(found['changed'])} "
+                f"changed of {count} files: {shown}"
+            )
+        else:
+            extra = f", {len(found['extra'])} newer files not in the backup" if found["extra"] else ""
+            report.ok(f"{root.name} ({root.path}): {count} files byte-identical{extra}")
     return report

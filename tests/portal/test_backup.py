@@ -114,9 +114,9 @@ def test_round_trip_gives_the_same_rows_and_byte_identical_files(data, roots, tm
     assert list(manifest["archives"]["media"]["files"]) == [data["attachment"].file.name]
     assert list(manifest["archives"]["exports"]["files"]) == [data["export"].file.name]
 
-    # when it is restored into an empty database and empty file roots
-    _move_roots(roots, tmp_path)
-    output = _restore(out, target_url)
+    # when it is restored into an empty database and empty scratch directories, as in a restore drill
+    media, exports = tmp_path / "drill" / "media", tmp_path / "drill" / "exports"
+    output = _restore(out, target_url, media_root=media, exports_root=exports)
 
     # then every table has the same rows and checksum, and the files are byte-identical
     assert "DIFF" not in output and "every table and file matches" in output
@@ -124,8 +124,8 @@ def test_round_trip_gives_the_same_rows_and_byte_identical_files(data, roots, tm
         assert tables.table_fingerprints(alias) == manifest["tables"]
         assert tables.applied_migrations(alias) == manifest["migrations"]
         assert Issue.objects.using(alias).get().title == Issue.objects.get().title
-    assert (roots.MEDIA_ROOT / data["attachment"].file.name).read_bytes() == UPLOAD
-    assert (roots.LEDGER_EXPORT_ROOT / data["export"].file.name).read_bytes() == EXPORT
+    assert (media / data["attachment"].file.name).read_bytes() == UPLOAD
+    assert (exports / data["export"].file.name).read_bytes() == EXPORT
 
 
 def test_checksums_see_one_changed_value(data):

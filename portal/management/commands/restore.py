@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.backup import BackupError, databases, runner
+from portal.backup import BackupError, databases, files, runner
 
 
 class Command(BaseCommand):
@@ -17,14 +17,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path, help="the backup directory (with manifest.json)")
         parser.add_argument("--database-url", help="restore into this database instead of DATABASE_URL")
+        parser.add_argument("--media-root", type=Path, help="restore uploads here instead of MEDIA_ROOT")
+        parser.add_argument("--exports-root", type=Path, help="restore exports here instead of LEDGER_EXPORT_ROOT")
         parser.add_argument(
             "--force", action="store_true", help="replace a non-empty database and overwrite files (data is lost)"
         )
 
-    def handle(self, *args, directory: Path, database_url: str | None, force: bool, **options):
+    def handle(self, *args, directory, database_url, force, media_root, exports_root, **options):
+        roots = files.file_roots(media=media_root, exports=exports_root)
         try:
             with databases.database(database_url) as alias:
-                report = runner.restore(directory=Path(directory), alias=alias, force=force)
+                report = runner.restore(directory=Path(directory), alias=alias, force=force, roots=roots)
         except BackupError as error:
             raise CommandError(str(error))
         for line in report.lines:
