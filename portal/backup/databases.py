@@ -28,14 +28,22 @@ _TEMPORARY_ALIAS = "backup_{}"
 
 
 @contextmanager
-def database(url: str | None = None):
-    """Yield the alias of the database at ``url`` (a temporary connection), or ``default``."""
-    if not url:
+def database(url: str | None = None, *, name: str | None = None):
+    """Yield an alias: ``default``, or a temporary connection to the database at ``url``, or to the
+    database ``name`` on the same server with the same credentials as ``default`` (PostgreSQL)."""
+    if url and name:
+        raise BackupError("Give either a database URL or a database name, not both.")
+    if name:
+        if vendor(DEFAULT_DB_ALIAS) != POSTGRESQL:
+            raise BackupError("--database-name is for PostgreSQL; for SQLite give --database-url sqlite:///PATH.")
+        config = {**connections[DEFAULT_DB_ALIAS].settings_dict, "NAME": name}
+    elif url:
+        config = dj_database_url.parse(url)
+        if config["ENGINE"] == "django.db.backends.postgresql_psycopg2":
+            config["ENGINE"] = "django.db.backends.postgresql"
+    else:
         yield DEFAULT_DB_ALIAS
         return
-    config = dj_database_url.parse(url)
-    if config["ENGINE"] == "django.db.backends.postgresql_psycopg2":
-        config["ENGINE"] = "django.db.backends.postgresql"
     with _temporary_alias(config) as alias:
         yield alias
 

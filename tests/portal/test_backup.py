@@ -260,7 +260,7 @@ def test_restore_of_a_directory_without_manifest_says_so(tmp_path):
 
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump and pg_restore belong to PostgreSQL")
-def test_postgresql_backup_is_a_custom_format_dump_made_by_the_servers_pg_dump(data, tmp_path):
+def test_postgresql_backup_is_a_custom_format_dump_made_by_the_servers_pg_dump(data, roots, tmp_path, target_url):
     # given a backup of the PostgreSQL database under test
     out, manifest = _backup(tmp_path)
 
@@ -276,3 +276,9 @@ def test_postgresql_backup_is_a_custom_format_dump_made_by_the_servers_pg_dump(d
         "name": connection.settings_dict["NAME"],
         "file": "database.dump",
     }
+
+    # and it restores by database name on the same server, as the restore drill does
+    output = _restore(
+        out, None, database_name=target_url.rsplit("/", 1)[1], media_root=tmp_path / "m", exports_root=tmp_path / "e"
+    )
+    assert "DIFF" not in output

@@ -17,16 +17,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path, help="the backup directory (with manifest.json)")
         parser.add_argument("--database-url", help="verify this database instead of DATABASE_URL")
+        parser.add_argument(
+            "--database-name", help="verify this database on DATABASE_URL's PostgreSQL server (same credentials)"
+        )
         parser.add_argument("--media-root", type=Path, help="compare uploads here instead of MEDIA_ROOT")
         parser.add_argument("--exports-root", type=Path, help="compare exports here instead of LEDGER_EXPORT_ROOT")
         parser.add_argument("--skip-files", action="store_true", help="do not compare MEDIA_ROOT and exports")
 
-    def handle(self, *args, directory, database_url, skip_files, media_root, exports_root, **options):
+    def handle(self, *args, directory, database_url, database_name, skip_files, media_root, exports_root, **options):
         roots = None if skip_files else files.file_roots(media=media_root, exports=exports_root)
         try:
             manifest = runner.read_manifest(Path(directory))
             report = runner.check_archive_files(Path(directory), manifest)
-            with databases.database(database_url) as alias:
+            with databases.database(database_url, name=database_name) as alias:
                 checked = runner.verify(manifest=manifest, alias=alias, roots=roots)
         except BackupError as error:
             raise CommandError(str(error))

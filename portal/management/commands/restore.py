@@ -17,16 +17,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path, help="the backup directory (with manifest.json)")
         parser.add_argument("--database-url", help="restore into this database instead of DATABASE_URL")
+        parser.add_argument(
+            "--database-name", help="restore into this database on DATABASE_URL's PostgreSQL server (same credentials)"
+        )
         parser.add_argument("--media-root", type=Path, help="restore uploads here instead of MEDIA_ROOT")
         parser.add_argument("--exports-root", type=Path, help="restore exports here instead of LEDGER_EXPORT_ROOT")
         parser.add_argument(
             "--force", action="store_true", help="replace a non-empty database and overwrite files (data is lost)"
         )
 
-    def handle(self, *args, directory, database_url, force, media_root, exports_root, **options):
+    def handle(self, *args, directory, database_url, database_name, force, media_root, exports_root, **options):
         roots = files.file_roots(media=media_root, exports=exports_root)
         try:
-            with databases.database(database_url) as alias:
+            with databases.database(database_url, name=database_name) as alias:
                 report = runner.restore(directory=Path(directory), alias=alias, force=force, roots=roots)
         except BackupError as error:
             raise CommandError(str(error))
