@@ -140,13 +140,13 @@ def _refuse_non_empty(alias: str, roots: list, force: bool) -> None:
         problems.append(
             f"The database {databases.describe(alias)} already has {len(existing)} tables. Restore into an empty "
             "database: create a new one (PostgreSQL: createdb --owner=portal portal_restored; SQLite: a new "
-            "file name), point DATABASE_URL (or --database-url) at it and run restore again."
+            "file name), point DATABASE_URL at it or give --database-name / --database-url, and run restore again."
         )
     for root in roots:
         if not files.is_empty(root):
             problems.append(
-                f"{root.path} ({root.name}) is not empty. Point DJANGO_MEDIA_ROOT / DJANGO_LEDGER_EXPORT_ROOT at "
-                "empty directories, or move the current files away first."
+                f"{root.path} ({root.name}) is not empty. Give empty directories with --media-root / --exports-root "
+                "(or DJANGO_MEDIA_ROOT / DJANGO_LEDGER_EXPORT_ROOT), or move the current files away first."
             )
     if problems:
         problems.append("Or pass --force to replace the current data and overwrite the files: that data is lost.")

@@ -10,11 +10,12 @@ import io
 import json
 import sqlite3
 import subprocess
+import threading
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, connections
 
 from insights.choices import LedgerExportStatus, LedgerKind
 from insights.models import LedgerExport
@@ -282,3 +283,36 @@ def test_postgresql_backup_is_a_custom_format_dump_made_by_the_servers_pg_dump(d
         out, None, database_name=target_url.rsplit("/", 1)[1], media_root=tmp_path / "m", exports_root=tmp_path / "e"
     )
     assert "DIFF" not in output
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the shared snapshot is PostgreSQL's")
+def test_postgresql_dump_and_manifest_describe_the_same_instant_while_the_portal_writes(
+    data, roots, tmp_path, target_url, monkeypatch
+):
+    # given a write that another session commits after the checksums' snapshot began, before pg_dump runs
+    run_pg = databases._run_pg
+
+    def write_then_run(alias, program, *arguments, **kwargs):
+        if program == "pg_dump":
+            writer = threading.Thread(target=_rename_every_issue)
+            writer.start()
+            writer.join()
+        return run_pg(alias, program, *arguments, **kwargs)
+
+    monkeypatch.setattr(databases, "_run_pg", write_then_run)
+    out, _ = _backup(tmp_path)
+    assert Issue.objects.get().title == "并发写入"
+
+    # when the backup is restored, then dump and manifest agree (neither holds the late write)
+    _move_roots(roots, tmp_path)
+    assert "DIFF" not in _restore(out, target_url)
+    with databases.database(target_url) as alias:
+        assert Issue.objects.using(alias).get().title != "并发写入"
+
+
+def _rename_every_issue():
+    try:
+        Issue.objects.update(title="并发写入")
+    finally:
+        connections.close_all()
