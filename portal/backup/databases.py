@@ -154,7 +154,11 @@ def _run_pg(alias: str, program: str, *arguments: str, check_only: bool = False)
         check=False,
     )
     if result.returncode != 0:
-        raise BackupError(f"{program} failed (exit {result.returncode}): {result.stderr.strip()}")
+        hint = ""
+        if "version mismatch" in result.stderr:
+            major = connections[alias].pg_version // 10000
+            hint = f" Install the client of the server's version: apt install postgresql-client-{major}."
+        raise BackupError(f"{program} failed (exit {result.returncode}): {result.stderr.strip()}{hint}")
 
 
 def _sqlite_read_only(path: Path) -> dict:

@@ -151,6 +151,12 @@ def test_a_changed_archive_file_is_refused_before_anything_is_restored(data, roo
         archive.write(b"X")
     _move_roots(roots, tmp_path)
 
+    # then backup_verify --backup-only names the file
+    stdout = io.StringIO()
+    with pytest.raises(CommandError, match="1 differences"):
+        call_command("backup_verify", str(out), backup_only=True, stdout=stdout)
+    assert "DIFF  exports.tar: sha256 differs" in stdout.getvalue() and "OK    media.tar" in stdout.getvalue()
+
     # when it is restored, then it is refused and the target stays empty
     with pytest.raises(CommandError, match=r"damaged; nothing was restored\.\nDIFF  exports\.tar: sha256 differs"):
         _restore(out, target_url)

@@ -22,15 +22,21 @@ class Command(BaseCommand):
         )
         parser.add_argument("--media-root", type=Path, help="compare uploads here instead of MEDIA_ROOT")
         parser.add_argument("--exports-root", type=Path, help="compare exports here instead of LEDGER_EXPORT_ROOT")
+        parser.add_argument(
+            "--backup-only", action="store_true", help="only check the backup's own files against its manifest"
+        )
         parser.add_argument("--skip-files", action="store_true", help="do not compare MEDIA_ROOT and exports")
 
-    def handle(self, *args, directory, database_url, database_name, skip_files, media_root, exports_root, **options):
-        roots = None if skip_files else files.file_roots(media=media_root, exports=exports_root)
+    def handle(self, *args, directory, database_url, database_name, skip_files, backup_only, **options):
+        roots = None if skip_files else files.file_roots(media=options["media_root"], exports=options["exports_root"])
         try:
             manifest = runner.read_manifest(Path(directory))
             report = runner.check_archive_files(Path(directory), manifest)
-            with databases.database(database_url, name=database_name) as alias:
-                checked = runner.verify(manifest=manifest, alias=alias, roots=roots)
+            if backup_only:
+                checked = runner.Report()
+            else:
+                with databases.database(database_url, name=database_name) as alias:
+                    checked = runner.verify(manifest=manifest, alias=alias, roots=roots)
         except BackupError as error:
             raise CommandError(str(error))
         report.lines += checked.lines
