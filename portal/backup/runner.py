@@ -103,6 +103,23 @@ def check_archive_files(directory: Path, manifest: dict) -> Report:
     return report
 
 
+def release_mismatch(manifest: dict) -> str:
+    """Why this release cannot check the backup ('' if it can): the checksums cover the columns of the
+    models of the release that wrote the backup, so only a release with the same migrations sees the
+    same columns."""
+    backup = {(app, name) for app, names in manifest["migrations"].items() for name in names}
+    code = {(app, name) for app, names in tables.code_migrations().items() for name in names}
+    if backup == code:
+        return ""
+    only_backup = ", ".join(f"{app}.{name}" for app, name in sorted(backup - code)[:3])
+    only_code = ", ".join(f"{app}.{name}" for app, name in sorted(code - backup)[:3])
+    return (
+        "The backup was written by another release of the portal (migrations only in the backup: "
+        f"{only_backup or 'none'}; only in this release: {only_code or 'none'}). Install the release that "
+        "wrote it, restore and verify with that one, then upgrade as usual (migrate)."
+    )
+
+
 def restore(*, directory: Path, alias: str, force: bool, roots: list | None = None) -> Report:
     """Restore the backup into the (empty) database and file roots, then verify it."""
     manifest = read_manifest(directory)
@@ -110,6 +127,9 @@ def restore(*, directory: Path, alias: str, force: bool, roots: list | None = No
     if checked.differences:
         damaged = [line for line in checked.lines if line.startswith("DIFF")]
         raise BackupError("The backup is damaged; nothing was restored.\n" + "\n".join(damaged))
+    mismatch = release_mismatch(manifest)
+    if mismatch:
+        raise BackupError(f"Nothing was restored. {mismatch}")
     vendor = databases.vendor(alias)
     if manifest["database"]["vendor"] != vendor:
         raise BackupError(
@@ -156,6 +176,10 @@ def _refuse_non_empty(alias: str, roots: list, force: bool) -> None:
 def verify(*, manifest: dict, alias: str, roots: list | None) -> Report:
     """Recount and re-checksum every table (and every file under ``roots``, unless None) and compare."""
     report = Report()
+    mismatch = release_mismatch(manifest)
+    if mismatch:
+        report.differ(mismatch)
+        return report
     with databases.one_snapshot(alias):
         now_tables = tables.table_fingerprints(alias)
         migrations = tables.applied_migrations(alias)

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.db import connections, models
+from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models.functions import Collate
 
@@ -58,6 +59,14 @@ def applied_migrations(alias: str) -> dict[str, list[str]]:
     """The migration state: ``{app_label: [migration names, sorted]}``."""
     state: dict[str, list[str]] = {}
     for app_label, name in sorted(MigrationRecorder(connections[alias]).applied_migrations()):
+        state.setdefault(app_label, []).append(name)
+    return state
+
+
+def code_migrations() -> dict[str, list[str]]:
+    """The migrations this release's code has, in the same shape as :func:`applied_migrations`."""
+    state: dict[str, list[str]] = {}
+    for app_label, name in sorted(MigrationLoader(None, ignore_no_migrations=True).graph.nodes):
         state.setdefault(app_label, []).append(name)
     return state
 

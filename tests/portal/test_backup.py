@@ -260,6 +260,20 @@ def test_exports_inside_media_root_are_archived_once(settings, tmp_path):
     assert [relative for relative, _ in files.walk(exports)] == ["2026/a.xlsx"]
 
 
+def test_a_backup_of_another_release_is_refused_before_anything_is_restored(data, roots, tmp_path, target_url):
+    # given a backup written by a later release (one migration this code does not have)
+    out, manifest = _backup(tmp_path)
+    manifest["migrations"]["portal"].append("9999_from_a_later_release")
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    _move_roots(roots, tmp_path)
+
+    # when it is restored, then the refusal says which release to use, and the target stays empty
+    with pytest.raises(CommandError, match=r"only in the backup: portal\.9999_from_a_later_release; only in this"):
+        _restore(out, target_url)
+    with databases.database(target_url) as alias:
+        assert databases.table_names(alias) == []
+
+
 def test_restore_of_a_directory_without_manifest_says_so(tmp_path):
     with pytest.raises(CommandError, match=r"manifest\.json is missing: not a backup"):
         _restore(tmp_path, None)
