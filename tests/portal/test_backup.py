@@ -165,15 +165,12 @@ def test_a_changed_archive_file_is_refused_before_anything_is_restored(data, roo
     assert files.is_empty(files.file_roots()[0])
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="edits a row inside the SQLite copy of the backup")
 def test_a_row_changed_inside_the_backup_is_found_by_the_table_checksum(data, roots, tmp_path, target_url):
     # given a backup in which one row was changed and the file's sha256 in the manifest forged to match
     out, manifest = _backup(tmp_path)
-    copy = sqlite3.connect(out / "database.sqlite3")
-    with copy:
-        copy.execute("UPDATE issues_issue SET title = title || '!'")
-    copy.close()
-    manifest["sha256"]["database.sqlite3"] = files.sha256_of(out / "database.sqlite3")
+    dump = out / databases.DUMP_FILES[connection.vendor]
+    _change_one_title(dump, target_url)
+    manifest["sha256"][dump.name] = files.sha256_of(dump)
     (out / "manifest.json").write_text(json.dumps(manifest))
     _move_roots(roots, tmp_path)
 
@@ -183,6 +180,22 @@ def test_a_row_changed_inside_the_backup_is_found_by_the_table_checksum(data, ro
         call_command("restore", str(out), database_url=target_url, stdout=output)
     assert "DIFF  issues_issue: 1 rows, checksum differs" in output.getvalue()
     assert "OK    issues_issueevent:" in output.getvalue()
+
+
+def _change_one_title(dump, scratch_url):
+    """Edit one row inside the dump: in the SQLite copy directly; a PostgreSQL dump is loaded into the
+    (empty) scratch database, edited there, dumped again over the original and the scratch emptied."""
+    if connection.vendor == "sqlite":
+        copy = sqlite3.connect(dump)
+        with copy:
+            copy.execute("UPDATE issues_issue SET title = title || '!'")
+        copy.close()
+        return
+    with databases.database(scratch_url) as alias:
+        databases.load(alias, dump)
+        Issue.objects.using(alias).update(title="储能集装箱消防验收无人受理!")
+        databases._run_pg(alias, "pg_dump", "--format=custom", f"--file={dump}")
+        databases.clear(alias)
 
 
 def test_backup_verify_finds_a_changed_row_and_a_changed_file_after_a_restore(data, roots, tmp_path, target_url):
