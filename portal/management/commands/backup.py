@@ -6,6 +6,7 @@ See :mod:`portal.backup` for the layout and ``docs/operations.md`` for schedule 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from portal.backup import BackupError, databases, runner
 
@@ -26,6 +27,8 @@ class Command(BaseCommand):
                 manifest = runner.backup(out=Path(out), alias=alias)
         except BackupError as error:
             raise CommandError(str(error))
+        except DatabaseError as error:
+            raise CommandError(f"Database error: {error}")
         rows = sum(table["rows"] for table in manifest["tables"].values())
         self.stdout.write(
             f"{len(manifest['tables'])} tables, {rows} rows; "

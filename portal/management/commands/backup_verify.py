@@ -7,6 +7,7 @@ migration state and every archived file, prints one line per item and exits non-
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from portal.backup import BackupError, databases, files, runner
 
@@ -39,6 +40,8 @@ class Command(BaseCommand):
                     checked = runner.verify(manifest=manifest, alias=alias, roots=roots)
         except BackupError as error:
             raise CommandError(str(error))
+        except DatabaseError as error:
+            raise CommandError(f"Database error: {error}")
         report.lines += checked.lines
         report.differences += checked.differences
         for line in report.lines:

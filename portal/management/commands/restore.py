@@ -7,6 +7,7 @@ that hold files, unless ``--force`` (which deletes what is there).
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from portal.backup import BackupError, databases, files, runner
 
@@ -33,6 +34,8 @@ class Command(BaseCommand):
                 report = runner.restore(directory=Path(directory), alias=alias, force=force, roots=roots)
         except BackupError as error:
             raise CommandError(str(error))
+        except DatabaseError as error:
+            raise CommandError(f"Database error: {error}")
         for line in report.lines:
             self.stdout.write(line)
         if report.differences:
