@@ -1,0 +1,147 @@
+"""Issue 11: only the enterprise rates; 重办 is capped and then the supervisor decides; 督办 moves in the API."""
+
+import pytest
+
+from issues import actions
+from issues.models import Issue, IssueSettings, Rating
+from portal.audit import AuditLog
+from tests.issues.factories import issue_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _roles(people):
+    return {"member": people["member"], "clerk": people["clerk"], "handler": people["handler"]}
+
+
+# --- only the enterprise rates -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["clerk", "supervisor", "handler"])
+def test_staff_cannot_rate_through_the_api(api_for, people, role):
+    # given a replied problem
+    issue = issue_in("replied", **_roles(people))
+    # when a member of staff posts a rating
+    r = api_for(people[role]).post(f"/api/v1/issues/{issue.pk}/rate/", {"rating": 5}, format="json")
+    # then it is refused and no rating exists
+    assert r.status_code in (403, 404)
+    assert not Rating.objects.exists() and Issue.objects.get(pk=issue.pk).rating is None
+
+
+def test_follow_up_with_a_rating_is_refused_and_changes_nothing(api_for, people):
+    issue = issue_in("replied", **_roles(people))
+    r = api_for(people["clerk"]).post(
+        f"/api/v1/issues/{issue.pk}/follow-up/", {"reached": True, "rating": 5, "note": "满意"}, format="json"
+    )
+    assert r.status_code == 400 and "企业本人" in str(r.json()["rating"])
+    issue.refresh_from_db()
+    assert issue.status == "replied" and issue.followup_count == 0 and not Rating.objects.exists()
+
+
+def test_follow_up_satisfaction_is_published_apart_and_never_blocks_the_enterprise(api_for, people):
+    # given a clerk records the level the enterprise stated on the call
+    issue = issue_in("replied", **_roles(people))
+    url = f"/api/v1/issues/{issue.pk}/"
+    r = api_for(people["clerk"]).post(
+        url + "follow-up/", {"reached": True, "note": "企业称满意", "satisfaction": 5}, format="json"
+    )
+    assert r.status_code == 200
+    assert r.json()["follow_up_satisfaction"] == 5 and r.json()["rating"] is None
+    # when the enterprise rates the round itself
+    r = api_for(people["member"]).post(url + "rate/", {"rating": 3}, format="json")
+    # then its own rating is the problem's rating; the clerk's record stays apart
+    assert r.status_code == 200
+    assert r.json()["rating"] == 3 and r.json()["follow_up_satisfaction"] == 5
+    assert list(Rating.objects.values_list("source", "rated_by", "score")) == [("enterprise", people["member"].pk, 3)]
+
+
+def test_staff_cannot_rate_through_the_pages(client_for, people, supervisor):
+    issue = issue_in("replied", **_roles(people))
+    base = f"/issues/{issue.pk}/move/"
+    # the clerk's page offers no rating form, only the follow-up and the rating QR for the enterprise
+    page = client_for(people["clerk"]).get(f"/issues/{issue.pk}/").content.decode()
+    assert 'data-testid="move-rate"' not in page and 'data-testid="window-rating"' in page
+    assert client_for(people["clerk"]).get(f"/issues/{issue.pk}/rate-qr.svg").status_code == 200
+    for user in (people["clerk"], supervisor):
+        r = client_for(user).post(base + "rate/", {"rating": "5"}, follow=True)
+        assert "只有提出问题的企业本人可以评价" in r.content.decode()
+    # a rating smuggled into the follow-up form is ignored: no 好差评 comes of it
+    client_for(people["clerk"]).post(base + "follow_up/", {"reached": "on", "rating": "5", "satisfaction": "4"})
+    issue.refresh_from_db()
+    assert issue.status == "followed_up" and issue.rating is None and issue.follow_up_satisfaction == 4
+    assert not Rating.objects.exists()
+    # the enterprise sees its own rating form on the same page
+    page = client_for(people["member"]).get(f"/issues/{issue.pk}/").content.decode()
+    assert 'data-testid="move-rate"' in page
+
+
+def test_the_enterprise_rates_each_round(people):
+    issue = issue_in("replied", **_roles(people))
+    actions.issue_rate(actor=people["member"], issue=issue, rating=2, comment="没解决")
+    actions.issue_accept(actor=people["handler"], issue=issue)
+    actions.issue_reply(actor=people["handler"], issue=issue, reply="重办完成")
+    actions.issue_rate(actor=people["member"], issue=issue, rating=4)
+    issue.refresh_from_db()
+    assert list(issue.ratings.values_list("round", "score")) == [(1, 2), (2, 4)] and issue.rating == 4
+
+
+# --- 重办 at most N times ------------------------------------------------------------------------
+
+
+def _bad_round(people, issue):
+    actions.issue_accept(actor=people["handler"], issue=issue)
+    actions.issue_reply(actor=people["handler"], issue=issue, reply="重办答复")
+    actions.issue_rate(actor=people["member"], issue=issue, rating=1, comment="仍未解决")
+    issue.refresh_from_db()
+
+
+def test_a_bad_rating_after_the_last_allowed_reopen_goes_to_the_supervisor(client_for, people, supervisor):
+    # given a problem rated bad in round 1, reopened twice (the default limit) and rated bad each time
+    issue = issue_in("reopened", **_roles(people))
+    _bad_round(people, issue)
+    assert issue.status == "reopened" and issue.reopen_count == 2
+    _bad_round(people, issue)
+    # then it is not reopened a third time: it waits for the supervisor
+    assert issue.reopen_count == 2 and issue.status == "replied"
+    assert issue.with_supervisor and issue.reopen_limit_reached
+    assert issue.events.filter(action="refer_to_supervisor").count() == 1
+    assert supervisor.notifications.filter(kind="issues.refer_to_supervisor").exists()
+    page = client_for(supervisor).get("/issues/supervision/").content.decode()
+    assert issue.reference in page
+    # and the supervisor may hold a 集中会商 and close it with a reason the enterprise sees
+    actions.issue_consult(actor=supervisor, issue=issue, minutes="会商纪要：纳入年度计划")
+    with pytest.raises(Exception, match="办结理由"):
+        actions.issue_close(actor=supervisor, issue=issue, note="")
+    actions.issue_close(actor=supervisor, issue=issue, note="经会商纳入年度计划，本次办结。")
+    issue.refresh_from_db()
+    assert issue.status == "closed" and not issue.with_supervisor
+    public = client_for(people["member"]).get(f"/issues/{issue.pk}/").content.decode()
+    assert "经会商纳入年度计划，本次办结。" in public and "会商纪要" not in public
+    assert AuditLog.objects.filter(action="issues.issue.consult").exists()
+
+
+def test_reopen_limit_is_an_administrator_setting(people):
+    IssueSettings.objects.create(max_reopens=0)
+    issue = issue_in("replied", **_roles(people))
+    actions.issue_rate(actor=people["member"], issue=issue, rating=2, comment="没解决")
+    issue.refresh_from_db()
+    assert issue.reopen_count == 0 and issue.status == "replied" and issue.reopen_limit_reached
+
+
+def test_at_the_limit_the_supervisor_may_escalate(api_for, people, supervisor, province_handler):
+    IssueSettings.objects.create(max_reopens=0)
+    issue = issue_in("replied", **_roles(people))
+    # before any bad rating, a replied problem cannot be escalated
+    url = f"/api/v1/issues/{issue.pk}/"
+    target = province_handler.department_id
+    r = api_for(supervisor).post(url + "escalate/", {"to_department": target, "reason": "x"}, format="json")
+    assert r.status_code == 409
+    actions.issue_rate(actor=people["member"], issue=issue, rating=1, comment="没解决")
+    assert "escalate" in api_for(supervisor).get(url).json()["available_moves"]
+    r = api_for(supervisor).post(
+        url + "escalate/", {"to_department": target, "reason": "需上级统筹"}, format="json"
+    )
+    # the test region is a city: the next level is the province
+    assert r.status_code == 200, r.json()
+    body = r.json()
+    assert body["status"] == "dispatched" and not body["with_supervisor"] and not body["reopen_limit_reached"]
