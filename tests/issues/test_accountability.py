@@ -138,9 +138,7 @@ def test_at_the_limit_the_supervisor_may_escalate(api_for, people, supervisor, p
     assert r.status_code == 409
     actions.issue_rate(actor=people["member"], issue=issue, rating=1, comment="没解决")
     assert "escalate" in api_for(supervisor).get(url).json()["available_moves"]
-    r = api_for(supervisor).post(
-        url + "escalate/", {"to_department": target, "reason": "需上级统筹"}, format="json"
-    )
+    r = api_for(supervisor).post(url + "escalate/", {"to_department": target, "reason": "需上级统筹"}, format="json")
     # the test region is a city: the next level is the province
     assert r.status_code == 200, r.json()
     body = r.json()
