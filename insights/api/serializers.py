@@ -81,7 +81,7 @@ class CommonIssueStaffSerializer(CommonIssuePublicSerializer):
 
 
 class RankingRowSerializer(serializers.Serializer):
-    rank = serializers.IntegerField(allow_null=True)
+    rank = serializers.IntegerField(allow_null=True, help_text="shared by equal scores; null below the minimum sample")
     previous_rank = serializers.IntegerField(allow_null=True)
     arrow = serializers.ChoiceField(choices=["up", "down", "same", "new"])
     last_twice = serializers.BooleanField(help_text="last place in this and the previous period")
@@ -93,13 +93,20 @@ class RankingRowSerializer(serializers.Serializer):
     closure_rate = serializers.FloatField(allow_null=True)
     follow_up_rate = serializers.FloatField(allow_null=True)
     satisfaction_rate = serializers.FloatField(allow_null=True)
-    mean_rating = serializers.FloatField(allow_null=True)
+    mean_rating = serializers.FloatField(allow_null=True, help_text="mean of the enterprises' own ratings")
+    ratings_count = serializers.IntegerField(help_text="enterprises' own ratings counted (upheld appeals left out)")
+    follow_up_satisfaction_rate = serializers.FloatField(
+        allow_null=True,
+        help_text="回访满意度 ≥ 4 / recorded (levels staff recorded on calls); not in the score",
+    )
+    follow_up_ratings_count = serializers.IntegerField()
     mean_days_to_reply = serializers.FloatField(allow_null=True)
     mean_days_to_close = serializers.FloatField(allow_null=True)
     reopen_rate = serializers.FloatField(allow_null=True)
     returns = serializers.IntegerField()
     extensions = serializers.IntegerField()
-    score = serializers.FloatField()
+    score = serializers.FloatField(help_text="0–100, in every row (ranked or not)")
+    insufficient_sample = serializers.BooleanField(help_text="fewer problems than the minimum: listed, not ranked")
 
     @extend_schema_field(DepartmentRefSerializer(allow_null=True))
     def get_department(self, row):
@@ -123,4 +130,5 @@ class RankingSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField(help_text="last day, inclusive")
     by = serializers.ChoiceField(choices=["department", "region"])
+    min_sample = serializers.IntegerField(help_text="problems a group needs in the period to be ranked")
     results = RankingRowSerializer(many=True)

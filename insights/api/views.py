@@ -89,7 +89,9 @@ class RankingView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("period", OpenApiTypes.STR, description="YYYY-MM, YYYY-Qn or YYYY (default: this month)"),
+            OpenApiParameter(
+                "period", OpenApiTypes.STR, description="YYYY-MM, YYYY-Qn or YYYY (default: the last complete month)"
+            ),
             OpenApiParameter("start", OpenApiTypes.DATE, description="custom range start (with end)"),
             OpenApiParameter("end", OpenApiTypes.DATE, description="custom range end, inclusive"),
             OpenApiParameter("by", OpenApiTypes.STR, enum=["department", "region"]),
@@ -129,6 +131,7 @@ class RankingView(APIView):
             "start": period.start,
             "end": period.last_day,
             "by": by,
+            "min_sample": result.min_sample,
             "results": result.rows,
         }
         return Response(RankingSerializer(payload, context=context).data)
