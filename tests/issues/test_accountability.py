@@ -1,5 +1,7 @@
 """Issue 11: only the enterprise rates; 重办 is capped and then the supervisor decides; 督办 moves in the API."""
 
+import datetime as dt
+
 import pytest
 
 from issues import actions
@@ -143,3 +145,90 @@ def test_at_the_limit_the_supervisor_may_escalate(api_for, people, supervisor, p
     assert r.status_code == 200, r.json()
     body = r.json()
     assert body["status"] == "dispatched" and not body["with_supervisor"] and not body["reopen_limit_reached"]
+
+
+# --- 督办: urge, co-opinion, extension withdrawn by the reply ------------------------------------
+
+
+def test_urge_through_the_api(api_for, people, supervisor):
+    issue = issue_in("accepted", **_roles(people))
+    url = f"/api/v1/issues/{issue.pk}/urge/"
+    # the wrong role is refused, bad input is not possible (the note is optional), the supervisor urges
+    assert api_for(people["clerk"]).post(url, {"note": "快"}, format="json").status_code == 403
+    r = api_for(supervisor).post(url, {"note": "请三日内答复"}, format="json")
+    assert r.status_code == 200
+    assert [e["note"] for e in r.json()["events"] if e["action"] == "urge"] == ["请三日内答复"]
+    assert people["handler"].notifications.filter(kind="issues.urge").exists()
+    # the enterprise does not see the internal urge
+    member_events = api_for(people["member"]).get(f"/api/v1/issues/{issue.pk}/").json()["events"]
+    assert "urge" not in [e["action"] for e in member_events]
+    # a closed problem cannot be urged
+    closed = issue_in("closed", **_roles(people), supervisor=supervisor)
+    assert api_for(supervisor).post(f"/api/v1/issues/{closed.pk}/urge/", {}, format="json").status_code == 409
+
+
+def test_co_opinion_through_the_api(api_for, people, clerk):
+    issue = issue_in("submitted", **_roles(people))
+    actions.issue_dispatch(
+        actor=clerk,
+        issue=issue,
+        lead_department=people["handler"].department,
+        co_departments=[people["other_handler"].department],
+    )
+    url = f"/api/v1/issues/{issue.pk}/co-opinion/"
+    detail = api_for(people["other_handler"]).get(f"/api/v1/issues/{issue.pk}/").json()
+    assert detail["available_moves"] == ["co-opinion"]
+    # the lead handler is not a co-department; an empty opinion is a 400
+    assert api_for(people["handler"]).post(url, {"opinion": "x"}, format="json").status_code == 403
+    r = api_for(people["other_handler"]).post(url, {"opinion": " "}, format="json")
+    assert r.status_code == 400 and "opinion" in r.json()
+    r = api_for(people["other_handler"]).post(url, {"opinion": "本部门意见：可按规定办理"}, format="json")
+    assert r.status_code == 200
+    assert issue.events.filter(action="co_opinion", department=people["other_handler"].department).count() == 1
+
+
+def test_a_reply_withdraws_a_pending_extension_request(people, supervisor):
+    issue = issue_in("accepted", **_roles(people))
+    request = actions.issue_request_extension(
+        actor=people["handler"], issue=issue, requested_due=issue.reply_due + dt.timedelta(days=5), reason="等检测"
+    )
+    actions.issue_reply(actor=people["handler"], issue=issue, reply="已答复")
+    request.refresh_from_db()
+    assert request.status == "withdrawn"
+    assert issue.events.filter(action="withdraw_extension").count() == 1
+    assert AuditLog.objects.filter(action="issues.extensionrequest.withdrawn").count() == 1
+    from issues import selectors
+
+    assert not selectors.pending_extensions(user=supervisor).exists()
+
+
+def test_urge_and_co_opinion_on_the_pages(client_for, people, supervisor, clerk):
+    issue = issue_in("submitted", **_roles(people))
+    actions.issue_dispatch(
+        actor=clerk,
+        issue=issue,
+        lead_department=people["handler"].department,
+        co_departments=[people["other_handler"].department],
+    )
+    base = f"/issues/{issue.pk}/"
+    assert 'data-testid="move-urge"' in client_for(supervisor).get(base).content.decode()
+    assert 'data-testid="move-co_opinion"' in client_for(people["other_handler"]).get(base).content.decode()
+    client_for(supervisor).post(base + "move/urge/", {"note": "请加快"})
+    client_for(people["other_handler"]).post(base + "move/co_opinion/", {"opinion": "同意牵头部门意见"})
+    assert sorted(issue.events.filter(action__in=["urge", "co_opinion"]).values_list("action", flat=True)) == [
+        "co_opinion",
+        "urge",
+    ]
+
+
+def test_an_administrator_confirms_a_years_holidays(client_for, admin_user):
+    from portal.models import CalendarYear
+    from portal.workdays import unknown_years
+
+    assert unknown_years([2027]) == [2027]
+    r = client_for(admin_user).post("/admin/portal/calendaryear/add/", {"year": "2027", "note": "已录入"})
+    assert r.status_code == 302
+    confirmed = CalendarYear.objects.get(year=2027)
+    assert confirmed.confirmed_by == admin_user and confirmed.confirmed_at is not None
+    assert unknown_years([2027]) == []
+    assert AuditLog.objects.filter(action="portal.calendaryear.admin_created").exists()
