@@ -112,6 +112,15 @@ class Migration(migrations.Migration):
                 verbose_name="企业评价",
             ),
         ),
+        migrations.AlterField(
+            model_name="rating",
+            name="source",
+            field=models.CharField(
+                choices=[("enterprise", "企业自评"), ("follow_up", "回访时代录（旧数据）")],
+                max_length=20,
+                verbose_name="来源",
+            ),
+        ),
         migrations.AddConstraint(
             model_name="rating",
             constraint=models.UniqueConstraint(
