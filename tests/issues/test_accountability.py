@@ -232,3 +232,30 @@ def test_an_administrator_confirms_a_years_holidays(client_for, admin_user):
     assert confirmed.confirmed_by == admin_user and confirmed.confirmed_at is not None
     assert unknown_years([2027]) == []
     assert AuditLog.objects.filter(action="portal.calendaryear.admin_created").exists()
+
+
+def test_migration_moves_clerk_typed_ratings_into_follow_up_satisfaction(people):
+    # given a legacy problem: the clerk typed 5 at the follow-up call (a Rating of source follow_up)
+    import importlib
+
+    from django.apps import apps
+
+    from issues.models import FollowUp
+
+    issue = issue_in("followed_up", **_roles(people))
+    follow_up = FollowUp.objects.get(issue=issue)
+    legacy = Rating.objects.create(
+        issue=issue, round=1, score=5, source="follow_up", rated_by=people["clerk"], department=issue.lead_department
+    )
+    FollowUp.objects.filter(pk=follow_up.pk).update(rating=legacy)
+    Issue.objects.filter(pk=issue.pk).update(rating=5, accept_due=None)
+    # when the data migration runs
+    importlib.import_module("issues.migrations.0004_accountability").forwards(apps, None)
+    # then the 5 is the clerk's 回访满意度, the problem has no enterprise rating, and the enterprise may rate
+    issue.refresh_from_db()
+    follow_up.refresh_from_db()
+    assert follow_up.satisfaction == 5 and issue.follow_up_satisfaction == 5 and issue.rating is None
+    assert issue.accept_due is not None
+    actions.issue_rate(actor=people["member"], issue=issue, rating=2, comment="其实没解决")
+    issue.refresh_from_db()
+    assert issue.status == "reopened" and issue.ratings.filter(source="enterprise").count() == 1
