@@ -168,6 +168,11 @@ def seed(*, rng: random.Random, context: dict, stdout) -> None:
     handlers, departments, regions = context["handlers"], context["departments"], context["regions"]
     today = timezone.localdate()
     demo = _demo_problems(rng=rng, context=context, today=today)
+    members_by_enterprise = {
+        member.memberships.first().enterprise_id: member
+        for member in context["members"].values()
+        if member.memberships.exists()
+    }
 
     created = 0
     for topic in TOPICS:
@@ -202,8 +207,11 @@ def seed(*, rng: random.Random, context: dict, stdout) -> None:
                         reached=True,
                         satisfied=True,
                         note="企业表示满意。",
-                        rating=rng.choice([4, 5, 5]),
+                        satisfaction=rng.choice([4, 5, 5]),
                     )
+                    member = members_by_enterprise.get(issue.enterprise_id)
+                    if member is not None:  # the enterprise's own 好差评, from its own account
+                        issue_actions.issue_rate(actor=member, issue=issue, rating=rng.choice([3, 4, 5, 5]))
                     issue.refresh_from_db()
                     if issue.status == IssueStatus.FOLLOWED_UP and rng.random() < 0.7:
                         issue_actions.issue_close(actor=supervisor, issue=issue)

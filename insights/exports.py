@@ -204,6 +204,9 @@ RANKING_HEADER = (
     gettext_lazy("回访率"),
     gettext_lazy("满意率"),
     gettext_lazy("平均评分"),
+    gettext_lazy("企业评价数"),
+    gettext_lazy("回访满意率（工作人员记录）"),
+    gettext_lazy("回访满意度记录数"),
     gettext_lazy("平均答复工作日"),
     gettext_lazy("平均办结工作日"),
     gettext_lazy("重办率"),
@@ -211,6 +214,7 @@ RANKING_HEADER = (
     gettext_lazy("延期"),
     gettext_lazy("综合得分"),
     gettext_lazy("连续两期末位"),
+    gettext_lazy("样本不足"),
 )
 
 
@@ -231,13 +235,17 @@ def ranking_rows(result):
             _pct(row.follow_up_rate),
             _pct(row.satisfaction_rate),
             "" if row.mean_rating is None else round(row.mean_rating, 2),
+            row.ratings_count,
+            _pct(row.follow_up_satisfaction_rate),
+            row.follow_up_ratings_count,
             row.mean_days_to_reply,
             row.mean_days_to_close,
             _pct(row.reopen_rate),
             row.returns,
             row.extensions,
-            row.score if row.rank else "",
+            row.score,
             row.last_twice,
+            row.insufficient_sample,
         )
 
 

@@ -10,15 +10,28 @@ Figures per row (rates are shares in [0, 1], ``None`` when nothing could be meas
 - ``on_time_reply_rate``: replied on time / problems replied;
 - ``closure_rate``: closed (办结) / received;
 - ``follow_up_rate``: problems followed up at least once / problems replied;
-- ``satisfaction_rate``: rated ≥ 4 / rated (the current round's rating; a rating whose appeal was
-  upheld is left out), ``mean_rating`` the mean of those ratings;
+- ``satisfaction_rate``: rated ≥ 4 / rated — the enterprise's own 好差评 of the current round only (a
+  rating whose appeal was upheld is left out); ``ratings_count`` the number rated, ``mean_rating``
+  their mean. A level stated on a follow-up call is staff's record, published apart:
+  ``follow_up_satisfaction_rate`` (≥ 4 / recorded) over ``follow_up_ratings_count``; it is not in
+  the score;
 - ``mean_days_to_reply`` / ``mean_days_to_close``: mean working days from first dispatch to the
   reply / to 办结 (Chinese calendar with 调休 and the override table);
 - ``reopen_rate``: problems reopened for 重办 at least once / received;
-- ``returns``: 退回 by the department in the period (issue events); ``extensions``: extension
-  requests the department filed in the period.
+- ``returns``: 退回 of the period's problems by the department (issue events); ``extensions``:
+  extension requests the department filed on the period's problems (so the open rows recount them).
 - ``score`` (0–100, the ranking key): 15 × on-time 签收 + 25 × on-time reply + 20 × closure +
-  10 × follow-up + 30 × satisfaction (a missing rate counts as 0) − 10 × 重办 rate.
+  10 × follow-up + 30 × satisfaction (a missing rate counts as 0) − 10 × 重办 rate, rounded to 2
+  decimals, in every row.
+- ``rank``: competition ranking by score (equal scores share a rank: 1, 2, 2, 4), among the groups
+  with at least ``IssueSettings.ranking_min_sample`` problems (default 5); the others are listed with
+  their figures, ``rank`` null and ``insufficient_sample`` (「样本不足」).
+- ``last_twice``: the group holds the last rank (alone or tied, with at least two ranks) in this period
+  and in the previous one, both ranked under the same minimum.
+
+Working days come from ``portal.workdays`` (its public ``WorkingDayCounter``): one calendar.
+The rows behind every figure are public (:func:`open_rows`, ``/api/v1/rankings/rows/``); the
+methodology page gives the formulas to recount them.
 
 Queries: one aggregate over problems, one over return events, one over extension requests, two over
 (dispatch date, reply/close date) pairs for the working days, one for the calendar overrides, one
@@ -38,9 +51,9 @@ from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
 from issues.choices import AppealStatus, IssueStatus
-from issues.models import Appeal, ExtensionRequest, Issue, IssueEvent
-from portal.models import CalendarOverride, Department, Region
-from portal.workdays import _library_is_workday
+from issues.models import Appeal, ExtensionRequest, Issue, IssueEvent, IssueSettings
+from portal.models import Department, Region
+from portal.workdays import WorkingDayCounter
 
 TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 WEIGHTS = {
@@ -109,13 +122,19 @@ def year_period(year: int) -> Period:
     return Period(dt.date(year, 1, 1), dt.date(year + 1, 1, 1), f"{year:04d}", "year")
 
 
+def last_complete_month(today: dt.date) -> Period:
+    first = today.replace(day=1) - dt.timedelta(days=1)
+    return month_period(first.year, first.month)
+
+
 class PeriodError(ValueError):
     pass
 
 
 def parse_period(value: str | None, *, start: str | None = None, end: str | None = None, today=None) -> Period:
     """``YYYY-MM`` | ``YYYY-Qn`` | ``YYYY`` | custom ``start``/``end`` dates (inclusive end);
-    nothing → the current month. Raises :class:`PeriodError` with a Chinese message."""
+    nothing → the last complete month (the current one is still filling). Raises
+    :class:`PeriodError` with a Chinese message."""
     today = today or dt.datetime.now(TZ).date()
     value = (value or "").strip()
     if start or end:
@@ -130,7 +149,7 @@ def parse_period(value: str | None, *, start: str | None = None, end: str | None
             raise PeriodError(_("自定义区间最长十年。"))
         return Period(first, last + dt.timedelta(days=1), f"{first}..{last}", "custom")
     if not value:
-        return month_period(today.year, today.month)
+        return last_complete_month(today)
     if match := re.fullmatch(r"(\d{4})-(\d{1,2})", value):
         year, month = int(match[1]), int(match[2])
         if 1 <= month <= 12 and 2000 <= year <= 2100:
@@ -172,6 +191,8 @@ def metric_filters() -> dict[str, Q]:
         "rated": rated,
         "satisfied": rated & Q(rating__gte=4),
         "unsatisfied": rated & Q(rating__lte=3),
+        "follow_up_rated": Q(follow_up_satisfaction__isnull=False),
+        "follow_up_satisfied": Q(follow_up_satisfaction__gte=4),
         "reopened": Q(reopen_count__gt=0),
         "returned": Q(returns_count__gt=0),
         "extended": Q(extensions_count__gt=0),
@@ -217,12 +238,15 @@ class Row:
     rated: int = 0
     satisfied: int = 0
     rating_sum: int = 0
+    follow_up_rated: int = 0
+    follow_up_satisfied: int = 0
     reopened: int = 0
     returns: int = 0
     extensions: int = 0
     mean_days_to_reply: float | None = None
     mean_days_to_close: float | None = None
     rank: int | None = None
+    insufficient_sample: bool = False
     previous_rank: int | None = None
     last_twice: bool = False
     extra: dict = field(default_factory=dict)
@@ -256,6 +280,18 @@ class Row:
         return self.rating_sum / self.rated if self.rated else None
 
     @property
+    def ratings_count(self) -> int:
+        return self.rated
+
+    @property
+    def follow_up_satisfaction_rate(self):
+        return self._rate(self.follow_up_satisfied, self.follow_up_rated)
+
+    @property
+    def follow_up_ratings_count(self) -> int:
+        return self.follow_up_rated
+
+    @property
     def reopen_rate(self):
         return self._rate(self.reopened, self.received)
 
@@ -287,7 +323,7 @@ def _aggregate(period: Period, by: str, filters: dict) -> dict[int, Row]:
     if filters.get("region"):
         qs = qs.filter(lead_department__region_id=filters["region"])
     counted = ("accepted", "accepted_on_time", "replied", "replied_on_time", "closed", "followed_up", "rated")
-    counted += ("satisfied", "reopened")
+    counted += ("satisfied", "reopened", "follow_up_rated", "follow_up_satisfied")
     # Annotation names get a prefix: ``accepted_on_time`` is also a field, and an annotation of the
     # same name would shadow it inside the other filters.
     rows = (
@@ -302,10 +338,10 @@ def _aggregate(period: Period, by: str, filters: dict) -> dict[int, Row]:
     result = {row[key]: Row(key=row[key], name="", **{k[2:]: v for k, v in row.items() if k != key}) for row in rows}
 
     event_key = EVENT_GROUPINGS[by]
-    returns = IssueEvent.objects.filter(
-        action="return", at__gte=period.start_at, at__lt=period.end_at, department__isnull=False
-    )
-    extensions = ExtensionRequest.objects.filter(requested_at__gte=period.start_at, requested_at__lt=period.end_at)
+    # of the period's problems (the cohort), attributed to the department that returned / asked
+    in_cohort = cohort(period).values("pk")
+    returns = IssueEvent.objects.filter(action="return", department__isnull=False, issue__in=in_cohort)
+    extensions = ExtensionRequest.objects.filter(issue__in=in_cohort)
     if filters.get("region"):
         returns = returns.filter(department__region_id=filters["region"])
         extensions = extensions.filter(department__region_id=filters["region"])
@@ -347,37 +383,25 @@ def _working_day_means(period: Period, by: str, rows: dict[int, Row], filters: d
                 setattr(rows[group], f"mean_days_to_{name}", round(days / count, 1))
 
 
-class WorkingDayCounter:
-    """``between(a, b)`` = working days after a up to and including b (as ``portal.workdays``), for any
-    dates in [lo, hi], from one override query and a prefix sum."""
-
-    def __init__(self, lo: dt.date, hi: dt.date):
-        self.lo = lo
-        overrides = dict(
-            CalendarOverride.objects.filter(date__gte=lo, date__lte=hi).values_list("date", "is_working_day")
-        )
-        self.prefix = [0]
-        day = lo
-        while day <= hi:
-            if day in overrides:
-                working = overrides[day]
-            else:
-                known = _library_is_workday(day)
-                working = day.weekday() < 5 if known is None else known
-            self.prefix.append(self.prefix[-1] + (1 if working else 0))
-            day += dt.timedelta(days=1)
-
-    def between(self, a: dt.date, b: dt.date) -> int:
-        if b <= a:
-            return 0
-        return self.prefix[(b - self.lo).days + 1] - self.prefix[(a - self.lo).days + 1]
-
-
-def _rank(rows: dict[int, Row]) -> list[Row]:
-    ranked = sorted((row for row in rows.values() if row.received), key=lambda r: (-r.score, -r.received, r.key))
+def _rank(rows: dict[int, Row], min_sample: int) -> list[Row]:
+    """Competition ranking by score among the groups with at least ``min_sample`` problems: equal
+    scores share a rank and the next rank skips (1, 2, 2, 4). Returns the ranked rows in order."""
+    ranked = sorted(
+        (row for row in rows.values() if row.received >= min_sample), key=lambda r: (-r.score, -r.received, r.key)
+    )
     for position, row in enumerate(ranked, start=1):
-        row.rank = position
+        previous = ranked[position - 2] if position > 1 else None
+        row.rank = previous.rank if previous is not None and previous.score == row.score else position
+    for row in rows.values():
+        row.insufficient_sample = 0 < row.received < min_sample
     return ranked
+
+
+def _last_place(ranked: list[Row]) -> set[int]:
+    """The keys holding the last rank (alone or tied); nobody is last when all share one rank."""
+    if not ranked or ranked[-1].rank == 1:
+        return set()
+    return {row.key for row in ranked if row.rank == ranked[-1].rank}
 
 
 @dataclass
@@ -385,7 +409,8 @@ class Ranking:
     period: Period
     previous: Period
     by: str
-    rows: list[Row]  # ranked rows first (by rank), then groups with activity but no problems received
+    rows: list[Row]  # ranked rows (by rank), then too few problems (样本不足), then no problems received
+    min_sample: int = 5
 
     @property
     def ranked(self) -> list[Row]:
@@ -406,6 +431,8 @@ class Ranking:
                 "rated",
                 "satisfied",
                 "rating_sum",
+                "follow_up_rated",
+                "follow_up_satisfied",
                 "reopened",
                 "returns",
                 "extensions",
@@ -420,24 +447,27 @@ def ranking(*, period: Period, by: str = "department", filters: dict | None = No
     if by not in GROUPINGS:
         raise PeriodError(_("分组方式应为 department 或 region。"))
     filters = filters or {}
+    min_sample = IssueSettings.current().ranking_min_sample
     current = _aggregate(period, by, filters)
     _working_day_means(period, by, current, filters)
     previous_period = period.previous()
     previous = _aggregate(previous_period, by, filters)
-    ranked = _rank(current)
-    previous_ranked = _rank(previous)
-    previous_last = previous_ranked[-1].key if len(previous_ranked) > 1 else None
+    ranked = _rank(current, min_sample)
+    _rank(previous, min_sample)
+    last_now = _last_place(ranked)
+    last_before = _last_place(sorted((r for r in previous.values() if r.rank), key=lambda r: (r.rank, r.key)))
     for row in ranked:
         prior = previous.get(row.key)
         row.previous_rank = prior.rank if prior else None
-        row.last_twice = len(ranked) > 1 and row.rank == len(ranked) and row.key == previous_last
+        row.last_twice = row.key in last_now and row.key in last_before
+    thin = sorted((row for row in current.values() if row.insufficient_sample), key=lambda r: (-r.score, r.key))
     others = sorted((row for row in current.values() if not row.received), key=lambda r: r.key)
-    rows = ranked + others
+    rows = ranked + thin + others
     model = Department if by == "department" else Region
     names = dict(model.objects.filter(pk__in=[row.key for row in rows]).values_list("pk", "name"))
     for row in rows:
         row.name = names.get(row.key, "—")
-    return Ranking(period=period, previous=previous_period, by=by, rows=rows)
+    return Ranking(period=period, previous=previous_period, by=by, rows=rows, min_sample=min_sample)
 
 
 def drilldown(*, period: Period, by: str, key: int, metric: str):

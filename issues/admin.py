@@ -13,6 +13,7 @@ from .models import (
     ExtensionRequest,
     Issue,
     IssueEvent,
+    IssueSettings,
     OwnerlessKind,
     Rating,
 )
@@ -65,6 +66,19 @@ class IssueEventInline(admin.TabularInline):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IssueSettings)
+class IssueSettingsAdmin(AuditedModelAdmin):
+    """One row: the 重办 limit and the ranking's minimum sample (audited like every admin edit)."""
+
+    list_display = ["__str__", "max_reopens", "ranking_min_sample"]
+
+    def has_add_permission(self, request):
+        return not IssueSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -71,13 +71,14 @@ class RatingScore(models.IntegerChoices):
 
 class RatingSource(models.TextChoices):
     ENTERPRISE = "enterprise", _("企业自评")
-    FOLLOW_UP = "follow_up", _("回访时代录（企业原话）")
+    FOLLOW_UP = "follow_up", _("回访时代录（旧数据）")
 
 
 class RequestStatus(models.TextChoices):
     PENDING = "pending", _("待审批")
     APPROVED = "approved", _("已同意")
     REJECTED = "rejected", _("已驳回")
+    WITHDRAWN = "withdrawn", _("已撤回（已答复）")
 
 
 class AppealStatus(models.TextChoices):
@@ -115,4 +116,7 @@ EVENT_LABELS = {
     "attachment": _("上传附件"),
     "co_opinion": _("协办意见"),
     "urge": _("督办催办"),
+    "withdraw_extension": _("撤回延期申请"),
+    "refer_to_supervisor": _("重办已达上限，转督办"),
+    "consult": _("集中会商"),
 }

@@ -441,10 +441,24 @@ def _play(*, rng, index, title, description, category, lead, co, kind, enterpris
     if when is None:
         return issue
     bad = story in (11, 12, 13)
-    if member is not None and index % 2 == 0:
-        actions.issue_follow_up(
-            actor=clerk, issue=issue, reached=True, satisfied=not bad, note="电话回访企业负责人。", now=when
-        )
+    # The follow-up call records what the enterprise says; a level it states on the phone is the
+    # clerk's 回访满意度, never its 好差评. Only the enterprise's own member rates (online, from the
+    # 企业码 page or on the QR code the clerk shows at the window) — and not every enterprise does.
+    if index % 9 == 0:
+        actions.issue_follow_up(actor=clerk, issue=issue, reached=False, note="电话无人接听，改日再访。", now=when)
+        when = step(20, 48)
+        if when is None:
+            return issue
+    stated = index % 4 != 0
+    actions.issue_follow_up(
+        actor=clerk, issue=issue, reached=True, satisfied=not bad,
+        satisfaction=(rng.choice([1, 2, 3]) if bad else rng.choice([4, 5, 5, 3])) if stated else None,
+        note="企业原话：问题没有实质解决。" if bad else "企业原话：满意，感谢。", now=when,
+    )  # fmt: skip
+    rates = member is not None and index % 5 != 3
+    if not rates:
+        bad = False  # no 差评 from the enterprise, so no 重办
+    else:
         when = step(1, 48)
         if when is None:
             return issue
@@ -452,22 +466,11 @@ def _play(*, rng, index, title, description, category, lead, co, kind, enterpris
             actor=member, issue=issue, rating=rng.choice([1, 2]) if bad else rng.choice([4, 5, 5, 5, 3]),
             comment="问题没有实质解决，只是答复了流程。" if bad else "", now=when,
         )  # fmt: skip
-    else:
-        if index % 9 == 0:
-            actions.issue_follow_up(actor=clerk, issue=issue, reached=False, note="电话无人接听，改日再访。", now=when)
-            when = step(20, 48)
-            if when is None:
-                return issue
-        actions.issue_follow_up(
-            actor=clerk, issue=issue, reached=True, satisfied=not bad,
-            rating=rng.choice([1, 2]) if bad else rng.choice([4, 5, 5, 3]),
-            note="企业原话：问题没有实质解决。" if bad else "企业原话：满意，感谢。", now=when,
-        )  # fmt: skip
     if bad:
         if story == 11:
             when = step(24, 72)
             if when is not None:
-                rating = issue.ratings.order_by("-round").first()
+                rating = issue.ratings.filter(source="enterprise").order_by("-round").first()
                 appeal = actions.appeal_submit(
                     actor=lead_handler, rating=rating, reason="企业诉求超出法定职责范围，已尽责答复。", now=when
                 )
@@ -477,26 +480,45 @@ def _play(*, rng, index, title, description, category, lead, co, kind, enterpris
                         actor=supervisor, appeal=appeal, uphold=index % 2 == 0, note="经核查", now=when
                     )
             return issue  # reopened
-        when = step(24, 200)
-        if when is None:
-            return issue
-        actions.issue_accept(actor=lead_handler, issue=issue, now=when)
-        when = step(24, 200)
-        if when is None:
-            return issue
-        actions.issue_reply(actor=lead_handler, issue=issue, reply="重办：已现场协调解决。", now=when)
-        when = step(4, 48)
-        if when is None:
-            return issue
-        actions.issue_follow_up(
-            actor=clerk, issue=issue, reached=True, satisfied=True, rating=5 if member is None else None,
-            note="重办后回访，企业满意。", now=when,
-        )  # fmt: skip
-        if member is not None:
-            when = step(1, 24)
+        # story 13: one 重办 satisfies the enterprise; story 12: every round is rated bad, so after the
+        # last allowed 重办 the problem goes to the supervisor (集中会商, then a reasoned close).
+        while issue.status == IssueStatus.REOPENED:
+            still_bad = story == 12
+            for action in ("accept", "reply", "follow_up", "rate"):
+                when = step(24, 120) if action in ("accept", "reply") else step(4, 48)
+                if when is None:
+                    return issue
+                if action == "accept":
+                    actions.issue_accept(actor=lead_handler, issue=issue, now=when)
+                elif action == "reply":
+                    actions.issue_reply(actor=lead_handler, issue=issue, reply="重办：已现场协调。", now=when)
+                elif action == "follow_up":
+                    actions.issue_follow_up(
+                        actor=clerk, issue=issue, reached=True, satisfied=not still_bad,
+                        note="重办后回访。", now=when,
+                    )  # fmt: skip
+                else:
+                    actions.issue_rate(
+                        actor=member, issue=issue, rating=2 if still_bad else 5,
+                        comment="重办后仍未解决。" if still_bad else "", now=when,
+                    )  # fmt: skip
+            issue.refresh_from_db()
+        if issue.reopen_limit_reached:
+            when = step(24, 96)
             if when is None:
                 return issue
-            actions.issue_rate(actor=member, issue=issue, rating=5, now=when)
+            actions.issue_consult(
+                actor=supervisor, issue=issue, now=when,
+                minutes="集中会商纪要：牵头部门与协办部门会商，企业诉求涉及规划调整，已纳入年度计划。",
+            )  # fmt: skip
+            when = step(24, 96)
+            if when is None:
+                return issue
+            actions.issue_close(
+                actor=supervisor, issue=issue, now=when,
+                note="经集中会商，诉求涉及规划调整，已纳入年度计划统筹解决，本次办结；进展将另行告知。",
+            )  # fmt: skip
+            return issue
     if issue.status != IssueStatus.FOLLOWED_UP or story == 14:
         return issue
     when = step(2, 48)

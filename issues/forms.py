@@ -170,10 +170,13 @@ class FollowUpForm(forms.Form):
         required=False,
         widget=forms.Select(choices=[("unknown", "—"), ("true", _("满意")), ("false", _("不满意"))]),
     )
-    rating = forms.ChoiceField(
-        label=_("企业评价（企业原话代录）"), choices=[("", "—"), *RATING_CHOICES], required=False
+    note = forms.CharField(label=_("回访记录（企业原话）"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    satisfaction = forms.ChoiceField(
+        label=_("回访满意度（企业在电话中表示的，由您记录）"),
+        choices=[("", "—"), *RATING_CHOICES],
+        required=False,
+        help_text=_("记为您的回访记录，单独公布，不是企业的好差评；好差评须由企业本人提交。"),
     )
-    note = forms.CharField(label=_("回访记录"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RateForm(forms.Form):
@@ -183,6 +186,23 @@ class RateForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("「不满意」或「非常不满意」须填写理由，问题将重新办理。"),
+    )
+
+
+class OpinionForm(forms.Form):
+    opinion = forms.CharField(label=_("协办意见"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(label=_("会商纪要"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class CloseForm(forms.Form):
+    note = forms.CharField(
+        label=_("办结说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("重办已达上限的问题须说明办结理由，企业可见。"),
     )
 
 

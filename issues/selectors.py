@@ -85,7 +85,50 @@ def due_soon_list(*, user: User, today: dt.date | None = None) -> QuerySet[Issue
 
 
 def with_supervisor_list(*, user: User) -> QuerySet[Issue]:
-    return _base(user).filter(with_supervisor=True, status__in=[S.SUBMITTED, S.RETURNED])
+    """The 督办 queue: problems only a supervisor may dispatch (two returns or dispatches), and answered
+    problems rated bad after the last allowed 重办 (escalate, 集中会商 or close with a reason)."""
+    from django.db.models import Q
+
+    return _base(user).filter(
+        Q(with_supervisor=True, status__in=[S.SUBMITTED, S.RETURNED])
+        | Q(reopen_limit_reached=True, status__in=[S.REPLIED, S.FOLLOWED_UP])
+    )
+
+
+def available_moves(user: User, issue: Issue) -> list[str]:
+    """The moves ``user`` may make on ``issue`` now, named as the API's action paths (pages map them to
+    their forms). Asks the same transition table as the actions (``actions.can``); the actions still
+    check everything. Uses ``issue.co_departments.all()`` (prefetched by detail reads)."""
+    from portal.choices import Role
+    from portal.permissions import CLERK_ROLES, SUPERVISOR_ROLES, user_has_role
+
+    from .actions import can
+
+    if not user.is_authenticated:
+        return []
+    is_lead = user.role == Role.HANDLER and user.department_id == issue.lead_department_id
+    is_co = user.role == Role.HANDLER and any(d.pk == user.department_id for d in issue.co_departments.all())
+    is_clerk = user_has_role(user, CLERK_ROLES)
+    is_supervisor = user_has_role(user, SUPERVISOR_ROLES)
+    is_member = user.role == Role.ENTERPRISE
+    today = deadlines.local_date()
+    checks = [
+        ("classify", is_clerk),
+        ("dispatch", is_clerk and (is_supervisor or not issue.with_supervisor)),
+        ("withdraw", is_member),
+        ("accept", is_lead),
+        ("return", is_lead and issue.return_due is not None and today <= issue.return_due),
+        ("reply", is_lead),
+        ("request-extension", is_lead),
+        ("co-opinion", is_co),
+        ("escalate", is_supervisor),
+        ("urge", is_supervisor),
+        ("consult", is_supervisor),
+        ("follow-up", is_clerk),
+        ("rate", is_member and issue.rating is None),
+        ("close", is_supervisor),
+    ]
+    return [name for name, allowed in checks if allowed and can(issue, name.replace("-", "_"))]
 
 
 def pending_extensions(*, user: User) -> QuerySet[ExtensionRequest]:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("follow-ups/", views.FollowUpQueueView.as_view(), name="follow_up_queue"),
     path("supervision/", views.SupervisionView.as_view(), name="supervision"),
     path("<int:pk>/", views.IssueDetailView.as_view(), name="issue_detail"),
+    path("<int:pk>/rate-qr.svg", views.RateQrView.as_view(), name="rate_qr"),
     path("<int:pk>/contact/", views.ContactRevealView.as_view(), name="contact_reveal"),
     path("<int:pk>/move/<slug:move>/", views.IssueMoveView.as_view(), name="issue_move"),
     path(

@@ -1,9 +1,12 @@
 """Pages of the issues app. Thin: forms shape input, actions decide, selectors read."""
 
+import io
+
+import segno
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -232,43 +235,46 @@ class IssueIntakeView(IssueReportView):
 # --- detail and moves ----------------------------------------------------------------------
 
 
+# page move key → its form (None: a button only); the API names of selectors.available_moves map here
+MOVE_FORMS = {
+    "classify": forms.ClassifyForm,
+    "dispatch": forms.DispatchForm,
+    "withdraw": forms.ReasonForm,
+    "accept": None,
+    "return": forms.ReasonForm,
+    "reply": forms.ReplyForm,
+    "extension": forms.ExtensionForm,
+    "co_opinion": forms.OpinionForm,
+    "escalate": forms.EscalateForm,
+    "urge": forms.NoteForm,
+    "consult": forms.MinutesForm,
+    "follow_up": forms.FollowUpForm,
+    "rate": forms.RateForm,
+    "close": forms.CloseForm,
+    "appeal": forms.ReasonForm,
+}
+PAGE_MOVE = {"request-extension": "extension", "co-opinion": "co_opinion", "follow-up": "follow_up"}
+
+
 def available_moves(user, issue) -> dict:
     """Which move forms to show this user (buttons only; the actions re-check everything)."""
     moves = {}
-    is_lead = user.role == Role.HANDLER and user.department_id == issue.lead_department_id
-    is_clerk = user_has_role(user, CLERK_ROLES)
-    is_supervisor = user_has_role(user, SUPERVISOR_ROLES)
-    is_member = user.role == Role.ENTERPRISE
-    if is_clerk and actions.can(issue, "classify"):
-        moves["classify"] = forms.ClassifyForm(
-            initial={
-                "category": issue.category.code,
-                "tier": issue.tier,
-                "ownerless_kind": getattr(issue.ownerless_kind, "code", None),
-            }
-        )
-    if is_clerk and actions.can(issue, "dispatch") and (is_supervisor or not issue.with_supervisor):
-        moves["dispatch"] = forms.DispatchForm()
-    if is_member and actions.can(issue, "withdraw"):
-        moves["withdraw"] = forms.ReasonForm()
-    if is_lead and actions.can(issue, "accept"):
-        moves["accept"] = None
-    if is_lead and actions.can(issue, "return") and issue.return_due and deadlines.local_date() <= issue.return_due:
-        moves["return"] = forms.ReasonForm()
-    if is_lead and actions.can(issue, "reply"):
-        moves["reply"] = forms.ReplyForm()
-    if is_lead and actions.can(issue, "request_extension"):
-        moves["extension"] = forms.ExtensionForm()
-    if is_supervisor and actions.can(issue, "escalate"):
-        moves["escalate"] = forms.EscalateForm()
-    if is_clerk and actions.can(issue, "follow_up"):
-        moves["follow_up"] = forms.FollowUpForm()
-    if is_member and actions.can(issue, "rate") and not any(r.round == issue.round for r in issue.ratings.all()):
-        moves["rate"] = forms.RateForm()
-    if is_supervisor and actions.can(issue, "close"):
-        moves["close"] = forms.NoteForm()
+    for name in selectors.available_moves(user, issue):
+        key = PAGE_MOVE.get(name, name)
+        form_class = MOVE_FORMS[key]
+        if key == "classify":
+            moves[key] = form_class(
+                initial={
+                    "category": issue.category.code,
+                    "tier": issue.tier,
+                    "ownerless_kind": getattr(issue.ownerless_kind, "code", None),
+                }
+            )
+        else:
+            moves[key] = form_class() if form_class is not None else None
     if user.role == Role.HANDLER and any(
-        r.score <= 2 and r.department_id == user.department_id and not hasattr(r, "appeal") for r in issue.ratings.all()
+        r.score <= 2 and r.department_id == user.department_id and r.source == "enterprise" and not hasattr(r, "appeal")
+        for r in issue.ratings.all()
     ):
         moves["appeal"] = forms.ReasonForm()
     return moves
@@ -289,7 +295,32 @@ class IssueDetailView(LoginRequiredMixin, TemplateView):
         ctx["moves"] = available_moves(user, issue)
         ctx["event_label"] = actions.event_label
         ctx["can_reveal"] = user_has_role(user, CLERK_ROLES)
+        ctx["rate_link"] = rate_link(self.request, issue) if window_rating_open(user, issue) else ""
         return ctx
+
+
+def window_rating_open(user, issue) -> bool:
+    """At the window the clerk shows the enterprise a link and QR code to rate the round itself."""
+    return user_has_role(user, CLERK_ROLES) and actions.can(issue, "rate") and issue.rating is None
+
+
+def rate_link(request, issue) -> str:
+    return request.build_absolute_uri(reverse("issues:issue_detail", args=[issue.pk])) + "#move-rate"
+
+
+class RateQrView(RoleRequiredMixin, View):
+    """The QR code (SVG) of the rating link a clerk shows at the window; the enterprise's member scans
+    it, logs in with its own account and rates. Nothing is rated by the clerk."""
+
+    allowed_roles = CLERK_ROLES
+
+    def get(self, request, pk):
+        issue = _get_issue(request, pk)
+        buffer = io.BytesIO()
+        segno.make(rate_link(request, issue), error="m").save(buffer, kind="svg", scale=4, border=2)
+        response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 def _safe_next(request, default):
@@ -302,20 +333,7 @@ def _safe_next(request, default):
 class IssueMoveView(LoginRequiredMixin, View):
     """POST one move (dispatch, accept, return, …) on a problem, then back to where the user was."""
 
-    MOVES = {
-        "classify": forms.ClassifyForm,
-        "dispatch": forms.DispatchForm,
-        "withdraw": forms.ReasonForm,
-        "accept": None,
-        "return": forms.ReasonForm,
-        "reply": forms.ReplyForm,
-        "extension": forms.ExtensionForm,
-        "escalate": forms.EscalateForm,
-        "follow_up": forms.FollowUpForm,
-        "rate": forms.RateForm,
-        "close": forms.NoteForm,
-        "appeal": forms.ReasonForm,
-    }
+    MOVES = MOVE_FORMS
 
     def post(self, request, pk, move):
         if move not in self.MOVES:
@@ -384,16 +402,22 @@ class IssueMoveView(LoginRequiredMixin, View):
                 issue=issue,
                 reached=data["reached"],
                 satisfied=data["satisfied"],
-                rating=data["rating"] or None,
+                satisfaction=data["satisfaction"] or None,
                 note=data["note"],
             )
         elif move == "rate":
             actions.issue_rate(actor=user, issue=issue, rating=data["rating"], comment=data["comment"])
         elif move == "close":
             actions.issue_close(actor=user, issue=issue, note=data["note"])
+        elif move == "co_opinion":
+            actions.issue_co_opinion(actor=user, issue=issue, note=data["opinion"])
+        elif move == "urge":
+            actions.issue_urge(actor=user, issue=issue, note=data["note"])
+        elif move == "consult":
+            actions.issue_consult(actor=user, issue=issue, minutes=data["minutes"])
         elif move == "appeal":
             rating = (
-                Rating.objects.filter(issue=issue, score__lte=2, department_id=user.department_id)
+                Rating.objects.filter(issue=issue, score__lte=2, department_id=user.department_id, source="enterprise")
                 .order_by("-round")
                 .first()
             )

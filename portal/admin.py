@@ -10,6 +10,7 @@ from portal.audit import audit_record
 from portal.models import (
     AuditLog,
     CalendarOverride,
+    CalendarYear,
     Department,
     Enterprise,
     EnterpriseCertification,
@@ -149,6 +150,22 @@ class CalendarOverrideAdmin(AuditedModelAdmin):
     list_display = ["date", "is_working_day", "note"]
     list_filter = ["is_working_day"]
     date_hierarchy = "date"
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(AuditedModelAdmin):
+    """An administrator confirms, year by year, that the year's holidays and make-up working days have
+    been entered; the calendar warning stays until then (portal.workdays.unknown_years)."""
+
+    list_display = ["year", "confirmed_by", "confirmed_at", "note"]
+    readonly_fields = ["confirmed_by", "confirmed_at"]
+
+    def save_model(self, request, obj, form, change):
+        from django.utils import timezone
+
+        obj.confirmed_by = request.user
+        obj.confirmed_at = timezone.now()
+        super().save_model(request, obj, form, change)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -11,5 +11,6 @@ router.register("common-issues", views.CommonIssueViewSet, basename="common-issu
 urlpatterns = [
     path("issues/similar/", views.SimilarIssuesView.as_view(), name="issue-similar"),
     path("rankings/", views.RankingView.as_view(), name="rankings"),
+    path("rankings/rows/", views.RankingRowsView.as_view(), name="ranking-rows"),
     *router.urls,
 ]

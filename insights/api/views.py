@@ -4,20 +4,23 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, viewsets
+from rest_framework import generics, permissions, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from issues.models import Issue
 from portal.models import Department, Region
 from portal.permissions import HasPortalRole
 
-from .. import rankings, selectors
+from .. import open_data, rankings, selectors
 from ..filters import CommonIssueFilterSet
 from ..models import CommonIssue, CommonIssueReuse
 from .serializers import (
     CommonIssuePublicSerializer,
     CommonIssueStaffSerializer,
+    RankingOpenRowSerializer,
     RankingSerializer,
     SimilarInputSerializer,
     SimilarOutputSerializer,
@@ -89,7 +92,9 @@ class RankingView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("period", OpenApiTypes.STR, description="YYYY-MM, YYYY-Qn or YYYY (default: this month)"),
+            OpenApiParameter(
+                "period", OpenApiTypes.STR, description="YYYY-MM, YYYY-Qn or YYYY (default: the last complete month)"
+            ),
             OpenApiParameter("start", OpenApiTypes.DATE, description="custom range start (with end)"),
             OpenApiParameter("end", OpenApiTypes.DATE, description="custom range end, inclusive"),
             OpenApiParameter("by", OpenApiTypes.STR, enum=["department", "region"]),
@@ -129,6 +134,50 @@ class RankingView(APIView):
             "start": period.start,
             "end": period.last_day,
             "by": by,
+            "min_sample": result.min_sample,
             "results": result.rows,
         }
         return Response(RankingSerializer(payload, context=context).data)
+
+
+class OpenRowsPagination(PageNumberPagination):
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+class RankingRowsView(generics.ListAPIView):
+    """The open rows behind the ranking: one per problem of the period's cohort (first dispatched in
+    the period, not withdrawn), nothing that identifies the enterprise. Every figure of
+    ``/api/v1/rankings/`` can be recounted from them (docs/insights.md)."""
+
+    permission_classes = [permissions.AllowAny]
+    pagination_class = OpenRowsPagination
+    serializer_class = RankingOpenRowSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Issue.objects.none()
+        params = self.request.query_params
+        try:
+            period = rankings.parse_period(params.get("period"), start=params.get("start"), end=params.get("end"))
+        except rankings.PeriodError as exc:
+            raise ValidationError({"period": [str(exc)]}) from None
+        return open_data.rows_queryset(period)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "period", OpenApiTypes.STR, description="YYYY-MM, YYYY-Qn or YYYY (default: the last complete month)"
+            ),
+            OpenApiParameter("start", OpenApiTypes.DATE, description="custom range start (with end)"),
+            OpenApiParameter("end", OpenApiTypes.DATE, description="custom range end, inclusive"),
+        ],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(open_data.build_rows(page), many=True).data)

@@ -25,6 +25,8 @@ from .published import (
     PublicRankingView,
     RankingDrilldownView,
     RankingExportView,
+    RankingMethodologyView,
+    RankingRowsCsvView,
     StaffRankingView,
 )
 
@@ -47,6 +49,8 @@ __all__ = [
     "PublicRankingView",
     "RankingDrilldownView",
     "RankingExportView",
+    "RankingMethodologyView",
+    "RankingRowsCsvView",
     "SimilarHintView",
     "StaffRankingView",
 ]

@@ -1,8 +1,10 @@
 """Published pages: the solved-case library (经验库) and 晾晒评价 rankings (public, staff, drill-down, export)."""
 
+import csv
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
@@ -11,7 +13,7 @@ from django.views.generic import TemplateView
 from issues.models import Issue
 from portal.permissions import ALL_STAFF, RoleRequiredMixin
 
-from .. import exports, rankings, selectors
+from .. import exports, open_data, rankings, selectors
 from ..forms import LibrarySearchForm
 from ._helpers import _period_form
 
@@ -109,3 +111,45 @@ class RankingExportView(RoleRequiredMixin, View):
             header=exports.RANKING_HEADER,
             rows=exports.ranking_rows(result),
         )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+class RankingRowsCsvView(View):
+    """The open rows of a period as CSV, for anyone (the same rows as ``/api/v1/rankings/rows/``),
+    streamed chunk by chunk; nothing identifies the enterprise."""
+
+    def get(self, request):
+        form, period = _period_form(request)
+        if period is None:
+            return HttpResponseBadRequest("；".join(form.non_field_errors()) or _("统计周期无效。"))
+        writer = csv.writer(_Echo())
+
+        def lines():
+            yield "\ufeff"  # so spreadsheet programs read the UTF-8 names
+            yield writer.writerow(open_data.CSV_COLUMNS)
+            for row in open_data.iter_rows(period):
+                yield writer.writerow(open_data.csv_record(row))
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="ranking-rows-{period.label}.csv"'
+        return response
+
+
+class RankingMethodologyView(TemplateView):
+    """How every figure of the ranking is computed from the open rows (public)."""
+
+    template_name = "insights/rankings_methodology.html"
+
+    def get_context_data(self, **kwargs):
+        from issues.models import IssueSettings
+
+        ctx = super().get_context_data(**kwargs)
+        ctx["weights"] = rankings.WEIGHTS
+        ctx["reopen_penalty"] = rankings.REOPEN_PENALTY
+        ctx["settings"] = IssueSettings.current()
+        ctx["columns"] = open_data.CSV_COLUMNS
+        return ctx

@@ -5,7 +5,7 @@ The package re-exports every action, so callers write ``from issues import actio
 """
 
 from ._core import TRANSITIONS, can, event_label
-from .closing import appeal_decide, appeal_submit, issue_close, issue_follow_up, issue_rate
+from .closing import appeal_decide, appeal_submit, issue_close, issue_consult, issue_follow_up, issue_rate
 from .handling import (
     extension_decide,
     issue_accept,
@@ -32,6 +32,7 @@ __all__ = [
     "issue_classify",
     "issue_close",
     "issue_co_opinion",
+    "issue_consult",
     "issue_dispatch",
     "issue_escalate",
     "issue_follow_up",

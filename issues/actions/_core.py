@@ -43,12 +43,19 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "request_extension": (WORKING, None),
     "approve_extension": (WORKING, None),
     "reject_extension": (WORKING, None),
-    "escalate": ((S.SUBMITTED, S.DISPATCHED, S.ACCEPTED, S.RETURNED, S.REOPENED), S.DISPATCHED),
+    # from replied/followed_up only once 重办 is exhausted (the action checks reopen_limit_reached)
+    "escalate": (
+        (S.SUBMITTED, S.DISPATCHED, S.ACCEPTED, S.RETURNED, S.REOPENED, S.REPLIED, S.FOLLOWED_UP),
+        S.DISPATCHED,
+    ),
     "follow_up": ((S.REPLIED,), S.FOLLOWED_UP),
     "follow_up_unreached": ((S.REPLIED,), None),
     "rate": ((S.REPLIED, S.FOLLOWED_UP), None),
     "reopen": ((S.REPLIED, S.FOLLOWED_UP), S.REOPENED),
-    "close": ((S.FOLLOWED_UP,), S.CLOSED),
+    "refer_to_supervisor": ((S.REPLIED, S.FOLLOWED_UP), None),
+    # from replied only once 重办 is exhausted, with a reason the enterprise sees (the action checks)
+    "close": ((S.REPLIED, S.FOLLOWED_UP), S.CLOSED),
+    "consult": ((S.SUBMITTED, S.RETURNED, S.DISPATCHED, S.ACCEPTED, S.REOPENED, S.REPLIED, S.FOLLOWED_UP), None),
     "co_opinion": (WORKING, None),
     "urge": ((S.SUBMITTED, S.RETURNED, S.DISPATCHED, S.ACCEPTED, S.REOPENED, S.REPLIED), None),
 }
@@ -58,10 +65,18 @@ def event_label(action: str) -> str:
     return str(EVENT_LABELS.get(action, action))
 
 
+# Moves that a replied problem allows only once 重办 is exhausted and the supervisor decides.
+AFTER_REPLY_AT_REOPEN_LIMIT = {"escalate": (S.REPLIED, S.FOLLOWED_UP), "close": (S.REPLIED,)}
+
+
 def can(issue: Issue, event: str) -> bool:
-    """Whether the move is allowed from the problem's status (templates use it only to show buttons)."""
+    """Whether the move is allowed from the problem's state (the actions and the buttons ask it)."""
     allowed_from, _to = TRANSITIONS[event]
-    return issue.status in allowed_from
+    if issue.status not in allowed_from:
+        return False
+    if issue.status in AFTER_REPLY_AT_REOPEN_LIMIT.get(event, ()):
+        return issue.reopen_limit_reached
+    return True
 
 
 # --- recipients -------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Follow-up (回访), 好差评 with 重办, closing (办结) and appeals (申诉)."""
+"""Follow-up (回访), 好差评 with 重办 (and the supervisor once 重办 is exhausted), 集中会商, closing (办结)
+and appeals (申诉)."""
 
 import datetime as dt
 
@@ -12,6 +13,7 @@ from portal.models import User
 from portal.notifications import notify
 from portal.permissions import CLERK_ROLES, SUPERVISOR_ROLES, user_has_role
 from portal.statemachine import apply_transition
+from portal.workdays import add_working_days
 
 from .. import deadlines
 from ..choices import (
@@ -23,6 +25,7 @@ from ..models import (
     FollowUp,
     Issue,
     IssueEvent,
+    IssueSettings,
     Rating,
 )
 from ._core import (
@@ -36,32 +39,94 @@ from ._core import (
     _require,
     _supervisors,
     _transition,
+    can,
 )
 
 
-def _check_score(rating, comment: str) -> int:
+def _check_score(rating, comment: str, *, field: str = "rating") -> int:
     try:
         score = int(rating)
     except (TypeError, ValueError):
-        raise ActionError({"rating": _("评价须为 1 到 5 的整数。")}) from None
+        raise ActionError({field: _("评价须为 1 到 5 的整数。")}) from None
     if score < 1 or score > 5:
-        raise ActionError({"rating": _("评价须为 1 到 5 之间（非常不满意 1 … 非常满意 5）。")})
-    if score <= 2 and not (comment or "").strip():
+        raise ActionError({field: _("评价须为 1 到 5 之间（非常不满意 1 … 非常满意 5）。")})
+    if field == "rating" and score <= 2 and not (comment or "").strip():
         raise ActionError({"comment": _("评价为「不满意」或「非常不满意」时须填写理由。")})
     return score
 
 
-def _record_rating(*, issue: Issue, actor, score: int, comment: str, source: str, now) -> Rating:
-    if issue.ratings.filter(round=issue.round).exists():
+def _already_rated(issue: Issue) -> bool:
+    return issue.ratings.filter(round=issue.round, source=RatingSource.ENTERPRISE).exists()
+
+
+def _after_bad_rating(issue: Issue, *, actor, score: int, comment: str, now) -> None:
+    """A rating ≤ 2 reopens the problem (重办) while rounds remain; after the last allowed 重办 it goes
+    to the supervisor instead, who escalates it, holds a 集中会商 or closes it with a reason."""
+    limit = IssueSettings.current().max_reopens
+    if issue.reopen_count >= limit:
+        _transition(
+            issue,
+            event="refer_to_supervisor",
+            actor=actor,
+            now=now,
+            changes={"with_supervisor": True, "reopen_limit_reached": True},
+            note=_("已重办 %(count)s 次（上限 %(limit)s 次），不再重办，转督办处理。")
+            % {"count": issue.reopen_count, "limit": limit},
+            data={"rating": score, "reopen_count": issue.reopen_count, "limit": limit},
+            recipients=[*_supervisors(), *_handlers([issue.lead_department_id])],
+            department=issue.lead_department,
+        )
+        return
+    rule = deadlines.rule_for(issue.category_id, issue.tier)
+    today = deadlines.local_date(now)
+    _transition(
+        issue,
+        event="reopen",
+        actor=actor,
+        now=now,
+        changes={
+            "reopen_count": issue.reopen_count + 1,
+            "reopened_at": now,
+            "accept_due": add_working_days(today, 1),
+            "reply_due": deadlines.redo_due(reopened_on=today, rule=rule),
+            "followup_due": None,
+            "followed_up_at": None,
+            "rating": None,
+            "follow_up_satisfaction": None,
+            "accepted_at": None,
+        },
+        note=comment,
+        data={"rating": score},
+        recipients=[*_handlers([issue.lead_department_id]), *_members(issue), *_supervisors()],
+        department=issue.lead_department,
+    )
+
+
+@transaction.atomic
+def issue_rate(*, actor: User, issue: Issue, rating, comment: str = "", now: dt.datetime | None = None) -> Rating:
+    """好差评: the enterprise's own member rates the current round, once (GB/T 39734). ≤ 2 needs a reason
+    and reopens the problem (重办) until the configured limit, then goes to the supervisor.
+
+    Nobody else can rate: staff record what the enterprise says on a call as 回访满意度
+    (:func:`issue_follow_up`), which never counts as, blocks or replaces this rating."""
+    now = _now(now)
+    _require(_is_member(actor, issue.enterprise_id), _("只有提出问题的企业本人可以评价。"))
+    score = _check_score(rating, comment)
+    comment = (comment or "").strip()
+    if issue.status not in TRANSITIONS["rate"][0]:
+        raise TransitionNotAllowed(
+            _("问题当前状态为「%(status)s」，答复后才能评价。") % {"status": issue.get_status_display()}
+        )
+    if _already_rated(issue):
         raise TransitionNotAllowed(_("本轮办理已评价，评价提交后不能修改或重复评价。"))
     try:
         with transaction.atomic():
-            rating = Rating.objects.create(
+            rating_row = Rating.objects.create(
                 issue=issue,
                 round=issue.round,
                 score=score,
-                comment=comment.strip(),
-                source=source,
+                comment=comment,
+                source=RatingSource.ENTERPRISE,
                 rated_by=actor,
                 department=issue.lead_department,
                 at=now,
@@ -74,49 +139,14 @@ def _record_rating(*, issue: Issue, actor, score: int, comment: str, source: str
         actor=actor,
         now=now,
         changes={"rating": score},
-        note=comment.strip(),
-        data={"rating": score, "source": source},
+        note=comment,
+        data={"rating": score, "round": rating_row.round},
         recipients=[*_handlers([issue.lead_department_id] if issue.lead_department_id else [])],
         department=issue.lead_department,
     )
     if score <= 2:
-        rule = deadlines.rule_for(issue.category_id, issue.tier)
-        today = deadlines.local_date(now)
-        _transition(
-            issue,
-            event="reopen",
-            actor=actor,
-            now=now,
-            changes={
-                "reopen_count": issue.reopen_count + 1,
-                "reopened_at": now,
-                "reply_due": deadlines.redo_due(reopened_on=today, rule=rule),
-                "followup_due": None,
-                "followed_up_at": None,
-                "rating": None,
-                "accepted_at": None,
-            },
-            note=comment.strip(),
-            data={"rating": score},
-            recipients=[*_handlers([issue.lead_department_id]), *_members(issue), *_supervisors()],
-            department=issue.lead_department,
-        )
-    return rating
-
-
-@transaction.atomic
-def issue_rate(*, actor: User, issue: Issue, rating, comment: str = "", now: dt.datetime | None = None) -> Rating:
-    """好差评 by the enterprise, once per round; ≤ 2 needs a reason and reopens the problem (重办)."""
-    now = _now(now)
-    _require(_is_member(actor, issue.enterprise_id), _("只有提出问题的企业可以评价。"))
-    score = _check_score(rating, comment)
-    if issue.status not in TRANSITIONS["rate"][0]:
-        raise TransitionNotAllowed(
-            _("问题当前状态为「%(status)s」，答复后才能评价。") % {"status": issue.get_status_display()}
-        )
-    return _record_rating(
-        issue=issue, actor=actor, score=score, comment=comment or "", source=RatingSource.ENTERPRISE, now=now
-    )
+        _after_bad_rating(issue, actor=actor, score=score, comment=comment, now=now)
+    return rating_row
 
 
 @transaction.atomic
@@ -127,19 +157,20 @@ def issue_follow_up(
     reached: bool = True,
     satisfied: bool | None = None,
     note: str = "",
-    rating=None,
-    comment: str = "",
+    satisfaction=None,
     now: dt.datetime | None = None,
 ) -> FollowUp:
-    """回访 by a clerk. Reached → followed_up; the enterprise's rating, if it gives one on the call, is
-    recorded as such (source follow_up). Not reached → the attempt is recorded, still waiting."""
+    """回访 by a clerk: reached or not, what the enterprise said (``note``) and, if it stated a level on
+    the phone, its 回访满意度 (``satisfaction`` 1–5) — recorded as the clerk's record, published apart
+    from the enterprise's own 好差评, which it never creates, blocks or replaces.
+    Reached → followed_up; not reached → the attempt is recorded, still waiting."""
     now = _now(now)
     _require(user_has_role(actor, CLERK_ROLES), _("只有窗口人员或督办人员可以记录回访。"))
-    score = None
-    if rating not in (None, ""):
+    level = None
+    if satisfaction not in (None, ""):
         if not reached:
-            raise ActionError({"rating": _("未联系上企业时不能记录评价。")})
-        score = _check_score(rating, comment or note)
+            raise ActionError({"satisfaction": _("未联系上企业时不能记录回访满意度。")})
+        level = _check_score(satisfaction, "", field="satisfaction")
     follow_up = FollowUp(
         issue=issue,
         round=issue.round,
@@ -148,51 +179,72 @@ def issue_follow_up(
         reached=reached,
         satisfied=satisfied if reached else None,
         note=(note or "").strip(),
+        satisfaction=level,
     )
     follow_up.full_clean(exclude=["rating"])
+    changes = {"followup_count": issue.followup_count + 1}
+    if reached:
+        changes["followed_up_at"] = now
+        if level is not None:
+            changes["follow_up_satisfaction"] = level
     _transition(
         issue,
         event="follow_up" if reached else "follow_up_unreached",
         actor=actor,
         now=now,
-        changes={"followed_up_at": now, "followup_count": issue.followup_count + 1}
-        if reached
-        else {"followup_count": issue.followup_count + 1},
+        changes=changes,
         note=follow_up.note,
-        data={"reached": reached, "satisfied": satisfied},
+        data={"reached": reached, "satisfied": satisfied, "satisfaction": level},
         recipients=[*_handlers([issue.lead_department_id] if issue.lead_department_id else [])],
         department=issue.lead_department,
     )
     follow_up.save()
-    if score is not None:
-        follow_up.rating = _record_rating(
-            issue=issue,
-            actor=actor,
-            score=score,
-            comment=(comment or note or "").strip(),
-            source=RatingSource.FOLLOW_UP,
-            now=now,
-        )
-        follow_up.save(update_fields=["rating"])
     return follow_up
 
 
 @transaction.atomic
 def issue_close(*, actor: User, issue: Issue, note: str = "", now: dt.datetime | None = None) -> Issue:
-    """办结 by a supervisor; refused until the current round has been followed up."""
+    """办结 by a supervisor; refused until the current round has been followed up — except for a problem
+    whose 重办 is exhausted, which the supervisor may close with a reason that the enterprise sees."""
     now = _now(now)
     _require(user_has_role(actor, SUPERVISOR_ROLES), _("只有督办人员可以办结问题。"))
-    if issue.status == S.REPLIED:
+    note = (note or "").strip()
+    if issue.status == S.REPLIED and not can(issue, "close"):
         raise TransitionNotAllowed(_("问题尚未回访，100% 回访后才能办结。"))
+    if issue.reopen_limit_reached and not note:
+        raise ActionError({"note": _("重办已达上限的问题须说明办结理由（企业可见）。")})
     return _transition(
         issue,
         event="close",
         actor=actor,
         now=now,
-        changes={"closed_at": now},
-        note=note.strip(),
+        changes={"closed_at": now, "with_supervisor": False},
+        note=note,
+        data={"reason": note} if issue.reopen_limit_reached else None,
         recipients=[*_members(issue), issue.handler],
         department=issue.lead_department,
+    )
+
+
+@transaction.atomic
+def issue_consult(*, actor: User, issue: Issue, minutes: str, now: dt.datetime | None = None) -> Issue:
+    """集中会商: the supervisor convenes the departments concerned on a problem (typically one whose
+    重办 is exhausted) and records the minutes on its timeline."""
+    now = _now(now)
+    _require(user_has_role(actor, SUPERVISOR_ROLES), _("只有督办人员可以组织集中会商。"))
+    minutes = (minutes or "").strip()
+    if not minutes:
+        raise ActionError({"minutes": _("请填写会商纪要。")})
+    departments = [issue.lead_department_id, *issue.co_departments.values_list("pk", flat=True)]
+    return _transition(
+        issue,
+        event="consult",
+        actor=actor,
+        now=now,
+        note=minutes,
+        public=False,
+        department=issue.lead_department,
+        recipients=_handlers([pk for pk in departments if pk]),
     )
 
 

@@ -23,8 +23,10 @@ from ..models import (
     Escalation,
     ExtensionRequest,
     Issue,
+    IssueEvent,
 )
 from ._core import (
+    AFTER_REPLY_AT_REOPEN_LIMIT,
     TRANSITIONS,
     WORKING,
     S,
@@ -37,6 +39,7 @@ from ._core import (
     _require,
     _supervisors,
     _transition,
+    can,
 )
 
 
@@ -52,6 +55,7 @@ def _handover(issue: Issue, *, to, actor: User, now: dt.datetime) -> dict:
         "dispatched_at": now,
         "first_dispatched_at": issue.first_dispatched_at or now,
         "accepted_at": None,
+        "accept_due": add_working_days(today, 1),
         "return_due": deadlines.return_due(dispatched_on=today, rule=rule),
         "reply_due": deadlines.reply_due(dispatched_on=today, rule=rule),
     }
@@ -109,9 +113,13 @@ def issue_accept(*, actor: User, issue: Issue, now: dt.datetime | None = None) -
     """签收 by a handler of the lead department. The reply deadline does not move."""
     now = _now(now)
     _require(_is_lead_handler(actor, issue), _("只有牵头部门的承办人可以签收。"))
-    # 签收 is on time within 1 working day of the dispatch (or of the 重办 for a reopened problem).
-    started = issue.reopened_at if issue.status == S.REOPENED and issue.reopened_at else issue.dispatched_at
-    on_time = deadlines.local_date(now) <= add_working_days(deadlines.local_date(started), 1)
+    # 签收 is on time within 1 working day of the dispatch (or of the 重办 for a reopened problem):
+    # ``accept_due``, set by both moves and published in the open data.
+    due = issue.accept_due
+    if due is None:  # dispatched before accept_due existed and not backfilled
+        started = issue.reopened_at if issue.status == S.REOPENED and issue.reopened_at else issue.dispatched_at
+        due = add_working_days(deadlines.local_date(started), 1)
+    on_time = deadlines.local_date(now) <= due
     return _transition(
         issue,
         event="accept",
@@ -169,7 +177,7 @@ def issue_reply(
     public_reply = (public_reply or "").strip() or reply
     today = deadlines.local_date(now)
     rule = deadlines.rule_for(issue.category_id, issue.tier)
-    return _transition(
+    _transition(
         issue,
         event="reply",
         actor=actor,
@@ -187,6 +195,35 @@ def issue_reply(
         note=public_reply,
         recipients=[*_members(issue), issue.dispatched_by],
     )
+    _withdraw_pending_extensions(issue, actor=actor, now=now)
+    return issue
+
+
+def _withdraw_pending_extensions(issue: Issue, *, actor: User, now: dt.datetime) -> None:
+    """A reply makes a pending extension request moot: it is withdrawn (audited, on the timeline), so
+    it leaves the supervisor's list instead of waiting there for good."""
+    for request in issue.extension_requests.filter(status=RequestStatus.PENDING):
+        apply_transition(
+            request,
+            to_status=RequestStatus.WITHDRAWN,
+            allowed_from=[RequestStatus.PENDING],
+            actor=actor,
+            action="issues.extensionrequest.withdrawn",
+            changes={"decided_at": now, "decision_note": _("已答复，延期申请自动撤回。")},
+            not_allowed_message=_("该延期申请已处理。"),
+        )
+        IssueEvent.objects.create(
+            issue=issue,
+            action="withdraw_extension",
+            actor=actor,
+            department=request.department,
+            at=now,
+            from_status=issue.status,
+            to_status=issue.status,
+            note=_("已答复，延期申请（申请延至 %(due)s）自动撤回。") % {"due": request.requested_due.isoformat()},
+            public=False,
+            data={"request": request.pk},
+        )
 
 
 @transaction.atomic
@@ -281,6 +318,8 @@ def issue_escalate(*, actor: User, issue: Issue, to_department, reason: str, now
     reason = (reason or "").strip()
     if not reason:
         raise ActionError({"reason": _("请填写提级理由。")})
+    if issue.status in AFTER_REPLY_AT_REOPEN_LIMIT["escalate"] and not can(issue, "escalate"):
+        raise TransitionNotAllowed(_("问题已答复，只有重办已达上限、转督办的问题可以在答复后提级。"))
     target = _department(to_department)
     current = LEVEL_ORDER.index(issue.level) if issue.level in LEVEL_ORDER else 0
     target_level = target.region.level
@@ -311,6 +350,7 @@ def issue_escalate(*, actor: User, issue: Issue, to_department, reason: str, now
             "level": target_level,
             "escalation_count": issue.escalation_count + 1,
             "with_supervisor": False,
+            "reopen_limit_reached": False,
             "overdue": False,
             "overdue_step": "",
         },
@@ -337,7 +377,7 @@ def issue_co_opinion(*, actor: User, issue: Issue, note: str, now: dt.datetime |
     _require(is_co, _("只有协办部门的承办人可以提交协办意见。"))
     note = (note or "").strip()
     if not note:
-        raise ActionError({"note": _("请填写协办意见。")})
+        raise ActionError({"opinion": _("请填写协办意见。")})
     return _transition(
         issue,
         event="co_opinion",

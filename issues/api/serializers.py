@@ -1,5 +1,6 @@
 """API serializers of the issues app (API.md: problems)."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -7,6 +8,7 @@ from portal.api.serializers import DepartmentRefSerializer, EnterpriseRefSeriali
 from portal.choices import Role
 from portal.masking import mask_phone
 
+from .. import selectors
 from ..actions import event_label
 from ..choices import Discovery, Tier
 from ..models import Appeal, Category, Channel, ExtensionRequest, Issue, IssueEvent
@@ -61,6 +63,16 @@ class IssueSerializer(serializers.ModelSerializer):
     light = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
     reply = serializers.SerializerMethodField()
+    rating = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="the enterprise's own 好差评 of the current round (1–5), or null"
+    )
+    follow_up_satisfaction = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="回访满意度: the level the enterprise stated on a follow-up call, recorded by staff; "
+        "never the enterprise's rating",
+    )
+    available_moves = serializers.SerializerMethodField()
 
     class Meta:
         model = Issue
@@ -100,10 +112,14 @@ class IssueSerializer(serializers.ModelSerializer):
             "extensions_count",
             "reopen_count",
             "escalation_count",
+            "reopen_limit_reached",
             "rating",
+            "follow_up_satisfaction",
+            "accept_due",
             "reply",
             "public_reply",
             "events",
+            "available_moves",
         ]
 
     def _user(self):
@@ -131,6 +147,14 @@ class IssueSerializer(serializers.ModelSerializer):
         if user is not None and user.is_authenticated and user.role != Role.ENTERPRISE:
             return obj.reply
         return ""
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField(), allow_null=True))
+    def get_available_moves(self, obj):
+        """The action paths the caller may POST now (detail only; null in lists)."""
+        user = self._user()
+        if not self.context.get("detail") or user is None:
+            return None
+        return selectors.available_moves(user, obj)
 
     @extend_schema_field(IssueEventSerializer(many=True))
     def get_events(self, obj):
@@ -180,9 +204,35 @@ class IssueEscalateInputSerializer(serializers.Serializer):
 class IssueFollowUpInputSerializer(serializers.Serializer):
     reached = serializers.BooleanField(default=True)
     satisfied = serializers.BooleanField(required=False, allow_null=True, default=None)
-    rating = serializers.IntegerField(required=False, allow_null=True, help_text="1–5, the enterprise's words")
-    note = serializers.CharField(required=False, allow_blank=True)
-    comment = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True, help_text="what the enterprise said")
+    satisfaction = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="回访满意度 1–5 the enterprise stated on the call, recorded by staff; never its 好差评",
+    )
+
+    def validate(self, attrs):
+        # A follow-up never carries the enterprise's rating: refuse it loudly rather than drop it.
+        if "rating" in self.initial_data:
+            raise serializers.ValidationError(
+                {
+                    "rating": [
+                        _(
+                            "好差评只能由企业本人提交，回访不能代为评价；"
+                            "企业在电话中表示的满意度请记入 satisfaction（回访满意度）。"
+                        )
+                    ]
+                }
+            )
+        return attrs
+
+
+class IssueOpinionInputSerializer(serializers.Serializer):
+    opinion = serializers.CharField(allow_blank=True)
+
+
+class IssueMinutesInputSerializer(serializers.Serializer):
+    minutes = serializers.CharField(allow_blank=True)
 
 
 class IssueRateInputSerializer(serializers.Serializer):

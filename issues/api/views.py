@@ -169,9 +169,8 @@ class IssueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             issue=issue,
             reached=data.get("reached", True),
             satisfied=data.get("satisfied"),
-            rating=data.get("rating"),
+            satisfaction=data.get("satisfaction"),
             note=data.get("note", ""),
-            comment=data.get("comment", ""),
         )
         return self._respond(issue)
 
@@ -189,6 +188,33 @@ class IssueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         issue = self.get_object()
         data = self._input(s.IssueNoteInputSerializer)
         actions.issue_close(actor=request.user, issue=issue, note=data.get("note", ""))
+        return self._respond(issue)
+
+    @extend_schema(request=s.IssueNoteInputSerializer, responses={200: s.IssueSerializer})
+    @action(detail=True, methods=["post"])
+    def urge(self, request, pk=None):
+        """督办催办 by a supervisor: presses whoever holds the problem now."""
+        issue = self.get_object()
+        data = self._input(s.IssueNoteInputSerializer)
+        actions.issue_urge(actor=request.user, issue=issue, note=data.get("note", ""))
+        return self._respond(issue)
+
+    @extend_schema(request=s.IssueOpinionInputSerializer, responses={200: s.IssueSerializer})
+    @action(detail=True, methods=["post"], url_path="co-opinion", url_name="co-opinion")
+    def co_opinion(self, request, pk=None):
+        """协办意见 by a handler of one of the co-departments."""
+        issue = self.get_object()
+        data = self._input(s.IssueOpinionInputSerializer)
+        actions.issue_co_opinion(actor=request.user, issue=issue, note=data["opinion"])
+        return self._respond(issue)
+
+    @extend_schema(request=s.IssueMinutesInputSerializer, responses={200: s.IssueSerializer})
+    @action(detail=True, methods=["post"])
+    def consult(self, request, pk=None):
+        """集中会商 by a supervisor (typically once 重办 is exhausted): the minutes go on the timeline."""
+        issue = self.get_object()
+        data = self._input(s.IssueMinutesInputSerializer)
+        actions.issue_consult(actor=request.user, issue=issue, minutes=data["minutes"])
         return self._respond(issue)
 
     @extend_schema(request=s.IssueOptionalReasonInputSerializer, responses={200: s.IssueSerializer})
@@ -228,7 +254,7 @@ class IssueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def appeal(self, request, pk=None):
         issue = self.get_object()
         data = self._input(s.IssueReasonInputSerializer)
-        rating = Rating.objects.filter(issue=issue, score__lte=2).order_by("-round").first()
+        rating = Rating.objects.filter(issue=issue, score__lte=2, source="enterprise").order_by("-round").first()
         if rating is None:
             raise ActionError({"rating": _("该问题没有可申诉的差评。")})
         appeal = actions.appeal_submit(actor=request.user, rating=rating, reason=data["reason"])

@@ -4,7 +4,7 @@ deadline rules) and their history (events, ratings, follow-ups, extensions, esca
 Status and workflow fields change only through :mod:`issues.actions`; see docs/issues-model.md.
 """
 
-from .config import Category, Channel, ConfigQuerySet, DeadlineRule, OwnerlessKind
+from .config import Category, Channel, ConfigQuerySet, DeadlineRule, IssueSettings, OwnerlessKind
 from .history import (
     Appeal,
     Escalation,
@@ -34,6 +34,7 @@ __all__ = [
     "IssueEvent",
     "IssueEventQuerySet",
     "IssueQuerySet",
+    "IssueSettings",
     "OverdueMark",
     "OwnerlessKind",
     "Rating",

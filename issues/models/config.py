@@ -1,6 +1,8 @@
-"""Configuration of the issues app: channels, categories, 三不管 kinds, deadline rules (administrator-edited)."""
+"""Configuration of the issues app: channels, categories, 三不管 kinds, deadline rules and the 重办/ranking
+settings (administrator-edited)."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -110,3 +112,33 @@ class DeadlineRule(models.Model):
         duplicate = DeadlineRule.objects.filter(category=self.category_id, tier=self.tier).exclude(pk=self.pk)
         if duplicate.exists():
             raise ValidationError(_("该分类和难易程度的时限规则已存在，请直接修改原规则。"))
+
+
+class IssueSettings(models.Model):
+    """The one row of administrator settings for 重办 and the published ranking; without a row the
+    defaults apply (DOMAIN.md §3: 重办 at most twice; a department needs 5 problems to be ranked)."""
+
+    max_reopens = models.PositiveSmallIntegerField(
+        _("重办次数上限"),
+        default=2,
+        validators=[MaxValueValidator(10)],
+        help_text=_("差评后最多重办几次；再有差评时不再重办，转督办（提级、集中会商或说明理由办结）。"),
+    )
+    ranking_min_sample = models.PositiveSmallIntegerField(
+        _("参与排名的最少问题数"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text=_("统计周期内问题少于此数的部门照常公布数据，但不排名（样本不足）。"),
+    )
+
+    class Meta:
+        verbose_name = _("问责与排名设置")
+        verbose_name_plural = _("问责与排名设置")
+
+    def __str__(self) -> str:
+        return str(_("问责与排名设置"))
+
+    @classmethod
+    def current(cls) -> "IssueSettings":
+        """The saved settings, or an unsaved row with the defaults (one query, no write)."""
+        return cls.objects.order_by("pk").first() or cls()

@@ -4,6 +4,7 @@ overdue marks. Each row is visible with its problem."""
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -98,8 +99,11 @@ class IssueEvent(models.Model):
 
 
 class Rating(models.Model):
-    """One 好差评 of one round of a problem: from the enterprise, or recorded by the clerk during the
-    follow-up call with the enterprise's words (``source``). Never edited."""
+    """One 好差评 of one round of a problem, given by the enterprise's own member (GB/T 39734: the
+    service user's own act, once per handling). Never edited.
+
+    ``source`` ``follow_up`` marks only legacy rows a clerk typed in during a follow-up call before
+    ratings became the enterprise's own; they count nowhere and block nothing (see FollowUp.satisfaction)."""
 
     issue = models.ForeignKey(Issue, on_delete=models.PROTECT, related_name="ratings")
     round = models.PositiveSmallIntegerField(_("轮次"), default=1)
@@ -120,14 +124,20 @@ class Rating(models.Model):
         verbose_name = _("好差评")
         verbose_name_plural = _("好差评")
         ordering = ["at", "id"]
-        constraints = [models.UniqueConstraint(fields=["issue", "round"], name="uniq_issue_rating_per_round")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "round"], condition=Q(source="enterprise"), name="uniq_issue_rating_per_round"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.issue_id} #{self.round}: {self.score}"
 
 
 class FollowUp(models.Model):
-    """One follow-up call or visit (回访) by a clerk after a reply: reached or not, satisfied or not."""
+    """One follow-up call or visit (回访) by a clerk after a reply: reached or not, what the enterprise said
+    (``note``), and — if it stated one — its satisfaction level (回访满意度), attributed to the clerk and
+    published separately: never the enterprise's 好差评 (``rating`` links only legacy rows)."""
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="follow_ups")
     round = models.PositiveSmallIntegerField(_("轮次"), default=1)
@@ -136,6 +146,13 @@ class FollowUp(models.Model):
     reached = models.BooleanField(_("已联系上"), default=True)
     satisfied = models.BooleanField(_("企业满意"), null=True, blank=True)
     note = models.TextField(_("回访记录"), blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("回访满意度"),
+        choices=RatingScore.choices,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
     rating = models.OneToOneField(Rating, on_delete=models.PROTECT, null=True, blank=True, related_name="follow_up")
 
     objects = IssueChildQuerySet.as_manager()

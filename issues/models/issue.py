@@ -137,6 +137,11 @@ class Issue(models.Model):
         blank=True,
         related_name="+",
     )
+    reopen_limit_reached = models.BooleanField(
+        _("重办已达上限"),
+        default=False,
+        help_text=_("重办次数已达上限后又有差评：不再重办，由督办提级、集中会商或说明理由办结。"),
+    )
     with_supervisor = models.BooleanField(
         _("已转兜底督办"), default=False, help_text=_("两次退回或两次交办未解决，须由督办人员处理。")
     )
@@ -157,6 +162,7 @@ class Issue(models.Model):
     # Computed deadlines (dates, inclusive). Never typed.
     dispatch_due = models.DateField(_("交办期限"), null=True, blank=True, db_index=True)
     return_due = models.DateField(_("退回期限"), null=True, blank=True)
+    accept_due = models.DateField(_("签收期限"), null=True, blank=True, help_text=_("交办或重办后 1 个工作日内。"))
     reply_due = models.DateField(_("答复期限"), null=True, blank=True, db_index=True)
     followup_due = models.DateField(_("回访期限"), null=True, blank=True, db_index=True)
     accepted_on_time = models.BooleanField(_("按时签收"), null=True, blank=True)
@@ -176,7 +182,18 @@ class Issue(models.Model):
     ever_overdue = models.BooleanField(_("曾超期"), default=False)
 
     rating = models.PositiveSmallIntegerField(
-        _("最新评价"), choices=RatingScore.choices, null=True, blank=True, help_text=_("本轮评价，重办后清空。")
+        _("企业评价"),
+        choices=RatingScore.choices,
+        null=True,
+        blank=True,
+        help_text=_("企业本人对本轮办理的好差评，重办后清空。"),
+    )
+    follow_up_satisfaction = models.PositiveSmallIntegerField(
+        _("回访满意度"),
+        choices=RatingScore.choices,
+        null=True,
+        blank=True,
+        help_text=_("本轮回访时企业在电话中表示的满意度，由工作人员记录；不是企业的好差评，重办后清空。"),
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

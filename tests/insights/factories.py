@@ -12,7 +12,7 @@ __all__ = ["at", "common_from", "drive", "seed_period", "submit"]
 STEPS = ["submitted", "dispatched", "accepted", "returned", "replied", "followed_up", "closed", "reopened"]
 
 
-def drive(issue, status, *, member, clerk, handler, supervisor, now, rating=5, late=False):
+def drive(issue, status, *, member, clerk, handler, supervisor, now, rating=5, late=False, satisfaction=None):
     """Move ``issue`` (submitted) to ``status`` through the actions, all at ``now`` (or, with ``late``,
     signing and replying 20 days after dispatch so both are late)."""
     if status == "submitted":
@@ -34,7 +34,15 @@ def drive(issue, status, *, member, clerk, handler, supervisor, now, rating=5, l
     if status == "reopened":
         actions.issue_rate(actor=member, issue=issue, rating=1, comment="没有解决", now=later)
         return issue
-    actions.issue_follow_up(actor=clerk, issue=issue, reached=True, satisfied=rating >= 4, note="已回访", now=later)
+    actions.issue_follow_up(
+        actor=clerk,
+        issue=issue,
+        reached=True,
+        satisfied=rating >= 4,
+        note="已回访",
+        satisfaction=satisfaction,
+        now=later,
+    )
     actions.issue_rate(actor=member, issue=issue, rating=rating, comment="" if rating > 2 else "不满意", now=later)
     if status == "followed_up":
         return issue

@@ -232,21 +232,46 @@ def test_follow_up_not_reached_keeps_waiting(people):
     assert issue.status == "replied" and issue.followup_count == 1 and issue.followed_up_at is None
 
 
-def test_follow_up_records_rating_marked_as_such(people):
-    # given a replied problem, when the clerk records the enterprise's rating during the call
+def test_follow_up_records_satisfaction_as_the_clerks_record_not_a_rating(people):
+    # given a replied problem, when the clerk records the level the enterprise states on the call
     issue = issue_in("replied", **_roles(people))
     follow_up = actions.issue_follow_up(
-        actor=people["clerk"], issue=issue, reached=True, satisfied=True, rating=4, note="企业原话：满意"
+        actor=people["clerk"], issue=issue, reached=True, satisfied=True, satisfaction=4, note="企业原话：满意"
     )
-    # then the rating is marked as recorded during follow-up
-    assert follow_up.rating.source == "follow_up" and follow_up.rating.score == 4
-    assert Issue.objects.get(pk=issue.pk).status == "followed_up"
+    # then it is the follow-up's 回访满意度 by the clerk, and no 好差评 exists
+    issue.refresh_from_db()
+    assert follow_up.satisfaction == 4 and follow_up.clerk == people["clerk"] and follow_up.rating is None
+    assert issue.status == "followed_up" and issue.follow_up_satisfaction == 4 and issue.rating is None
+    assert not issue.ratings.exists()
 
 
-def test_bad_rating_on_follow_up_reopens(people):
+def test_low_follow_up_satisfaction_never_reopens_nor_blocks_the_enterprise(people):
+    # given a clerk recorded a low satisfaction on the call
     issue = issue_in("replied", **_roles(people))
-    actions.issue_follow_up(actor=people["clerk"], issue=issue, reached=True, rating=1, note="企业称：根本没人来")
-    assert Issue.objects.get(pk=issue.pk).status == "reopened"
+    actions.issue_follow_up(actor=people["clerk"], issue=issue, reached=True, satisfaction=1, note="企业称：没人来")
+    issue.refresh_from_db()
+    assert issue.status == "followed_up" and issue.reopen_count == 0
+    # when the enterprise rates the round itself, then its own rating counts
+    actions.issue_rate(actor=people["member"], issue=issue, rating=5)
+    issue.refresh_from_db()
+    assert issue.rating == 5 and issue.follow_up_satisfaction == 1
+    assert list(issue.ratings.values_list("source", "rated_by")) == [("enterprise", people["member"].pk)]
+
+
+def test_follow_up_satisfaction_needs_the_enterprise_reached_and_a_level(people):
+    issue = issue_in("replied", **_roles(people))
+    refused(
+        issue,
+        lambda: actions.issue_follow_up(actor=people["clerk"], issue=issue, reached=False, satisfaction=4),
+        ValidationError,
+        "未联系上",
+    )
+    refused(
+        issue,
+        lambda: actions.issue_follow_up(actor=people["clerk"], issue=issue, reached=True, satisfaction=7),
+        ValidationError,
+        "1 到 5",
+    )
 
 
 def test_reopen_has_its_own_deadline_and_needs_follow_up_again(people, supervisor):

@@ -4,8 +4,14 @@ import datetime as dt
 
 import pytest
 
-from portal.models import CalendarOverride
-from portal.workdays import add_working_days, is_working_day, unknown_years, working_days_between
+from portal.models import CalendarOverride, CalendarYear
+from portal.workdays import (
+    WorkingDayCounter,
+    add_working_days,
+    is_working_day,
+    unknown_years,
+    working_days_between,
+)
 
 D = dt.date
 
@@ -64,6 +70,16 @@ def test_working_days_between_counts_make_up_days_and_skips_holidays():
 
 
 @pytest.mark.django_db
+def test_the_counter_is_the_same_calendar_as_working_days_between():
+    CalendarOverride.objects.create(date=D(2026, 10, 9), is_working_day=False, note="本地调整")
+    counter = WorkingDayCounter(D(2026, 9, 1), D(2027, 1, 31))
+    days = [D(2026, 9, 1) + dt.timedelta(days=n) for n in range(0, 150, 7)]
+    for a in days:
+        for b in days:
+            assert counter.between(a, b) == working_days_between(a, b)
+
+
+@pytest.mark.django_db
 def test_unknown_year_falls_back_to_weekends_and_is_reported():
     # chinese-calendar 1.11.0 does not know 2027: no crash, plain weekends, and a warning
     assert is_working_day(D(2027, 1, 4)) is True  # Monday
@@ -76,10 +92,13 @@ def test_unknown_year_falls_back_to_weekends_and_is_reported():
 def test_override_table_wins_and_covers_an_unknown_year():
     # Given the administrators entered New Year 2027 (a Friday) as a holiday
     CalendarOverride.objects.create(date=D(2027, 1, 1), is_working_day=False, note="元旦")
-    # Then deadlines skip it and the year is no longer reported as unknown
+    # Then deadlines skip it, but one date does not make the year entered: the warning stays
     assert add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 4)
     assert is_working_day(D(2027, 1, 1)) is False
-    assert unknown_years([2027]) == []
+    assert unknown_years([2027]) == [2027]
+    # until an administrator confirms the year
+    CalendarYear.objects.create(year=2027)
+    assert unknown_years([2026, 2027]) == []
     # And an override can make a statutory holiday a working day
     CalendarOverride.objects.create(date=D(2026, 10, 2), is_working_day=True, note="本地调整")
     assert is_working_day(D(2026, 10, 2)) is True
