@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0002_auditlog_append_only_trigger"),
+        ("portal", "0003_calendar_year"),
     ]
 
     operations = [
