@@ -254,8 +254,6 @@ def extension_decide(
         changes = {
             "reply_due": request.requested_due,
             "extensions_count": issue.extensions_count + 1,
-            "overdue": False,
-            "overdue_step": "",
         }
     _transition(
         issue,
@@ -311,8 +309,6 @@ def issue_escalate(*, actor: User, issue: Issue, to_department, reason: str, now
             "level": target_level,
             "escalation_count": issue.escalation_count + 1,
             "with_supervisor": False,
-            "overdue": False,
-            "overdue_step": "",
         },
         note=reason,
         department=target,
