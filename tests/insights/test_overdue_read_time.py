@@ -39,7 +39,7 @@ def test_ledger_rows_say_overdue_without_the_sweep(clerk, two):
 
 
 def test_ever_overdue_drilldown_and_ledger_page_count_the_late_problem(client_for, clerk, two):
-    late, answered, period = two
+    late, _answered, period = two
     # the 曾超期 figure's problems: the late one, though nothing recorded ever_overdue
     drilled = rankings.drilldown(period=period, by="department", key=late.lead_department_id, metric="overdue")
     assert list(drilled) == [late]
