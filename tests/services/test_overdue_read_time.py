@@ -4,6 +4,8 @@ task past its due date shows as late in the API, its filter and the inbox; a tas
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,3 +45,27 @@ def test_task_paused_for_materials_is_not_overdue(api_for, handler, late_task):
     api = api_for(handler)
     assert api.get(f"/api/v1/application-items/{late_task.pk}/").json()["overdue"] is False
     assert api.get("/api/v1/application-items/", {"due": "overdue"}).json()["count"] == 0
+
+
+@pytest.mark.parametrize("where", ["inbox", "api"])
+def test_overdue_task_lists_cost_the_same_for_3_and_30_late_tasks(client_for, api_for, handler, submit, where):
+    client = client_for(handler) if where == "inbox" else api_for(handler)
+    url = reverse("services:task_inbox") if where == "inbox" else "/api/v1/application-items/"
+
+    def make(n):
+        for _ in range(n):
+            submit()
+        # every open task's due date passed yesterday; nothing ran since
+        ApplicationItem.objects.update(due_date=timezone.localdate() - dt.timedelta(days=1))
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url, {"due": "overdue"})
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    make(3)
+    three = count()
+    make(27)
+    assert ApplicationItem.objects.visible_to(handler).overdue().count() >= 30
+    assert count() == three
