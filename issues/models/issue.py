@@ -35,6 +35,8 @@ STEPS = (
 
 def current_due_expression():
     """The deadline of the step a problem is at, in SQL (``Issue.current_due()`` in Python)."""
+    # A one-status step compares with "=", not "IN (…)": the index on DEADLINE_KEY was built from this
+    # exact SQL, and PostgreSQL uses an expression index only for the same expression.
     return Case(
         *[
             When(status__in=statuses, then=F(field)) if len(statuses) > 1 else When(status=statuses[0], then=F(field))
@@ -261,8 +263,7 @@ class Issue(models.Model):
     @property
     def overdue_step(self) -> str:
         """The step that is late now (dispatch / reply / follow_up), or "" when none is."""
-        step, due = self.current_step()
-        return step if due is not None and due < local_today() else ""
+        return self.current_step()[0] if self.is_overdue() else ""
 
     def current_step_name(self) -> str:
         if self.status in (IssueStatus.SUBMITTED, IssueStatus.RETURNED):
