@@ -6,7 +6,7 @@ Creates a throwaway database (``issues_scale_bench_<pid>`` next to the one in DA
 fills it with three years of a service centre's problems (100,000 by default): 20,000 enterprises (a few
 with hundreds of problems), 48 departments at city, county and province level with one handler each, a
 clerk, a supervisor and 3,000 enterprise members; statuses by age (old problems closed, recent ones in
-progress), lead and co-departments, deadlines from the working-day calendar, overdue flags with their
+progress), lead and co-departments, deadlines from the working-day calendar, ever_overdue and their
 OverdueMark rows (a few left for the sweep), a timeline of events per problem, pending extension requests,
 escalations and appeals. Then it measures p50/p95 and the SQL query count of
 
@@ -376,7 +376,6 @@ def build(n_problems: int, rng: random.Random):
             if due < today:
                 issue.ever_overdue = True
                 if rng.random() < 0.97:  # the rest are today's news for the sweep
-                    issue.overdue, issue.overdue_step = True, step
                     marks.append(OverdueMark(issue=issue, step=step, due=due, department=issue.lead_department))
         elif issue.reply_due and issue.replied_on_time is False:
             issue.ever_overdue = True
@@ -608,7 +607,7 @@ def measure_sweep():
             marked = sweep_overdue()
             elapsed = time.perf_counter() - started
         print(f"{label}: marked {marked}, {elapsed * 1000:.0f} ms, {len(executed)} SQL queries")
-    print(f"  open problems now flagged overdue: {Issue.objects.filter(overdue=True).count():,}")
+    print(f"  open problems overdue now: {Issue.objects.overdue().count():,}")
 
 
 def main():

@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 
 from django.core.files import File
+from django.db.models import BooleanField, ExpressionWrapper
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -135,6 +136,8 @@ ISSUE_HEADER = (
     gettext_lazy("评价"),
     gettext_lazy("办结时间"),
     gettext_lazy("共性问题"),
+    gettext_lazy("当前超期"),
+    gettext_lazy("曾超期"),
 )
 
 
@@ -163,13 +166,25 @@ ISSUE_COLUMNS = (
     "rating",
     "closed_at",
     "common_link__common_issue__reference",
+    "overdue_now",
+    "was_overdue",
 )
 _CONTACT_NAME, _CONTACT_PHONE, _STATUS = 4, 5, 9
 
 
 def issue_ledger_source(queryset):
     """What ``issue_rows`` reads: the ledger columns in chunks (``iterator``), one query per chunk."""
-    return queryset.values_list(*ISSUE_COLUMNS).iterator(chunk_size=2000)
+    from issues.models import ever_overdue_condition, overdue_condition
+
+    return (
+        queryset.annotate(
+            # derived from the deadlines when read, as on the pages (never the sweep's record alone)
+            overdue_now=ExpressionWrapper(overdue_condition(), output_field=BooleanField()),
+            was_overdue=ExpressionWrapper(ever_overdue_condition(), output_field=BooleanField()),
+        )
+        .values_list(*ISSUE_COLUMNS)
+        .iterator(chunk_size=2000)
+    )
 
 
 def _labels(choices) -> dict:

@@ -51,7 +51,7 @@ from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
 from issues.choices import AppealStatus, IssueStatus
-from issues.models import Appeal, ExtensionRequest, Issue, IssueEvent, IssueSettings
+from issues.models import Appeal, ExtensionRequest, Issue, IssueEvent, IssueSettings, ever_overdue_condition
 from portal.models import Department, Region
 from portal.workdays import WorkingDayCounter
 
@@ -196,7 +196,8 @@ def metric_filters() -> dict[str, Q]:
         "reopened": Q(reopen_count__gt=0),
         "returned": Q(returns_count__gt=0),
         "extended": Q(extensions_count__gt=0),
-        "overdue": Q(ever_overdue=True),
+        # was or is late: the sweep's record, a late reply or a step late now (sweep or not)
+        "overdue": ever_overdue_condition(),
     }
 
 

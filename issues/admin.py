@@ -2,6 +2,7 @@
 rules (audited). Problems and their history are read-only here: they change only through the actions."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from portal.admin import AuditedModelAdmin, ReadOnlyAdmin
 
@@ -16,6 +17,7 @@ from .models import (
     IssueSettings,
     OwnerlessKind,
     Rating,
+    overdue_condition,
 )
 
 
@@ -82,13 +84,43 @@ class IssueSettingsAdmin(AuditedModelAdmin):
         return False
 
 
+class OverdueListFilter(admin.SimpleListFilter):
+    """Overdue now, from the current step's deadline (the same condition as the pages and the API)."""
+
+    title = _("超期")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("仅超期")), ("no", _("未超期"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(overdue_condition())
+        if self.value() == "no":
+            return queryset.exclude(overdue_condition())
+        return queryset
+
+
 @admin.register(Issue)
 class IssueAdmin(ReadOnlyAdmin):
-    list_display = ["reference", "title", "enterprise", "status", "lead_department", "level", "reply_due", "overdue"]
-    list_filter = ["status", "level", "overdue", "channel", "category"]
+    list_display = [
+        "reference",
+        "title",
+        "enterprise",
+        "status",
+        "lead_department",
+        "level",
+        "reply_due",
+        "overdue_now",
+    ]
+    list_filter = ["status", "level", OverdueListFilter, "channel", "category"]
     search_fields = ["reference", "title", "enterprise__name"]
     list_select_related = ["enterprise", "lead_department"]
     inlines = [IssueEventInline]
+
+    @admin.display(boolean=True, description=_("超期"))
+    def overdue_now(self, obj):
+        return obj.overdue
 
 
 @admin.register(Rating)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import Department, Enterprise
 
 from .choices import IssueStatus, Level
-from .models import Category, Channel, Issue
+from .models import Category, Channel, Issue, overdue_condition
 
 SORTS = [
     ("deadline", _("按期限（最紧迫在前）")),
@@ -44,7 +44,7 @@ class IssueFilterSet(filters.FilterSet):
         empty_label=_("全部部门"),
     )
     overdue = filters.BooleanFilter(
-        field_name="overdue",
+        method="filter_overdue",
         label=_("超期"),
         widget=forms.Select(choices=[("", _("全部")), ("true", _("仅超期")), ("false", _("未超期"))]),
     )
@@ -90,6 +90,14 @@ class IssueFilterSet(filters.FilterSet):
     def filter_department(self, queryset, name, value):
         co = Issue.co_departments.through.objects.filter(issue=OuterRef("pk"), department=value)
         return queryset.filter(Q(lead_department=value) | Exists(co))
+
+    def filter_overdue(self, queryset, name, value):
+        """Overdue now, from the current step's deadline (``overdue_condition``): a due-date comparison
+        the deadline index serves, true even when the sweep has not run."""
+        if value is None:
+            return queryset
+        condition = overdue_condition()
+        return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_sort(self, queryset, name, value):
         if value == "deadline":

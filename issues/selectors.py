@@ -64,8 +64,10 @@ def follow_up_queue(*, user: User) -> QuerySet[Issue]:
     return _base(user).filter(status=S.REPLIED).order_by("followup_due", "id")
 
 
-def overdue_list(*, user: User) -> QuerySet[Issue]:
-    return _base(user).filter(overdue=True).by_deadline()
+def overdue_list(*, user: User, today: dt.date | None = None) -> QuerySet[Issue]:
+    """督办: the problems whose current step is past its deadline now (derived, not the sweep's marks),
+    most urgent first; the deadline index serves both the condition and the order."""
+    return _base(user).overdue(today).by_deadline()
 
 
 def due_soon_list(*, user: User, today: dt.date | None = None) -> QuerySet[Issue]:

@@ -155,7 +155,7 @@ class SupervisionView(RoleRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         today = deadlines.local_date()
-        ctx["overdue"] = selectors.attach_lights(selectors.overdue_list(user=user)[:50], today=today)
+        ctx["overdue"] = selectors.attach_lights(selectors.overdue_list(user=user, today=today)[:50], today=today)
         ctx["due_soon"] = selectors.attach_lights(selectors.due_soon_list(user=user, today=today)[:50], today=today)
         ctx["with_supervisor"] = selectors.attach_lights(selectors.with_supervisor_list(user=user)[:50], today=today)
         ctx["extensions"] = selectors.pending_extensions(user=user)[:50]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.choices import Board
 from portal.workdays import add_working_days
 
-from .choices import FINAL_TASK_STATUSES, ApplicationStatus, BundleKind, Channel, LifecycleStage, TaskStatus
+from .choices import ApplicationStatus, BundleKind, Channel, LifecycleStage, TaskStatus
 from .models import Application, ApplicationItem, Bundle
 
 
@@ -83,11 +83,10 @@ class TaskFilterSet(filters.FilterSet):
 
     def filter_due(self, queryset, name, value):
         today = timezone.localdate()
-        open_rows = queryset.exclude(status__in=[*FINAL_TASK_STATUSES, TaskStatus.SUPPLEMENT])
         if value == "overdue":
-            return open_rows.filter(due_date__lt=today)
+            return queryset.overdue(today)
         if value == "due_soon":
-            return open_rows.filter(due_date__gte=today, due_date__lte=add_working_days(today, 1))
+            return queryset.clock_running().filter(due_date__gte=today, due_date__lte=add_working_days(today, 1))
         return queryset
 
     def filter_q(self, queryset, name, value):

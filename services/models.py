@@ -340,6 +340,10 @@ class Application(models.Model):
         return reverse("services:application_detail", args=[self.pk])
 
 
+# A task's clock stops when it is finished or paused for 补正: no overdue, no due-soon then.
+CLOCK_STOPPED = [*FINAL_TASK_STATUSES, TaskStatus.SUPPLEMENT]
+
+
 class ApplicationItemQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not user.is_authenticated or not user.is_active:
@@ -358,9 +362,14 @@ class ApplicationItemQuerySet(models.QuerySet):
             return self.none()
         return self.filter(department_id=user.department_id)
 
+    def clock_running(self):
+        """Tasks whose clock runs: open and not paused for 补正 (``ApplicationItem.clock_running``)."""
+        return self.exclude(status__in=CLOCK_STOPPED)
+
     def overdue(self, today: dt.date | None = None):
-        today = today or timezone.localdate()
-        return self.exclude(status__in=[*FINAL_TASK_STATUSES, TaskStatus.SUPPLEMENT]).filter(due_date__lt=today)
+        """Past their due date now, derived from ``due_date`` when read (``ApplicationItem.is_overdue``);
+        the (status, due_date) index serves it."""
+        return self.clock_running().filter(due_date__lt=today or timezone.localdate())
 
 
 class ApplicationItem(models.Model):
@@ -411,8 +420,13 @@ class ApplicationItem(models.Model):
         return self.status not in FINAL_TASK_STATUSES
 
     @property
+    def clock_running(self) -> bool:
+        return self.status not in CLOCK_STOPPED
+
+    @property
     def is_overdue(self) -> bool:
-        return self.is_open and self.status != TaskStatus.SUPPLEMENT and self.due_date < timezone.localdate()
+        """Past the due date now (``ApplicationItemQuerySet.overdue()`` in SQL); computed when read."""
+        return self.clock_running and self.due_date < timezone.localdate()
 
     @property
     def light(self) -> str:

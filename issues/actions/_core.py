@@ -124,9 +124,9 @@ def _transition(
     from_status = issue.status
     to_status = to_status or from_status
     changes = dict(changes or {})
-    if to_status != from_status:
-        changes.setdefault("overdue", False)
-        changes.setdefault("overdue_step", "")
+    if not issue.ever_overdue and issue.is_overdue(timezone.localdate(now)):
+        # a move made after the step's deadline: the step was late, whether or not the sweep saw it
+        changes.setdefault("ever_overdue", True)
     message = _("问题当前状态为「%(status)s」，不能%(event)s。") % {
         "status": issue.get_status_display(),
         "event": event_label(event),

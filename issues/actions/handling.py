@@ -291,8 +291,6 @@ def extension_decide(
         changes = {
             "reply_due": request.requested_due,
             "extensions_count": issue.extensions_count + 1,
-            "overdue": False,
-            "overdue_step": "",
         }
     _transition(
         issue,
@@ -351,8 +349,6 @@ def issue_escalate(*, actor: User, issue: Issue, to_department, reason: str, now
             "escalation_count": issue.escalation_count + 1,
             "with_supervisor": False,
             "reopen_limit_reached": False,
-            "overdue": False,
-            "overdue_step": "",
         },
         note=reason,
         department=target,

@@ -1,9 +1,13 @@
-"""The overdue sweep (督办): idempotent, safe on several workers."""
+"""The overdue sweep (督办): idempotent, safe on several workers.
+
+The sweep notifies and records; it does not decide what pages show. "Overdue" is derived at read time
+from the current step's deadline (``Issue.is_overdue()``, ``overdue_condition()``), so a sweep that did
+not run (a stopped worker) delays the 督办 notices but never shows a late problem as on time."""
 
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
@@ -14,13 +18,12 @@ from ..choices import (
     OverdueStep,
 )
 from ..models import (
+    STEPS,
     Issue,
     IssueEvent,
     OverdueMark,
 )
 from ._core import (
-    WORKING,
-    S,
     _clerks,
     _handlers,
     _issue_url,
@@ -32,20 +35,16 @@ from ._core import (
 def _overdue_candidates(today: dt.date):
     """(problem, step, due) for every open step past its deadline that has no mark yet."""
     base = Issue.objects.select_related("lead_department", "handler")
-    steps = [
-        (OverdueStep.DISPATCH, "dispatch_due", Q(status__in=[S.SUBMITTED, S.RETURNED])),
-        (OverdueStep.REPLY, "reply_due", Q(status__in=WORKING)),
-        (OverdueStep.FOLLOW_UP, "followup_due", Q(status=S.REPLIED)),
-    ]
-    for step, field, condition in steps:
+    for step, field, statuses in STEPS:
         marked = OverdueMark.objects.filter(issue=OuterRef("pk"), step=step, due=OuterRef(field))
-        rows = base.filter(condition, **{f"{field}__lt": today}).exclude(Exists(marked))
+        rows = base.filter(status__in=statuses, **{f"{field}__lt": today}).exclude(Exists(marked))
         yield from ((issue, step, getattr(issue, field)) for issue in rows)
 
 
 def sweep_overdue(*, today: dt.date | None = None, now: dt.datetime | None = None) -> int:
-    """Mark overdue steps, notify the handler (or the lead department) and the supervisors (督办), record
-    it. Idempotent and safe on several workers: the unique OverdueMark row decides who records it."""
+    """Record each newly overdue step (OverdueMark, ``ever_overdue``, audit, timeline), notify the handler
+    (or the lead department) and the supervisors (督办). Idempotent and safe on several workers: the
+    unique OverdueMark row decides who records it."""
     now = _now(now)
     today = today or deadlines.local_date(now)
     marked = 0
@@ -55,7 +54,7 @@ def sweep_overdue(*, today: dt.date | None = None, now: dt.datetime | None = Non
                 OverdueMark.objects.create(
                     issue=issue, step=step, due=due, department=issue.lead_department, marked_at=now
                 )
-                Issue.objects.filter(pk=issue.pk).update(overdue=True, overdue_step=step, ever_overdue=True)
+                Issue.objects.filter(pk=issue.pk).update(ever_overdue=True)
                 note = _("%(step)s：期限 %(due)s 已过。") % {"step": OverdueStep(step).label, "due": due.isoformat()}
                 audit_record(actor=None, action="issues.issue.overdue", target=issue, data={"step": step, "due": due})
                 IssueEvent.objects.create(

@@ -10,7 +10,7 @@ from portal.masking import mask_phone
 
 from .. import selectors
 from ..actions import event_label
-from ..choices import Discovery, Tier
+from ..choices import Discovery, OverdueStep, Tier
 from ..models import Appeal, Category, Channel, ExtensionRequest, Issue, IssueEvent
 
 
@@ -61,6 +61,16 @@ class IssueSerializer(serializers.ModelSerializer):
     contact_phone = serializers.SerializerMethodField()
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     light = serializers.SerializerMethodField()
+    # derived from the current step's deadline when read (Issue.overdue), never the sweep's stale mark
+    overdue = serializers.BooleanField(
+        read_only=True, help_text="the current step is past its deadline (computed when read)"
+    )
+    overdue_step = serializers.ChoiceField(
+        choices=OverdueStep.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="the step that is late (dispatch, reply, follow_up), empty when none",
+    )
     events = serializers.SerializerMethodField()
     reply = serializers.SerializerMethodField()
     rating = serializers.IntegerField(
@@ -105,6 +115,7 @@ class IssueSerializer(serializers.ModelSerializer):
             "reply_due",
             "followup_due",
             "overdue",
+            "overdue_step",
             "light",
             "with_supervisor",
             "dispatch_count",

@@ -17,9 +17,10 @@ from .history import (
     OverdueMark,
     Rating,
 )
-from .issue import Issue, IssueQuerySet
+from .issue import STEPS, Issue, IssueQuerySet, ever_overdue_condition, local_today, overdue_condition
 
 __all__ = [
+    "STEPS",
     "Appeal",
     "Category",
     "Channel",
@@ -38,4 +39,7 @@ __all__ = [
     "OverdueMark",
     "OwnerlessKind",
     "Rating",
+    "ever_overdue_condition",
+    "local_today",
+    "overdue_condition",
 ]

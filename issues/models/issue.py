@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,13 +23,25 @@ from ..choices import (
 )
 from .config import Category, Channel, OwnerlessKind
 
+# The step a problem is at: (the overdue step it would be, its deadline field, the statuses of that step).
+# Said once: current_due() / current_step(), current_due_expression(), the overdue condition and the sweep
+# all read it. A status not listed (followed up, closed, withdrawn) has no deadline.
+STEPS = (
+    (OverdueStep.DISPATCH, "dispatch_due", [IssueStatus.SUBMITTED, IssueStatus.RETURNED]),
+    (OverdueStep.REPLY, "reply_due", [IssueStatus.DISPATCHED, IssueStatus.ACCEPTED, IssueStatus.REOPENED]),
+    (OverdueStep.FOLLOW_UP, "followup_due", [IssueStatus.REPLIED]),
+)
+
 
 def current_due_expression():
     """The deadline of the step a problem is at, in SQL (``Issue.current_due()`` in Python)."""
+    # A one-status step compares with "=", not "IN (…)": the index on DEADLINE_KEY was built from this
+    # exact SQL, and PostgreSQL uses an expression index only for the same expression.
     return Case(
-        When(status__in=[IssueStatus.SUBMITTED, IssueStatus.RETURNED], then=F("dispatch_due")),
-        When(status__in=[IssueStatus.DISPATCHED, IssueStatus.ACCEPTED, IssueStatus.REOPENED], then=F("reply_due")),
-        When(status=IssueStatus.REPLIED, then=F("followup_due")),
+        *[
+            When(status__in=statuses, then=F(field)) if len(statuses) > 1 else When(status=statuses[0], then=F(field))
+            for _step, field, statuses in STEPS
+        ],
         default=None,
         output_field=models.DateField(),
     )
@@ -38,6 +51,25 @@ NO_DEADLINE = dt.date(9999, 12, 31)
 # The sort key of the deadline order; never NULL, so keyset pages compare it with plain < and >. The index
 # in Issue.Meta is built from the same expression: PostgreSQL uses it only for this exact expression.
 DEADLINE_KEY = Coalesce(current_due_expression(), Value(NO_DEADLINE), output_field=models.DateField())
+
+
+def local_today() -> dt.date:
+    """Today in the portal's time zone (Asia/Shanghai): the day deadlines are compared with."""
+    return timezone.localdate()
+
+
+def overdue_condition(today: dt.date | None = None) -> Q:
+    """Overdue now: the deadline of the step the problem is at has passed (``Issue.is_overdue()`` in
+    Python). Derived at read time from the due dates, so a sweep that did not run never shows a late
+    problem as on time. ``DEADLINE_KEY < today``: the index ``issues_issue_deadline_key`` serves it (a
+    finished problem's key is 9999-12-31, never before today)."""
+    return Q(LessThan(DEADLINE_KEY, today or local_today()))
+
+
+def ever_overdue_condition(today: dt.date | None = None) -> Q:
+    """Was or is late: the sweep or a late move recorded it (``ever_overdue``), the reply came after its
+    deadline (``replied_on_time`` is set by the reply itself, sweep or not), or a step is late now."""
+    return Q(ever_overdue=True) | Q(replied_on_time=False) | overdue_condition(today)
 
 
 class IssueQuerySet(models.QuerySet):
@@ -60,6 +92,10 @@ class IssueQuerySet(models.QuerySet):
     def with_current_due(self):
         """Annotate ``current_due_date``: the deadline of the step the problem is at (None when finished)."""
         return self.annotate(current_due_date=current_due_expression())
+
+    def overdue(self, today: dt.date | None = None):
+        """The problems whose current step is past its deadline (see :func:`overdue_condition`)."""
+        return self.filter(overdue_condition(today))
 
     def by_deadline(self):
         """Most urgent first, problems without a current deadline last, ties by id. Sorted by
@@ -176,9 +212,9 @@ class Issue(models.Model):
     escalation_count = models.PositiveSmallIntegerField(_("提级次数"), default=0)
     followup_count = models.PositiveSmallIntegerField(_("回访次数"), default=0)
 
-    # Overdue marking by the sweep.
-    overdue = models.BooleanField(_("超期"), default=False, db_index=True)
-    overdue_step = models.CharField(_("超期环节"), max_length=10, choices=OverdueStep.choices, blank=True)
+    # "Overdue now" is never stored: it is derived from the current step's deadline (is_overdue(),
+    # overdue_condition()). ever_overdue records that a step was late (the sweep, or a move made after the
+    # step's deadline); rankings read it with ever_overdue_condition().
     ever_overdue = models.BooleanField(_("曾超期"), default=False)
 
     rating = models.PositiveSmallIntegerField(
@@ -220,15 +256,31 @@ class Issue(models.Model):
         """1 for the first handling, 2 after the first 重办 …"""
         return self.reopen_count + 1
 
+    def current_step(self) -> tuple[str, dt.date | None]:
+        """(the step the problem is at, its deadline), or ("", None) when the problem has no deadline now."""
+        for step, field, statuses in STEPS:
+            if self.status in statuses:
+                return step, getattr(self, field)
+        return "", None
+
     def current_due(self):
         """The deadline of the step the problem is at now, or None."""
-        if self.status in (IssueStatus.SUBMITTED, IssueStatus.RETURNED):
-            return self.dispatch_due
-        if self.status in (IssueStatus.DISPATCHED, IssueStatus.ACCEPTED, IssueStatus.REOPENED):
-            return self.reply_due
-        if self.status == IssueStatus.REPLIED:
-            return self.followup_due
-        return None
+        return self.current_step()[1]
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        """Whether the current step is past its deadline (``overdue_condition()`` in SQL)."""
+        due = self.current_due()
+        return due is not None and due < (today or local_today())
+
+    @property
+    def overdue(self) -> bool:
+        """Overdue now, derived from the current step's deadline (no stored flag can be stale)."""
+        return self.is_overdue()
+
+    @property
+    def overdue_step(self) -> str:
+        """The step that is late now (dispatch / reply / follow_up), or "" when none is."""
+        return self.current_step()[0] if self.is_overdue() else ""
 
     def current_step_name(self) -> str:
         if self.status in (IssueStatus.SUBMITTED, IssueStatus.RETURNED):

@@ -222,6 +222,8 @@ def test_ledger_columns_are_unchanged_by_the_faster_rows(
                 issue.rating if issue.rating is not None else "",
                 issue.closed_at,
                 link.common_issue.reference if link else "",
+                "是" if issue.overdue else "否",
+                "是" if issue.ever_overdue or issue.replied_on_time is False or issue.overdue else "否",
             )
 
     def written(rows):

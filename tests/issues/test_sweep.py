@@ -18,7 +18,7 @@ def _roles(people):
 
 def state():
     return (
-        list(Issue.objects.order_by("pk").values_list("overdue", "overdue_step", "version")),
+        list(Issue.objects.order_by("pk").values_list("ever_overdue", "version")),
         OverdueMark.objects.count(),
         IssueEvent.objects.count(),
         AuditLog.objects.count(),
@@ -38,9 +38,9 @@ def test_sweep_marks_notifies_and_is_idempotent(people, supervisor):
     late.refresh_from_db()
     waiting.refresh_from_db()
     fresh.refresh_from_db()
-    assert (late.overdue, late.overdue_step, late.ever_overdue) == (True, "reply", True)
-    assert (waiting.overdue, waiting.overdue_step) == (True, "dispatch")
-    assert not fresh.overdue
+    assert (late.is_overdue(dt.date(2026, 3, 20)), late.current_step()[0], late.ever_overdue) == (True, "reply", True)
+    assert (waiting.is_overdue(dt.date(2026, 3, 20)), waiting.current_step()[0]) == (True, "dispatch")
+    assert not fresh.is_overdue(dt.date(2026, 3, 20)) and not fresh.ever_overdue
     recipients = set(Notification.objects.filter(kind="issues.overdue").values_list("recipient__username", flat=True))
     assert {"handler-hz-amr", "supervisor", "clerk"} <= recipients
     assert AuditLog.objects.filter(action="issues.issue.overdue").count() == 2
@@ -86,11 +86,11 @@ def test_escalation_clears_the_mark_and_gets_fresh_deadlines(people, supervisor,
     issue = issue_in("accepted", **_roles(people), now=at("2026-03-02"))
     actions.sweep_overdue(today=dt.date(2026, 3, 20))
     issue.refresh_from_db()
-    assert issue.overdue
+    assert issue.is_overdue(dt.date(2026, 3, 20))
     # when it is escalated, then it is no longer overdue and a later sweep leaves it alone
     actions.issue_escalate(
         actor=supervisor, issue=issue, to_department=province_department, reason="提级", now=at("2026-03-20")
     )
     issue.refresh_from_db()
-    assert not issue.overdue and issue.reply_due == dt.date(2026, 4, 3)
+    assert not issue.is_overdue(dt.date(2026, 3, 21)) and issue.reply_due == dt.date(2026, 4, 3)
     assert actions.sweep_overdue(today=dt.date(2026, 3, 21)) == 0
