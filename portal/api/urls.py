@@ -9,6 +9,7 @@ router.register("enterprises", views.EnterpriseViewSet, basename="enterprise")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("auth/logout/", views.LogoutView.as_view(), name="api-logout"),
     path("me/", views.MeView.as_view(), name="api-me"),
     *router.urls,
 ]

@@ -1,13 +1,11 @@
-from django.contrib.auth import authenticate
-from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, permissions, status, viewsets
-from rest_framework.authtoken.models import Token
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, generics, permissions, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal import actions
+from portal.api.throttling import AuthRateThrottle
 from portal.api.serializers import (
     DepartmentSerializer,
     EnterpriseSerializer,
@@ -16,31 +14,57 @@ from portal.api.serializers import (
     TokenResponseSerializer,
 )
 from portal.choices import DepartmentKind
-from portal.models import Department, Enterprise, User
+from portal.lockout import LoginThrottled, authenticate_or_refuse, invalid_login_message
+from portal.middleware import client_ip
+from portal.models import ApiToken, Department, Enterprise, User
 from portal.permissions import HasPortalRole
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token (locked accounts are refused)."""
+    """Exchange a username and password for an API token that expires after ``API_TOKEN_TTL_HOURS``.
+
+    Guarded by the same lock-out as every sign-in (``portal.lockout``) and a per-address rate."""
 
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
+    throttle_classes = [AuthRateThrottle]
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer})
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenResponseSerializer,
+            400: OpenApiResponse(description="Wrong username or password (the same answer whether or not it exists)."),
+            429: OpenApiResponse(description="Too many attempts: the password was not checked; retry after Retry-After."),
+        },
+    )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        username = serializer.validated_data["username"]
-        candidate = User.objects.filter(username__iexact=username).first()
-        if candidate is not None and candidate.is_locked:
-            return Response({"detail": _("账号因连续登录失败已被临时锁定。")}, status=status.HTTP_400_BAD_REQUEST)
-        user = authenticate(request, username=username, password=serializer.validated_data["password"])
+        try:
+            user = authenticate_or_refuse(
+                request,
+                username=serializer.validated_data["username"],
+                password=serializer.validated_data["password"],
+                via="api",
+            )
+        except LoginThrottled as refused:
+            raise exceptions.Throttled(wait=refused.retry_after, detail=refused.message) from None
         if user is None:
-            actions.login_failed(username=username)
-            return Response({"detail": _("用户名或密码不正确。")}, status=status.HTTP_400_BAD_REQUEST)
-        actions.login_succeeded(user=user)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+            return Response({"detail": invalid_login_message()}, status=status.HTTP_400_BAD_REQUEST)
+        token, key = actions.api_token_issue(user=user, ip=client_ip(request))
+        return Response({"token": key, "expires_at": token.expires_at})
+
+
+class LogoutView(APIView):
+    """Revoke the token this request carries (a browser session: every token of the user)."""
+
+    permission_classes = [HasPortalRole]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        token_ids = [request.auth.pk] if isinstance(request.auth, ApiToken) else None
+        actions.api_tokens_revoke(actor=request.user, user=request.user, reason="logout", token_ids=token_ids)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeView(generics.RetrieveAPIView):

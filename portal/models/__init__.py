@@ -5,9 +5,12 @@ from .calendar import CalendarOverride
 from .enterprises import Enterprise, EnterpriseCertification, EnterpriseLicense, Membership
 from .geo import Department, Region
 from .notifications import Notification
+from .security import ApiToken, LoginThrottle
 from .users import User
 
 __all__ = [
+    "ApiToken",
+    "LoginThrottle",
     "AuditLog",
     "CalendarOverride",
     "Department",
