@@ -19,9 +19,9 @@ from portal.models import (
     Enterprise,
     EnterpriseCertification,
     EnterpriseLicense,
+    LoginThrottle,
     Membership,
     Notification,
-    LoginThrottle,
     Region,
     User,
 )
@@ -155,7 +155,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_filter = ["revoked_reason"]
     search_fields = ["user__username", "prefix"]
     list_select_related = ["user"]
-    fields = list_display + ["created_ip"]
+    fields = [*list_display, "created_ip"]
     readonly_fields = fields
     actions = ["revoke"]
 

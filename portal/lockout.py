@@ -167,6 +167,4 @@ def unlock(*, actor: User, user: User) -> int:
 
 def is_paused(user: User) -> bool:
     """Whether some counter of this account's name is in a back-off now (shown in the admin)."""
-    return LoginThrottle.objects.filter(
-        username=_normalise(user.username), blocked_until__gt=timezone.now()
-    ).exists()
+    return LoginThrottle.objects.filter(username=_normalise(user.username), blocked_until__gt=timezone.now()).exists()

@@ -5,7 +5,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal import actions
-from portal.api.throttling import AuthRateThrottle
 from portal.api.serializers import (
     DepartmentSerializer,
     EnterpriseSerializer,
@@ -13,6 +12,7 @@ from portal.api.serializers import (
     TokenRequestSerializer,
     TokenResponseSerializer,
 )
+from portal.api.throttling import AuthRateThrottle
 from portal.choices import DepartmentKind
 from portal.lockout import LoginThrottled, authenticate_or_refuse, invalid_login_message
 from portal.middleware import client_ip
@@ -33,8 +33,8 @@ class TokenView(APIView):
         request=TokenRequestSerializer,
         responses={
             200: TokenResponseSerializer,
-            400: OpenApiResponse(description="Wrong username or password (the same answer whether or not it exists)."),
-            429: OpenApiResponse(description="Too many attempts: the password was not checked; retry after Retry-After."),
+            400: OpenApiResponse(description="Wrong username or password (one answer whether or not it exists)."),
+            429: OpenApiResponse(description="Too many attempts: the password was not checked; see Retry-After."),
         },
     )
     def post(self, request):

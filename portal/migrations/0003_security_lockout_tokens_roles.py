@@ -7,63 +7,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0002_auditlog_append_only_trigger'),
+        ("portal", "0002_auditlog_append_only_trigger"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='user',
-            name='failed_login_count',
+            model_name="user",
+            name="failed_login_count",
         ),
         migrations.RemoveField(
-            model_name='user',
-            name='locked_until',
+            model_name="user",
+            name="locked_until",
         ),
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('enterprise', '企业用户'), ('clerk', '窗口人员'), ('handler', '部门承办人'), ('supervisor', '督办人员'), ('admin', '系统管理员'), ('security', '安全管理员'), ('auditor', '审计管理员')], default='enterprise', max_length=20, verbose_name='角色'),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("enterprise", "企业用户"),
+                    ("clerk", "窗口人员"),
+                    ("handler", "部门承办人"),
+                    ("supervisor", "督办人员"),
+                    ("admin", "系统管理员"),
+                    ("security", "安全管理员"),
+                    ("auditor", "审计管理员"),
+                ],
+                default="enterprise",
+                max_length=20,
+                verbose_name="角色",
+            ),
         ),
         migrations.CreateModel(
-            name='LoginThrottle',
+            name="LoginThrottle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(choices=[('pair', '账号 + 地址'), ('account', '账号'), ('address', '地址')], max_length=10, verbose_name='范围')),
-                ('username', models.CharField(blank=True, max_length=150, verbose_name='用户名')),
-                ('ip', models.CharField(blank=True, max_length=45, verbose_name='IP 地址')),
-                ('attempts', models.PositiveIntegerField(default=0, verbose_name='本轮尝试次数')),
-                ('level', models.PositiveSmallIntegerField(default=0, verbose_name='退避级别')),
-                ('blocked_until', models.DateTimeField(blank=True, null=True, verbose_name='暂停至')),
-                ('last_attempt_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='最近尝试')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[("pair", "账号 + 地址"), ("account", "账号"), ("address", "地址")],
+                        max_length=10,
+                        verbose_name="范围",
+                    ),
+                ),
+                ("username", models.CharField(blank=True, max_length=150, verbose_name="用户名")),
+                ("ip", models.CharField(blank=True, max_length=45, verbose_name="IP 地址")),
+                ("attempts", models.PositiveIntegerField(default=0, verbose_name="本轮尝试次数")),
+                ("level", models.PositiveSmallIntegerField(default=0, verbose_name="退避级别")),
+                ("blocked_until", models.DateTimeField(blank=True, null=True, verbose_name="暂停至")),
+                ("last_attempt_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="最近尝试")),
             ],
             options={
-                'verbose_name': '登录尝试计数',
-                'verbose_name_plural': '登录尝试计数',
-                'indexes': [models.Index(fields=['username'], name='portal_logi_usernam_bde3a5_idx')],
-                'constraints': [models.UniqueConstraint(fields=('scope', 'username', 'ip'), name='portal_login_throttle_key')],
+                "verbose_name": "登录尝试计数",
+                "verbose_name_plural": "登录尝试计数",
+                "indexes": [models.Index(fields=["username"], name="portal_logi_usernam_bde3a5_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("scope", "username", "ip"), name="portal_login_throttle_key")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('digest', models.CharField(max_length=64, unique=True, verbose_name='摘要')),
-                ('prefix', models.CharField(max_length=8, verbose_name='前缀')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='签发时间')),
-                ('expires_at', models.DateTimeField(verbose_name='到期时间')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='最近使用')),
-                ('created_ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='签发地址')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='吊销时间')),
-                ('revoked_reason', models.CharField(blank=True, max_length=30, verbose_name='吊销原因')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("digest", models.CharField(max_length=64, unique=True, verbose_name="摘要")),
+                ("prefix", models.CharField(max_length=8, verbose_name="前缀")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="签发时间")),
+                ("expires_at", models.DateTimeField(verbose_name="到期时间")),
+                ("last_used_at", models.DateTimeField(blank=True, null=True, verbose_name="最近使用")),
+                ("created_ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="签发地址")),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="吊销时间")),
+                ("revoked_reason", models.CharField(blank=True, max_length=30, verbose_name="吊销原因")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="用户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API 令牌',
-                'verbose_name_plural': 'API 令牌',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['user', 'revoked_at'], name='portal_apit_user_id_1c5812_idx')],
+                "verbose_name": "API 令牌",
+                "verbose_name_plural": "API 令牌",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["user", "revoked_at"], name="portal_apit_user_id_1c5812_idx")],
             },
         ),
     ]

@@ -10,13 +10,13 @@ from .users import User
 
 __all__ = [
     "ApiToken",
-    "LoginThrottle",
     "AuditLog",
     "CalendarOverride",
     "Department",
     "Enterprise",
     "EnterpriseCertification",
     "EnterpriseLicense",
+    "LoginThrottle",
     "Membership",
     "Notification",
     "Region",
