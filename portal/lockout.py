@@ -95,8 +95,8 @@ def _reserve(keys, now) -> int | None:
                 .update(attempts=F("attempts") + 1, last_attempt_at=now)
             )
             if not counted:
-                transaction.set_rollback(True)  # the other keys' counts are undone too
                 blocked_until = rows.values_list("blocked_until", flat=True).first()
+                transaction.set_rollback(True)  # the other keys' counts are undone too
                 if blocked_until and blocked_until > now:
                     return int((blocked_until - now).total_seconds()) + 1
                 # Every allowed attempt is being checked right now: wait for the shortest back-off.

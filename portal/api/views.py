@@ -1,6 +1,6 @@
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, generics, permissions, status, viewsets
+from rest_framework import generics, permissions, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -48,7 +48,11 @@ class TokenView(APIView):
                 via="api",
             )
         except LoginThrottled as refused:
-            raise exceptions.Throttled(wait=refused.retry_after, detail=refused.message) from None
+            return Response(
+                {"detail": refused.message},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(refused.retry_after)},
+            )
         if user is None:
             return Response({"detail": invalid_login_message()}, status=status.HTTP_400_BAD_REQUEST)
         token, key = actions.api_token_issue(user=user, ip=client_ip(request))
