@@ -97,10 +97,10 @@ def kwargs_for(name, pattern, callback, world):
 
 
 def test_every_url_pattern_answers_with_the_security_headers(
-    prod_headers, admin_user, member, enterprise, clerk, handler, supervisor, submit
-):  # noqa: F811
+    request, prod_headers, admin_user, member, enterprise, clerk, handler, supervisor
+):
     # given one real object of each kind, and the system administrator (who may open the most)
-    submit()
+    request.getfixturevalue("submit")()
     issue_in("closed", member=member, clerk=clerk, handler=handler, supervisor=supervisor)
     PolicyFactory()
     world = {
@@ -156,8 +156,8 @@ def test_pages_allow_no_inline_script_or_style(client):
     assert directive(csp, "style-src") == "style-src 'self'"
 
 
-def test_the_one_inline_style_block_carries_the_nonce_of_its_response(client_for, member, submit):  # noqa: F811
-    application = submit()
+def test_the_one_inline_style_block_carries_the_nonce_of_its_response(request, client_for, member):
+    application = request.getfixturevalue("submit")()
     response = client_for(member).get(f"/services/applications/{application.pk}/receipt/")
     nonce = re.search(r"'nonce-([^']+)'", directive(response["Content-Security-Policy"], "style-src")).group(1)
     body = response.content.decode()

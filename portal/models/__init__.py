@@ -1,6 +1,6 @@
 """Core models: accounts and roles, regions, departments, enterprises, calendar, audit, notifications."""
 
-from .audit import AuditLog
+from .audit import AuditAnchor, AuditLog
 from .calendar import CalendarOverride
 from .enterprises import Enterprise, EnterpriseCertification, EnterpriseLicense, Membership
 from .geo import Department, Region
@@ -10,6 +10,7 @@ from .users import User
 
 __all__ = [
     "ApiToken",
+    "AuditAnchor",
     "AuditLog",
     "CalendarOverride",
     "Department",

@@ -167,6 +167,8 @@ LOGIN_LOCKOUT_SECONDS = env_int("DJANGO_LOGIN_LOCKOUT_SECONDS", 900)  # the long
 LOGIN_BACKOFF_RESET_SECONDS = env_int("DJANGO_LOGIN_BACKOFF_RESET_SECONDS", 86400)  # quiet time that forgets
 SESSION_IDLE_SECONDS = env_int("DJANGO_SESSION_IDLE_SECONDS", 1800)
 API_TOKEN_TTL_HOURS = env_int("DJANGO_API_TOKEN_TTL_HOURS", 24)
+# Audit rows are kept at least this long (等保2.0: six months; manage.py audit_purge refuses younger rows).
+AUDIT_RETENTION_DAYS = env_int("DJANGO_AUDIT_RETENTION_DAYS", 184)
 # Policy matching: the longest a worker keeps its compiled catalogue without re-reading it (docs/policies.md).
 POLICY_CATALOGUE_MAX_AGE = env_int("DJANGO_POLICY_CATALOGUE_MAX_AGE", 300)
 # Cookie flags: secure by default in production (prod.py), each one configurable.
