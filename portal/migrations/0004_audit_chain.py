@@ -81,8 +81,9 @@ def chain_existing_rows(apps, schema_editor):
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FUNCTIONS)
-        schema_editor.execute(TRIGGERS)
+        with schema_editor.connection.cursor() as cursor:  # no parameters: RAISE's '%' stays as it is
+            cursor.execute(FUNCTIONS)
+            cursor.execute(TRIGGERS)
 
 
 def backwards(apps, schema_editor):
