@@ -168,3 +168,16 @@ def unlock(*, actor: User, user: User) -> int:
 def is_paused(user: User) -> bool:
     """Whether some counter of this account's name is in a back-off now (shown in the admin)."""
     return LoginThrottle.objects.filter(username=_normalise(user.username), blocked_until__gt=timezone.now()).exists()
+
+
+def forget_quiet_counters() -> int:
+    """Delete counters that are quiet for a full reset period and not pausing anyone (scheduled daily:
+    names tried by a guesser must not pile up)."""
+    now = timezone.now()
+    quiet = now - dt.timedelta(seconds=settings.LOGIN_BACKOFF_RESET_SECONDS)
+    deleted, _ = (
+        LoginThrottle.objects.filter(last_attempt_at__lt=quiet)
+        .filter(Q(blocked_until__isnull=True) | Q(blocked_until__lte=now))
+        .delete()
+    )
+    return deleted

@@ -186,3 +186,14 @@ def test_the_drf_rate_limits_writes_per_user(monkeypatch, api_for, member):
     answers = [client.post("/api/v1/auth/logout/").status_code for _ in range(3)]
     assert answers == [204, 204, 429]
     assert client.get("/api/v1/me/").status_code == 200  # reads are not capped by the write rate
+
+
+def test_quiet_counters_are_forgotten_by_the_daily_task(member):
+    from portal.lockout import forget_quiet_counters
+
+    token_login("ghost-name", "wrong")
+    token_login("ent-a", "wrong", ip="198.51.100.5")
+    LoginThrottle.objects.filter(username="ghost-name").update(last_attempt_at=timezone.now() - dt.timedelta(days=2))
+    LoginThrottle.objects.filter(scope="address").update(last_attempt_at=timezone.now() - dt.timedelta(days=2))
+    assert forget_quiet_counters() == 4  # ghost-name's two, both addresses
+    assert set(LoginThrottle.objects.values_list("scope", "username")) == {("account", "ent-a"), ("pair", "ent-a")}
