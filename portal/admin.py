@@ -13,6 +13,7 @@ from portal.choices import PRIVILEGED_ROLES, Role
 from portal.forms import PortalAdminAuthenticationForm
 from portal.models import (
     ApiToken,
+    AuditAnchor,
     AuditLog,
     CalendarOverride,
     Department,
@@ -291,6 +292,20 @@ class AuditLogAdmin(ReadOnlyAdmin):
 
     def has_view_permission(self, request, obj=None):
         return can_read_audit_log(request.user)  # the audit administrator only (三员分立)
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+
+@admin.register(AuditAnchor)
+class AuditAnchorAdmin(ReadOnlyAdmin):
+    """Where each retention purge cut the chain (audit_purge), for the audit administrator."""
+
+    list_display = ["created_at", "last_id", "purged_rows", "before", "operator", "last_hash"]
+    actions = None
+
+    def has_view_permission(self, request, obj=None):
+        return can_read_audit_log(request.user)
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
