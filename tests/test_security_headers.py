@@ -96,6 +96,20 @@ def kwargs_for(name, pattern, callback, world):
     return kwargs
 
 
+INLINE_CODE = [
+    re.compile(r"<script(?![^>]*\b(?:src|nonce)=)(?![^>]*type=\"application/json\")[^>]*>", re.I),
+    re.compile(r"<style(?![^>]*\bnonce=)[^>]*>", re.I),
+    re.compile(r"<[a-z][^>]*\sstyle=", re.I),
+    re.compile(r"<[a-z][^>]*\son[a-z]+=", re.I),
+    re.compile(r"javascript:", re.I),
+]
+
+
+def inline_code(html: str) -> list[str]:
+    """Inline scripts, styles, style attributes and event handlers the Content-Security-Policy refuses."""
+    return [match.group(0)[:80] for pattern in INLINE_CODE for match in pattern.finditer(html)]
+
+
 def test_every_url_pattern_answers_with_the_security_headers(
     request, prod_headers, admin_user, member, enterprise, clerk, handler, supervisor
 ):
@@ -116,7 +130,7 @@ def test_every_url_pattern_answers_with_the_security_headers(
     }
     client = Client()
     client.force_login(admin_user)
-    checked, missing = [], []
+    checked, missing, inline = [], [], []
     for name, pattern, callback in url_patterns():
         try:
             path = build_path(name, pattern, kwargs_for(name or "", pattern, callback, world))
@@ -138,8 +152,11 @@ def test_every_url_pattern_answers_with_the_security_headers(
         checked.append((name, path, response.status_code))
         if not ok:
             missing.append((name, path, response.status_code, dict(response.headers)))
-    # then every response carries them
+        if response.get("Content-Type", "").startswith("text/html") and name != "api-docs":
+            inline += [(name, path, found) for found in inline_code(response.content.decode())]
+    # then every response carries them, and no page has inline code the policy would refuse
     assert not missing, missing
+    assert not inline, inline
     assert len(checked) == len(list(url_patterns())) > 300
     print(f"security headers on {len(checked) - len(missing)} of {len(checked)} URL patterns")
     statuses = {status for _name, _path, status in checked}
