@@ -6,6 +6,7 @@ from portal.api import views
 router = SimpleRouter()
 router.register("departments", views.DepartmentViewSet, basename="department")
 router.register("enterprises", views.EnterpriseViewSet, basename="enterprise")
+router.register("auth/tokens", views.ApiTokenViewSet, basename="api-token-own")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),

@@ -1,11 +1,13 @@
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal import actions
+from portal import actions, selectors
 from portal.api.serializers import (
+    ApiTokenSerializer,
     DepartmentSerializer,
     EnterpriseSerializer,
     MeSerializer,
@@ -57,6 +59,27 @@ class TokenView(APIView):
             return Response({"detail": invalid_login_message()}, status=status.HTTP_400_BAD_REQUEST)
         token, key = actions.api_token_issue(user=user, ip=client_ip(request))
         return Response({"token": key, "expires_at": token.expires_at})
+
+
+class ApiTokenViewSet(viewsets.ReadOnlyModelViewSet):
+    """The caller's own API tokens (active and ended); ``revoke`` ends one. Someone else's is a 404."""
+
+    serializer_class = ApiTokenSerializer
+    permission_classes = [HasPortalRole]
+    queryset = ApiToken.objects.none()  # the schema's model; requests use get_queryset
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ApiToken.objects.none()
+        return selectors.api_token_list(user=self.request.user)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        token = self.get_object()
+        actions.api_tokens_revoke(actor=request.user, user=request.user, reason="owner", token_ids=[token.pk])
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class LogoutView(APIView):

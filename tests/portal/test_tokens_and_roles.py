@@ -179,3 +179,20 @@ def test_the_auditor_cannot_manage_accounts(client_for, auditor, clerk):
 def test_a_superuser_flag_on_another_role_grants_no_audit_reading(client_for):
     odd = UserFactory(username="odd", role=Role.CLERK, is_staff=True, is_superuser=True)
     assert client_for(odd).get("/admin/portal/auditlog/").status_code == 403
+
+
+def test_the_api_lists_and_revokes_only_the_callers_tokens(member, other_member):
+    key = issue_token()["token"]
+    second = issue_token()["token"]
+    theirs = issue_token("ent-b")["token"]
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {key}")
+    listed = client.get("/api/v1/auth/tokens/").json()["results"]
+    assert sorted(t["prefix"] for t in listed) == sorted([key[:8], second[:8]])
+    assert all(set(t) >= {"id", "prefix", "expires_at", "active"} and "digest" not in t for t in listed)
+    their_id = ApiToken.objects.get(prefix=theirs[:8]).pk
+    assert client.post(f"/api/v1/auth/tokens/{their_id}/revoke/").status_code == 404
+    assert client.get("/api/v1/auth/tokens/not-a-number/").status_code == 404
+    second_id = ApiToken.objects.get(prefix=second[:8]).pk
+    assert client.post(f"/api/v1/auth/tokens/{second_id}/revoke/").status_code == 204
+    assert (me_status(second), me_status(theirs), me_status(key)) == (401, 200, 200)
+    assert APIClient().get("/api/v1/auth/tokens/").status_code == 401
