@@ -201,3 +201,11 @@ def test_db_roles_refuses_sqlite_and_odd_names():
     else:
         with pytest.raises(CommandError, match="PostgreSQL"):
             call_command("db_roles", "--owner", "owner", "--app", "app")
+
+
+@postgres_only
+def test_the_start_up_check_warns_when_the_app_connects_as_a_superuser():
+    # the test database is reached as the superuser "postgres": exactly the mistake the check reports
+    out, err = io.StringIO(), io.StringIO()
+    call_command("check", "--database", "default", stdout=out, stderr=err)
+    assert "portal.W001" in err.getvalue() + out.getvalue()
