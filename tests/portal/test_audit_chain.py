@@ -209,3 +209,12 @@ def test_the_start_up_check_warns_when_the_app_connects_as_a_superuser():
     out, err = io.StringIO(), io.StringIO()
     call_command("check", "--database", "default", stdout=out, stderr=err)
     assert "portal.W001" in err.getvalue() + out.getvalue()
+
+
+@postgres_only
+def test_the_trigger_lets_the_purge_remove_only_rows_older_than_184_days(rows):
+    with connection.cursor() as cursor:
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            cursor.execute("SET LOCAL portal.audit_purge = 'on'")
+            cursor.execute("DELETE FROM portal_auditlog WHERE id = %s", [rows[0].pk])
+    assert AuditLog.objects.filter(pk=rows[0].pk).exists()
