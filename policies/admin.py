@@ -68,6 +68,7 @@ class PolicyAdmin(AuditedModelAdmin):
 
     class Media:
         js = ["js/policies_admin.js"]
+        css = {"all": ["css/policies_admin.css"]}
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -107,17 +107,18 @@ class ConditionAdminForm(forms.ModelForm):
     class Meta:
         model = Condition
         fields = list(CONDITION_KEYS)
-        narrow = {"style": "max-width:11em"}
+        # Widths come from css/policies_admin.css: the Content-Security-Policy allows no style attribute.
+        narrow = {"class": "condition-fact"}
         widgets = {
             "fact": forms.Select(attrs=narrow),
-            "operator": forms.Select(attrs={"style": "max-width:7em"}),
+            "operator": forms.Select(attrs={"class": "condition-operator"}),
             "guard_fact": forms.Select(attrs=narrow),
-            "guard_operator": forms.Select(attrs={"style": "max-width:7em"}),
+            "guard_operator": forms.Select(attrs={"class": "condition-operator"}),
             "value": forms.TextInput(attrs={"size": 12}),
             "value2": forms.TextInput(attrs={"size": 6}),
             "guard_value": forms.TextInput(attrs={"size": 8}),
             "guard_value2": forms.TextInput(attrs={"size": 6}),
-            "group": forms.NumberInput(attrs={"style": "width:3.5em"}),
+            "group": forms.NumberInput(attrs={"class": "condition-group"}),
         }
 
 

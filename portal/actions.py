@@ -1,20 +1,22 @@
 """All writes of the core app (DESIGN.md rule 1): keyword-only, atomic, audited."""
 
 import datetime as dt
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
 from portal.choices import Certification, MembershipKind, MembershipStatus, Role
 from portal.exceptions import ConcurrentUpdate, PermissionDeniedError, TransitionNotAllowed
-from portal.models import Enterprise, EnterpriseCertification, Membership, Notification, Region, User
+from portal.models import ApiToken, Enterprise, EnterpriseCertification, Membership, Notification, Region, User
+from portal.models.security import token_digest
 from portal.notifications import notify
+from portal.permissions import can_manage_tokens
 from portal.validators import normalise_uscc, validate_uscc
 
 ENTERPRISE_FACT_FIELDS = (
@@ -244,26 +246,43 @@ def user_register_enterprise_agent(
     return user
 
 
-def login_failed(*, username: str) -> None:
-    """Count a failed login; lock the account after ``LOGIN_MAX_FAILURES`` in a row (等保2.0)."""
+def api_token_issue(*, user: User, ip: str | None = None) -> tuple[ApiToken, str]:
+    """Issue a new API token for ``user``: the row and the key (shown once; only its digest is kept).
+    It expires after ``API_TOKEN_TTL_HOURS``."""
+    key = secrets.token_hex(20)
+    now = timezone.now()
     with transaction.atomic():
-        user = User.objects.filter(username__iexact=username).first()
-        if user is None:
-            return
-        User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
-        user.refresh_from_db(fields=["failed_login_count"])
-        if user.failed_login_count >= settings.LOGIN_MAX_FAILURES:
-            until = timezone.now() + dt.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
-            User.objects.filter(pk=user.pk).update(locked_until=until, failed_login_count=0)
-            audit_record(actor=None, action="portal.user.locked", target=user, data={"until": until})
-        else:
-            audit_record(actor=None, action="portal.user.login_failed", target=user)
+        token = ApiToken(
+            user=user,
+            digest=token_digest(key),
+            prefix=key[:8],
+            created_at=now,
+            expires_at=now + dt.timedelta(hours=settings.API_TOKEN_TTL_HOURS),
+            created_ip=ip,
+        )
+        token.full_clean()
+        token.save()
+        audit_record(actor=user, action="portal.apitoken.issued", target=token, data={"expires_at": token.expires_at})
+    return token, key
 
 
-def login_succeeded(*, user: User) -> None:
+def api_tokens_revoke(*, actor: User | None, user: User, reason: str, token_ids: list[int] | None = None) -> int:
+    """Revoke ``user``'s active tokens (only ``token_ids`` when given). The owner may revoke their own;
+    a system or security administrator anyone's; a password change or a logout revokes them all."""
+    if actor is not None and actor.pk != user.pk and not can_manage_tokens(actor):
+        raise PermissionDeniedError()
     with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
-        audit_record(actor=user, action="portal.user.logged_in", target=user)
+        rows = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+        if token_ids is not None:
+            rows = rows.filter(pk__in=token_ids)
+        ids = list(rows.values_list("pk", flat=True))
+        if not ids:
+            return 0
+        ApiToken.objects.filter(pk__in=ids, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_reason=reason
+        )
+        audit_record(actor=actor, action="portal.apitoken.revoked", target=user, data={"tokens": ids, "reason": reason})
+    return len(ids)
 
 
 def notification_mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:

@@ -6,8 +6,14 @@ from django.contrib.auth.admin import UserAdmin
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
+from portal import lockout
+from portal.actions import api_tokens_revoke
 from portal.audit import audit_record
+from portal.choices import PRIVILEGED_ROLES, Role
+from portal.forms import PortalAdminAuthenticationForm
 from portal.models import (
+    ApiToken,
+    AuditAnchor,
     AuditLog,
     CalendarOverride,
     CalendarYear,
@@ -15,13 +21,23 @@ from portal.models import (
     Enterprise,
     EnterpriseCertification,
     EnterpriseLicense,
+    LoginThrottle,
     Membership,
     Notification,
     Region,
     User,
 )
+from portal.permissions import (
+    can_edit_account,
+    can_manage_accounts,
+    can_manage_tokens,
+    can_read_audit_log,
+    can_unlock_accounts,
+)
 
 admin.site.site_header = _("企业综合服务平台 · 管理后台")
+# The admin login goes through the same lock-out as every other way in (portal.lockout).
+admin.site.login_form = PortalAdminAuthenticationForm
 admin.site.site_title = _("管理后台")
 admin.site.index_title = _("配置与管理")
 
@@ -74,23 +90,126 @@ class AuditedModelAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(User)
 class PortalUserAdmin(AuditedAdminMixin, UserAdmin):
-    list_display = ["username", "display_name", "role", "department", "is_active", "locked_until"]
+    """Accounts, under 三员分立: the system administrator edits ordinary accounts only (never its own, nor the
+    security or audit administrator's: not even their passwords), the security administrator lifts
+    sign-in pauses and revokes tokens, and a superuser flag adds none of these powers."""
+
+    list_display = ["username", "display_name", "role", "department", "is_active"]
     list_filter = ["role", "is_active", "department__kind"]
     search_fields = ["username", "display_name", "email"]
     list_select_related = ["department"]
     fieldsets = (
         *UserAdmin.fieldsets,
         (_("平台角色"), {"fields": ["role", "department", "display_name", "phone", "office_phone"]}),
-        (_("登录安全"), {"fields": ["failed_login_count", "locked_until"]}),
     )
-    actions = ["unlock"]
+    actions = ["unlock", "revoke_tokens"]
 
-    @admin.action(description=_("解除锁定"))
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return can_manage_accounts(request.user) or can_unlock_accounts(request.user)
+
+    def has_add_permission(self, request):
+        return can_manage_accounts(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return can_manage_accounts(request.user)
+        return can_edit_account(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def has_unlock_permission(self, request):
+        return can_unlock_accounts(request.user)
+
+    def has_revoke_tokens_permission(self, request):
+        return can_manage_tokens(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Privileges are not the system administrator's to hand out: roles of the three administrators
+        # are assigned on the server (manage.py set_role).
+        return ["is_superuser", "groups", "user_permissions", "last_login", "date_joined"]
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role":
+            kwargs["choices"] = [(v, label) for v, label in Role.choices if v not in PRIVILEGED_ROLES]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    @admin.action(description=_("解除登录限制"), permissions=["unlock"])
     def unlock(self, request, queryset):
         for user in queryset:
-            User.objects.filter(pk=user.pk).update(locked_until=None, failed_login_count=0)
-            audit_record(actor=request.user, action="portal.user.unlocked", target=user)
-        messages.success(request, _("已解除锁定。"))
+            lockout.unlock(actor=request.user, user=user)
+        messages.success(request, _("已解除登录限制。"))
+
+    @admin.action(description=_("吊销全部 API 令牌"), permissions=["revoke_tokens"])
+    def revoke_tokens(self, request, queryset):
+        count = sum(api_tokens_revoke(actor=request.user, user=user, reason="admin") for user in queryset)
+        messages.success(request, _("已吊销 %(count)d 个令牌。") % {"count": count})
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Everyone's API tokens, for the system and security administrators: list and revoke."""
+
+    list_display = ["prefix", "user", "created_at", "expires_at", "last_used_at", "revoked_at", "revoked_reason"]
+    list_filter = ["revoked_reason"]
+    search_fields = ["user__username", "prefix"]
+    list_select_related = ["user"]
+    fields = [*list_display, "created_ip"]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_module_permission(self, request):
+        return can_manage_tokens(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return can_manage_tokens(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_revoke_permission(self, request):
+        return can_manage_tokens(request.user)
+
+    @admin.action(description=_("吊销所选令牌"), permissions=["revoke"])
+    def revoke(self, request, queryset):
+        count = 0
+        for token in queryset.select_related("user"):
+            count += api_tokens_revoke(actor=request.user, user=token.user, reason="admin", token_ids=[token.pk])
+        messages.success(request, _("已吊销 %(count)d 个令牌。") % {"count": count})
+
+
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(admin.ModelAdmin):
+    """Sign-in counters and pauses, read-only, for the security administrator."""
+
+    list_display = ["scope", "username", "ip", "attempts", "level", "blocked_until", "last_attempt_at"]
+    list_filter = ["scope"]
+    search_fields = ["username", "ip"]
+    actions = None
+
+    def has_module_permission(self, request):
+        return can_unlock_accounts(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return can_unlock_accounts(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Region)
@@ -189,7 +308,21 @@ class AuditLogAdmin(ReadOnlyAdmin):
     actions = None
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and (request.user.is_superuser or request.user.role in {"admin", "auditor"})
+        return can_read_audit_log(request.user)  # the audit administrator only (三员分立)
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+
+@admin.register(AuditAnchor)
+class AuditAnchorAdmin(ReadOnlyAdmin):
+    """Where each retention purge cut the chain (audit_purge), for the audit administrator."""
+
+    list_display = ["created_at", "last_id", "purged_rows", "before", "operator", "last_hash"]
+    actions = None
+
+    def has_view_permission(self, request, obj=None):
+        return can_read_audit_log(request.user)
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)

@@ -8,6 +8,6 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from portal import forking
+        from portal import checks, forking, receivers  # noqa: F401  (signal receivers and system checks)
 
         forking.install()

@@ -10,10 +10,15 @@ class Role(models.TextChoices):
     HANDLER = "handler", _("部门承办人")
     SUPERVISOR = "supervisor", _("督办人员")
     ADMIN = "admin", _("系统管理员")
+    SECURITY = "security", _("安全管理员")
     AUDITOR = "auditor", _("审计管理员")
 
 
-STAFF_ROLES = frozenset({Role.CLERK, Role.HANDLER, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR})
+STAFF_ROLES = frozenset({Role.CLERK, Role.HANDLER, Role.SUPERVISOR, Role.ADMIN, Role.SECURITY, Role.AUDITOR})
+# 三员分立: the system, security and audit administrators. None of them can change its own or another
+# one's account in the application; the operator assigns these roles on the server (``manage.py
+# set_role``).
+PRIVILEGED_ROLES = frozenset({Role.ADMIN, Role.SECURITY, Role.AUDITOR})
 
 
 class RegionLevel(models.TextChoices):

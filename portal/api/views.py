@@ -1,46 +1,97 @@
-from django.contrib.auth import authenticate
-from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status, viewsets
-from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal import actions
+from portal import actions, selectors
 from portal.api.serializers import (
+    ApiTokenSerializer,
     DepartmentSerializer,
     EnterpriseSerializer,
     MeSerializer,
     TokenRequestSerializer,
     TokenResponseSerializer,
 )
+from portal.api.throttling import AuthRateThrottle
 from portal.choices import DepartmentKind
-from portal.models import Department, Enterprise, User
+from portal.lockout import LoginThrottled, authenticate_or_refuse, invalid_login_message
+from portal.middleware import client_ip
+from portal.models import ApiToken, Department, Enterprise, User
 from portal.permissions import HasPortalRole
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token (locked accounts are refused)."""
+    """Exchange a username and password for an API token that expires after ``API_TOKEN_TTL_HOURS``.
+
+    Guarded by the same lock-out as every sign-in (``portal.lockout``) and a per-address rate."""
 
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
+    throttle_classes = [AuthRateThrottle]
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer})
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenResponseSerializer,
+            400: OpenApiResponse(description="Wrong username or password (one answer whether or not it exists)."),
+            429: OpenApiResponse(description="Too many attempts: the password was not checked; see Retry-After."),
+        },
+    )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        username = serializer.validated_data["username"]
-        candidate = User.objects.filter(username__iexact=username).first()
-        if candidate is not None and candidate.is_locked:
-            return Response({"detail": _("账号因连续登录失败已被临时锁定。")}, status=status.HTTP_400_BAD_REQUEST)
-        user = authenticate(request, username=username, password=serializer.validated_data["password"])
+        try:
+            user = authenticate_or_refuse(
+                request,
+                username=serializer.validated_data["username"],
+                password=serializer.validated_data["password"],
+                via="api",
+            )
+        except LoginThrottled as refused:
+            return Response(
+                {"detail": refused.message},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(refused.retry_after)},
+            )
         if user is None:
-            actions.login_failed(username=username)
-            return Response({"detail": _("用户名或密码不正确。")}, status=status.HTTP_400_BAD_REQUEST)
-        actions.login_succeeded(user=user)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+            return Response({"detail": invalid_login_message()}, status=status.HTTP_400_BAD_REQUEST)
+        token, key = actions.api_token_issue(user=user, ip=client_ip(request))
+        return Response({"token": key, "expires_at": token.expires_at})
+
+
+class ApiTokenViewSet(viewsets.ReadOnlyModelViewSet):
+    """The caller's own API tokens (active and ended); ``revoke`` ends one. Someone else's is a 404."""
+
+    serializer_class = ApiTokenSerializer
+    permission_classes = [HasPortalRole]
+    queryset = ApiToken.objects.none()  # the schema's model; requests use get_queryset
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ApiToken.objects.none()
+        return selectors.api_token_list(user=self.request.user)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        token = self.get_object()
+        actions.api_tokens_revoke(actor=request.user, user=request.user, reason="owner", token_ids=[token.pk])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutView(APIView):
+    """Revoke the token this request carries (a browser session: every token of the user)."""
+
+    permission_classes = [HasPortalRole]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        token_ids = [request.auth.pk] if isinstance(request.auth, ApiToken) else None
+        actions.api_tokens_revoke(actor=request.user, user=request.user, reason="logout", token_ids=token_ids)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeView(generics.RetrieveAPIView):

@@ -22,7 +22,10 @@ class AuditLogQuerySet(models.QuerySet):
 class AuditLog(models.Model):
     """One recorded action: who did what to which object, when, from where. Append-only.
 
-    On PostgreSQL a trigger refuses UPDATE and DELETE as well, so not even raw SQL can edit history.
+    Rows are hash-chained: ``hash`` is the SHA-256 of the row's content and ``prev_hash``, the hash of
+    the row before it (by id), so ``manage.py audit_verify`` finds an edited or a missing row. On
+    PostgreSQL triggers refuse UPDATE, DELETE and TRUNCATE, and the application's database role owns
+    neither the table nor its triggers (``manage.py db_roles``, docs/deployment.md).
     """
 
     actor = models.ForeignKey(
@@ -40,6 +43,8 @@ class AuditLog(models.Model):
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
     data = models.JSONField(_("数据"), default=dict, blank=True)
+    prev_hash = models.CharField(_("前一条摘要"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("摘要"), max_length=64, blank=True, editable=False)
 
     objects = AuditLogQuerySet.as_manager()
 
@@ -59,3 +64,24 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditLogImmutable("audit rows are append-only")
+
+
+class AuditAnchor(models.Model):
+    """One purge of old audit rows (``manage.py audit_purge``): rows up to ``last_id`` were removed after
+    ``AUDIT_RETENTION_DAYS``, and ``last_hash`` was the hash of the last one, so the chain that remains
+    still verifies from here. Written only by the purge, which runs as the database owner role."""
+
+    last_id = models.BigIntegerField(_("最后删除的编号"))
+    last_hash = models.CharField(_("最后删除的摘要"), max_length=64)
+    purged_rows = models.PositiveIntegerField(_("删除行数"))
+    before = models.DateTimeField(_("删除早于"))
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    operator = models.CharField(_("执行者"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("审计日志清理锚点")
+        verbose_name_plural = _("审计日志清理锚点")
+        ordering = ["-last_id"]
+
+    def __str__(self) -> str:
+        return f"≤ {self.last_id} ({self.created_at:%Y-%m-%d})"

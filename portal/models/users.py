@@ -1,6 +1,5 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import STAFF_ROLES, Role
@@ -25,8 +24,6 @@ class User(AbstractUser):
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
     office_phone = models.CharField(_("办公电话"), max_length=30, blank=True)
-    failed_login_count = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
-    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -52,6 +49,12 @@ class User(AbstractUser):
             return True
         return self.role in roles
 
-    @property
-    def is_locked(self) -> bool:
-        return bool(self.locked_until and self.locked_until > timezone.now())
+    def save(self, *args, **kwargs):
+        # A new password ends every API token issued under the old one (``set_password`` keeps the raw
+        # password in ``_password`` until the next save).
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            from portal.actions import api_tokens_revoke
+
+            api_tokens_revoke(actor=None, user=self, reason="password_changed")

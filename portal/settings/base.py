@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -61,7 +62,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -105,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -156,14 +158,51 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "portal.validators.CharacterClassValidator"},
 ]
-# 等保2.0: lock an account after repeated failures, log out idle sessions.
-LOGIN_MAX_FAILURES = env_int("DJANGO_LOGIN_MAX_FAILURES", 5)
-LOGIN_LOCKOUT_SECONDS = env_int("DJANGO_LOGIN_LOCKOUT_SECONDS", 900)
+# 等保2.0: pause sign-ins after repeated failures (portal.lockout), log out idle sessions.
+LOGIN_MAX_FAILURES = env_int("DJANGO_LOGIN_MAX_FAILURES", 5)  # one account name at one address
+LOGIN_MAX_FAILURES_PER_ACCOUNT = env_int("DJANGO_LOGIN_MAX_FAILURES_PER_ACCOUNT", 20)  # from all addresses
+LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("DJANGO_LOGIN_MAX_FAILURES_PER_ADDRESS", 50)  # for all names
+LOGIN_BACKOFF_SECONDS = env_int("DJANGO_LOGIN_BACKOFF_SECONDS", 60)  # the first pause; doubles each time
+LOGIN_LOCKOUT_SECONDS = env_int("DJANGO_LOGIN_LOCKOUT_SECONDS", 900)  # the longest pause
+LOGIN_BACKOFF_RESET_SECONDS = env_int("DJANGO_LOGIN_BACKOFF_RESET_SECONDS", 86400)  # quiet time that forgets
 SESSION_IDLE_SECONDS = env_int("DJANGO_SESSION_IDLE_SECONDS", 1800)
+API_TOKEN_TTL_HOURS = env_int("DJANGO_API_TOKEN_TTL_HOURS", 24)
+# Audit rows are kept at least this long (等保2.0: six months; manage.py audit_purge refuses younger rows).
+AUDIT_RETENTION_DAYS = env_int("DJANGO_AUDIT_RETENTION_DAYS", 184)
 # Policy matching: the longest a worker keeps its compiled catalogue without re-reading it (docs/policies.md).
 POLICY_CATALOGUE_MAX_AGE = env_int("DJANGO_POLICY_CATALOGUE_MAX_AGE", 300)
+# Cookie flags: secure by default in production (prod.py), each one configurable.
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SAMESITE = env("DJANGO_SESSION_COOKIE_SAMESITE", "Lax")
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", False)
+# The CSRF cookie stays readable by default: Swagger UI sends it back as a header (Django: HttpOnly adds
+# nothing there).
+CSRF_COOKIE_HTTPONLY = env_bool("DJANGO_CSRF_COOKIE_HTTPONLY", False)
+CSRF_COOKIE_SAMESITE = env("DJANGO_CSRF_COOKIE_SAMESITE", "Lax")
+CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", False)
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# --- Response headers -----------------------------------------------------------------------
+# Content-Security-Policy on every response (Django's own middleware). No page needs inline script or
+# style; a template that ever does adds nonce="{{ csp_nonce }}". Swagger UI (/api/docs/) has its own,
+# looser style policy (portal.urls). HSTS is set in prod.py (it only means something over HTTPS).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 # --- I18n ---------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -244,7 +283,7 @@ else:
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -254,6 +293,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.exceptions.portal_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_CLASSES": ["portal.api.throttling.WriteRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": env("DJANGO_API_AUTH_RATE", "30/min"),
+        "write": env("DJANGO_API_WRITE_RATE", "120/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Enterprise Service Portal API",

@@ -44,13 +44,23 @@ def browser():
         browser.close()
 
 
+def _watch_csp(page) -> list[str]:
+    """Collects the browser's Content-Security-Policy refusals: a page that needs an inline script or
+    style the policy forbids fails its test (issue 12)."""
+    refused: list[str] = []
+    page.on("console", lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None)
+    return refused
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
+    refused = _watch_csp(page)
     yield page
     context.close()
+    assert not refused, refused
 
 
 @pytest.fixture
@@ -58,8 +68,10 @@ def phone_page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     page.set_default_timeout(15000)
+    refused = _watch_csp(page)
     yield page
     context.close()
+    assert not refused, refused
 
 
 @pytest.fixture

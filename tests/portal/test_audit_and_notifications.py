@@ -41,7 +41,9 @@ def test_postgresql_trigger_refuses_raw_sql_updates(audit_row):
 
 
 def test_admin_shows_the_audit_log_read_only(client_for, admin_user, auditor, clerk, audit_row):
-    for user in (admin_user, auditor):
+    # 三员分立: only the audit administrator reads it; the system administrator (a superuser) does not.
+    assert client_for(admin_user).get("/admin/portal/auditlog/").status_code == 403
+    for user in (auditor,):
         client = client_for(user)
         assert client.get("/admin/portal/auditlog/").status_code == 200
         change = client.get(f"/admin/portal/auditlog/{audit_row.pk}/change/")

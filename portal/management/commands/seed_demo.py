@@ -42,8 +42,9 @@ class Command(BaseCommand):
             ("ent-c", "enterprise agent whose membership is still pending"),
             ("clerk", "window clerk, 湖州市企业综合服务中心 (also the 兜底 window)"),
             ("supervisor", "supervisor, 兜底办"),
-            ("admin", "administrator (back office at /admin/)"),
-            ("auditor", "audit administrator (read-only audit log)"),
+            ("admin", "system administrator (back office at /admin/; cannot read the audit log)"),
+            ("security", "security administrator (lifts sign-in pauses, revokes API tokens)"),
+            ("auditor", "audit administrator (the only one who reads the audit log)"),
         ]
         for username, role in rows:
             self.stdout.write(f"  {username:<28} {role}")
