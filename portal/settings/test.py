@@ -1,6 +1,7 @@
 """Test settings: sync task queue, in-memory e-mail, fast password hashing."""
 
 import hashlib
+import os
 import tempfile
 from pathlib import Path
 
@@ -22,9 +23,9 @@ WHITENOISE_USE_FINDERS = True
 
 # The SQLite test database is a file (in RAM where /dev/shm exists), not Django's in-memory default, so that
 # the system tests' qcluster and gunicorn processes open the same database as the test (tests/system).
-# One file per checkout: several checkouts may run their suites at once.
+# One file per checkout and process: several suites may run at once.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     _shm = Path("/dev/shm")  # noqa: S108 - a RAM disk for a throw-away test database, named per checkout
     _tmp = _shm if _shm.is_dir() else Path(tempfile.gettempdir())
     _tag = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]
-    DATABASES["default"]["TEST"] = {"NAME": str(_tmp / f"portal-test-{_tag}.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(_tmp / f"portal-test-{_tag}-{os.getpid()}.sqlite3")}
