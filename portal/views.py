@@ -274,8 +274,8 @@ def error_500(request):
     return render(request, "errors/500.html", status=500)
 
 
-def error_400(request, exception=None):
-    return render(request, "errors/400.html", status=400)
+def error_400(request, exception=None, message=None):
+    return render(request, "errors/400.html", {"message": message}, status=400)
 
 
 def healthz(request):
