@@ -16,6 +16,12 @@ from portal.middleware import request_has_nul
 from tests.issues.factories import issue_in
 
 DEEP = "[" * 5000 + "]" * 5000
+HUGE = "9" * 30
+HUGE_FILTERS = "?" + "&".join(
+    f"{name}={value}"
+    for name in ("policy", "enterprise", "department", "lead_department", "page", "cursor", "period", "by")
+    for value in (HUGE,)
+)
 BAD_IDS = ["abc", "1.5", "-1", "99999999999999999999", "%00", "1%00"]
 
 
@@ -85,6 +91,9 @@ def test_no_client_input_gets_a_server_error(world):
                 check(response, f"{who} {method} {url} NUL form", expect_400=True)
             response = send(client, method, url + "?region=%00&q=%00&enterprise_q=%00&status=%00")
             check(response, f"{who} {method} {url} NUL query", expect_400=True)
+            if method == "GET":
+                response = send(client, method, url + HUGE_FILTERS)
+                check(response, f"{who} {method} {url} huge ids in filters")
             # And every id in the path is not an integer
             if "{id}" in path:
                 for bad in BAD_IDS:
