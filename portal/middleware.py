@@ -5,7 +5,6 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
 from portal.context import current_ip
@@ -90,10 +89,7 @@ class RejectNulMiddleware:
 
     def __call__(self, request):
         if request_has_nul(request):
-            message = _("请求中含有不允许的空字符（NUL，\\u0000），请删除后重试。")
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": message}, status=400)
             from portal.views import error_400
 
-            return error_400(request, message=message)
+            return error_400(request, message=_("请求中含有不允许的空字符（NUL，\\u0000），请删除后重试。"))
         return self.get_response(request)
