@@ -104,6 +104,8 @@ def test_no_client_input_gets_a_server_error(world):
             check(response, f"{who} GET {page} NUL query", expect_400=True)
             response = client.post(page, {"title": "a\x00b", "q": "\x00"})
             check(response, f"{who} POST {page} NUL form", expect_400=True)
+    server_errors = sum(" → 5" in error for error in errors)
+    print(f"bad input: {sent} requests, {server_errors} server errors, {len(errors)} wrong answers")
     # Then none of them was a server error, and every NUL and over-deep body was a 400
     assert sent > 1000
     assert errors == [], f"{len(errors)} of {sent} bad-input requests failed:\n" + "\n".join(errors[:40])

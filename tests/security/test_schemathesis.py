@@ -32,7 +32,7 @@ from tests.issues.factories import issue_in
 
 # Cases per operation and role: valid input (what the schema allows) and invalid input (what it
 # does not: the API must answer with a documented 4xx, never a 500).
-EXAMPLES = {GenerationMode.POSITIVE: 6, GenerationMode.NEGATIVE: 4}
+EXAMPLES = {GenerationMode.POSITIVE: 8, GenerationMode.NEGATIVE: 5}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 

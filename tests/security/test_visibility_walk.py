@@ -229,6 +229,7 @@ def test_no_role_reaches_someone_elses_object_on_any_url(world):
                     sent += 1
                     if is_success(method, response, kind, role):
                         successes.append(f"{role} {method} {path} → {response.status_code}")
+    print(f"visibility walk: {len(walked)} URL patterns with arguments, {sent} requests, {len(successes)} successes")
     # Then every pattern with arguments is classified, and none gave anyone someone else's object
     assert unclassified == [], "classify these URL patterns in OWNED or PUBLIC:\n" + "\n".join(unclassified)
     assert len(walked) >= 30
@@ -251,6 +252,7 @@ def test_no_list_or_page_without_arguments_shows_another_departments_or_enterpri
             # Then none shows B's problem (handled by department Y) to A's member or X's handler
             if response.status_code == 200 and SECRET.encode() in body(response):
                 leaks.append(f"{role} /{route}")
+    print(f"list walk: {walked} URL patterns without arguments, {walked * 2} requests, {len(leaks)} leaks")
     assert walked >= 30
     assert leaks == []
 
