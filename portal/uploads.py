@@ -3,8 +3,8 @@
 One allow-list of real types, used by every upload field (problem attachments, the catalogue's Excel
 import). A file is accepted only when
 
-* its name has exactly one extension and it is one of the type's (``x.pdf.exe`` and ``x.exe.pdf`` are
-  refused, as are names with control characters);
+* its name ends in one of the type's extensions, with no other file extension inside it (``x.pdf.exe``
+  and ``x.exe.pdf`` are refused, ``2026.03 报告.pdf`` is fine), and without control characters;
 * its size is within the field's limit;
 * its bytes are that type's by magic bytes AND by structure:
   - PDF: the ``%PDF-`` header at byte 0, ``startxref`` and ``%%EOF`` in the trailer, no HTML/SVG/script
@@ -56,6 +56,77 @@ IMAGE_MAX_PIXELS = 50_000_000
 # Text that must not appear in the first KB of a PDF or an image: what a browser would take for a page.
 MARKUP = re.compile(rb"<\s*(?:!doctype|html|head|body|script|iframe|svg|object|embed|meta|\?xml)", re.IGNORECASE)
 PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA)\b")
+
+
+# An extension inside a name ("x.pdf.exe", "x.exe.pdf", "x.php.jpg") is a disguise; other dots
+# ("2026.03 报告 v1.2.pdf") are fine.
+SUSPECT_INNER_EXTENSIONS = frozenset(
+    {
+        "exe",
+        "com",
+        "bat",
+        "cmd",
+        "scr",
+        "pif",
+        "cpl",
+        "msi",
+        "msp",
+        "dll",
+        "sys",
+        "lnk",
+        "reg",
+        "hta",
+        "js",
+        "jse",
+        "vbs",
+        "vbe",
+        "wsf",
+        "ps1",
+        "psm1",
+        "sh",
+        "bash",
+        "jar",
+        "py",
+        "pl",
+        "rb",
+        "php",
+        "php5",
+        "phtml",
+        "asp",
+        "aspx",
+        "jsp",
+        "cgi",
+        "htm",
+        "html",
+        "xhtml",
+        "shtml",
+        "svg",
+        "xml",
+        "swf",
+        "pdf",
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "bmp",
+        "tif",
+        "tiff",
+        "webp",
+        "doc",
+        "docx",
+        "docm",
+        "xls",
+        "xlsx",
+        "xlsm",
+        "ppt",
+        "pptx",
+        "zip",
+        "rar",
+        "7z",
+        "gz",
+        "tar",
+    }
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -224,7 +295,8 @@ def inspect_bytes(data: bytes, *, name: str, kinds=ATTACHMENT_KINDS, max_bytes: 
         raise _too_big(name, max_bytes)
     base = name.replace("\\", "/").rsplit("/", 1)[-1].lower()
     stem, dot, ext = base.rpartition(".")
-    if not dot or "." in stem.strip(".") or any(ord(c) < 32 for c in base):
+    inner = {part.strip() for part in stem.split(".")[1:]}
+    if not dot or inner & SUSPECT_INNER_EXTENSIONS or any(ord(c) < 32 for c in base):
         raise ValidationError(
             _("文件名「%(name)s」不合适：只能有一个扩展名（如 .pdf），不要用双重扩展名。") % {"name": name},
             code="upload_name",

@@ -128,12 +128,14 @@ def malicious_corpus() -> list[tuple[str, str, bytes]]:
         ("valid PNG named .pdf", "report.pdf", good_png),
         ("empty file", "report.pdf", b""),
         ("name with a control character", "rep\x01ort.pdf", pdf()),
+        ("valid JPEG named shell.php.jpg", "shell.php.jpg", jpeg()),
     ]
 
 
 def valid_files() -> list[tuple[str, str, bytes]]:
     return [
         ("PDF", "report.pdf", pdf()),
+        ("PDF with dots in its name", "2026.03 报告 v1.2.PDF", pdf()),
         ("PNG", "photo.png", png()),
         ("JPEG", "photo.jpg", jpeg()),
         ("JPEG (.jpeg)", "photo.jpeg", jpeg()),
