@@ -161,3 +161,35 @@ def test_a_non_integer_id_on_decide_is_a_404(endpoint, bad, supervisor):
         f"/api/v1/{endpoint}/{bad}/decide/", data={"approve": True}, content_type="application/json"
     )
     assert response.status_code in (400, 404)
+
+
+def _cursor(payload) -> str:
+    import base64
+
+    raw = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.django_db
+def test_forged_keyset_cursors_are_a_clear_400_or_404(world):
+    # Given the problem list's keyset cursor (base64 JSON, so the NUL middleware cannot see inside it)
+    order = "-registered_at,-id"
+    forged = [
+        _cursor(b"[" * 740 + b"]" * 740),  # deeply nested, within the cursor length limit
+        _cursor({"o": order, "d": "n", "n": 2, "v": ["2026-03-01T00:00:00+08:00", 10**30]}),
+        _cursor({"o": order, "d": "n", "n": 2, "v": ["2026-03-01T00:00:00+08:00\x00", 1]}),
+        _cursor({"o": "-id", "d": "n", "n": 2, "v": [10**30]}),
+        _cursor({"o": "deadline_key,id", "d": "n", "n": 2, "v": ["9999-12-31\x00", 1]}),
+        _cursor({"o": "deadline_key,id", "d": "p", "n": 2, "v": ["99999-12-31", -(10**30)]}),
+    ]
+    clerk = world["users"][2]
+    api, page = token_client(clerk), Client(raise_request_exception=False)
+    page.force_login(clerk)
+    answers = []
+    # When each is sent to the API list and to the list page, in each order
+    for token in forged:
+        for sort in ("", "&sort=deadline", "&ordering=-id"):
+            answers.append(api.get(f"/api/v1/issues/?cursor={token}{sort}").status_code)
+            answers.append(page.get(f"/issues/?cursor={token}{sort}").status_code)
+    # Then none is a server error
+    assert all(code < 500 for code in answers), answers
