@@ -25,6 +25,9 @@ from openpyxl.styles import Font
 from portal.masking import mask_name, mask_phone
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A text cell starting with one of these is taken as a formula by Excel (or by LibreOffice after a CSV
+# round trip): a problem title "=HYPERLINK(…)" became a live link in the clerk's 台账 (issue 12).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def write_xlsx(target, *, sheet_title: str, header: Sequence[str], rows: Iterable[Sequence]) -> int:
@@ -51,14 +54,17 @@ def write_xlsx(target, *, sheet_title: str, header: Sequence[str], rows: Iterabl
 def _cell_converter():
     """The function that turns one value into what openpyxl writes: aware datetimes in local time
     without tzinfo (Excel has none), booleans as 是/否, empty values as no cell at all (which reads
-    back exactly like the empty string written before). The time zone and the two words are looked
-    up once per sheet instead of once per cell."""
+    back exactly like the empty string written before), text that would start a formula behind an
+    apostrophe (OWASP's advice: shown as text, never evaluated). The time zone and the two words are
+    looked up once per sheet instead of once per cell."""
     zone = timezone.get_current_timezone()
     yes, no = _("是"), _("否")
 
     def convert(value):
         kind = type(value)
         if kind is str:
+            if value and value.startswith(FORMULA_START):
+                return "'" + value
             return value or None
         if kind is int or value is None:
             return value

@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from portal.models import Enterprise
+from portal.permissions import LinkHolder
 
 from . import selectors
 from .choices import IssueStatus
@@ -29,18 +30,23 @@ def signed_token(enterprise: Enterprise) -> str:
     return signing.dumps({"e": enterprise.pk}, salt=SALT)
 
 
-def enterprise_from_token(token: str) -> Enterprise:
+def link_holder_from_token(token: str) -> LinkHolder:
     try:
         data = signing.loads(token, salt=SALT, max_age=LINK_MAX_AGE)
     except signing.BadSignature:  # includes SignatureExpired
         raise Http404 from None
-    return get_object_or_404(Enterprise, pk=data.get("e"))
+    if not isinstance(data, dict) or not isinstance(data.get("e"), int):
+        raise Http404
+    return LinkHolder(data["e"])
 
 
-def status_issues(enterprise: Enterprise):
-    """The enterprise's problems for the status page: open ones first, then the latest closed."""
+def status_issues(enterprise: Enterprise, viewer):
+    """The enterprise's problems that ``viewer`` may see (visible_to, as on every other page): open
+    ones first, then the latest closed. A handler sees only the problems of the departments they
+    work for; a signed link's holder sees the enterprise's problems."""
     qs = (
-        Issue.objects.filter(enterprise=enterprise)
+        Issue.objects.visible_to(viewer)
+        .filter(enterprise=enterprise)
         .exclude(status=IssueStatus.WITHDRAWN)
         .select_related("lead_department", "handler", "category")
         .prefetch_related("ratings")
@@ -60,7 +66,7 @@ class EnterpriseCodeView(LoginRequiredMixin, TemplateView):
         token = signed_token(enterprise)
         ctx.update(
             enterprise=enterprise,
-            issues=status_issues(enterprise),
+            issues=status_issues(enterprise, self.request.user),
             signed=False,
             signed_url=self.request.build_absolute_uri(reverse("issues:enterprise_status_signed", args=[token])),
             can_rate=self.request.user.role == "enterprise",
@@ -75,8 +81,10 @@ class SignedEnterpriseStatusView(TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        enterprise = enterprise_from_token(kwargs["token"])
-        ctx.update(enterprise=enterprise, issues=status_issues(enterprise), signed=True, can_rate=False)
+        # The link's holder, not whoever is logged in: the page is the same for everyone holding it.
+        holder = link_holder_from_token(kwargs["token"])
+        enterprise = get_object_or_404(Enterprise.objects.visible_to(holder), pk=holder.link_enterprise_id)
+        ctx.update(enterprise=enterprise, issues=status_issues(enterprise, holder), signed=True, can_rate=False)
         return ctx
 
 

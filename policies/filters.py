@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import Board
+from portal.filters import IdFilter
 from portal.models import Region
 
 from .choices import EntitlementStatus, PolicyMode, PolicyStatus
@@ -44,7 +45,7 @@ class PolicyFilterSet(filters.FilterSet):
 
 class EntitlementFilterSet(filters.FilterSet):
     status = filters.ChoiceFilter(choices=EntitlementStatus.choices, label=_("状态"))
-    policy = filters.NumberFilter(field_name="policy_id", label=_("政策"))
+    policy = IdFilter(field_name="policy_id", label=_("政策"))
 
     class Meta:
         model = Entitlement

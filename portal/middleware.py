@@ -1,9 +1,11 @@
-"""Request middleware: client IP for the audit log, and idle-session logout (等保2.0)."""
+"""Request middleware: client IP for the audit log, idle-session logout (等保2.0), NUL refusal."""
 
+import re
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.utils.translation import gettext as _
 
 from portal.context import current_ip
 
@@ -46,4 +48,49 @@ class IdleSessionTimeoutMiddleware:
                 logout(request)
             else:
                 request.session[self.KEY] = now
+        return self.get_response(request)
+
+
+# A NUL escape in a JSON string: ``\u0000`` not itself preceded by an escaping backslash.
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def request_has_nul(request) -> bool:
+    """Whether anything the client sent as text holds a NUL character: the path, the query string,
+    form fields and file names, or a JSON body (raw or as ``\\u0000``). File contents are binary and
+    are left to the upload checks (portal.uploads)."""
+    if "\x00" in request.path:
+        return True
+    if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
+        return True
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return False
+    content_type = (request.content_type or "").lower()
+    if content_type.startswith(_FORM_TYPES):
+        if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.POST.lists()):
+            return True
+        return any("\x00" in (upload.name or "") for upload in request.FILES.values())
+    if "json" in content_type:
+        body = request.body
+        return b"\x00" in body or _JSON_NUL.search(body) is not None
+    return False
+
+
+class RejectNulMiddleware:
+    """Refuse, with a clear 400, any request whose text holds a NUL character.
+
+    PostgreSQL cannot store NUL in text, so such a value would otherwise fail deep inside a query as
+    a 500 (or be stored on SQLite and break elsewhere); no legitimate form, filter or JSON field needs
+    one. This is the one place that says so, for every page and API endpoint.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request_has_nul(request):
+            from portal.views import error_400
+
+            return error_400(request, message=_("请求中含有不允许的空字符（NUL，\\u0000），请删除后重试。"))
         return self.get_response(request)

@@ -6,6 +6,7 @@ The API uses :class:`HasPortalRole` with the same declaration.
 """
 
 from django.contrib.auth.mixins import AccessMixin
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
@@ -17,6 +18,21 @@ HANDLER_ROLES = frozenset({Role.HANDLER})
 SUPERVISOR_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 AUDIT_ROLES = frozenset({Role.AUDITOR})
 ALL_STAFF = STAFF_ROLES
+
+
+class LinkHolder(AnonymousUser):
+    """Whoever opens a signed, expiring link to one enterprise's status page (企业码): not logged in,
+    and allowed to see that enterprise and its problems only. The models' ``visible_to`` answer for
+    it like for anyone else, so the signed page asks the same question as every other page."""
+
+    def __init__(self, enterprise_id: int):
+        super().__init__()
+        self.link_enterprise_id = enterprise_id
+
+
+def link_enterprise_id(user) -> int | None:
+    """The enterprise a :class:`LinkHolder` may see; None for everyone else."""
+    return getattr(user, "link_enterprise_id", None)
 
 
 def user_has_role(user, roles) -> bool:

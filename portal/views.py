@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
@@ -281,20 +281,30 @@ class ApiTokenListView(LoginRequiredMixin, TemplateView):
         return redirect("portal:api_tokens")
 
 
+def _api_error(request, status: int, message) -> JsonResponse | None:
+    """Under /api/ an error is JSON like every other API error (API.md), even when Django itself
+    answers (no route matches, a NUL in the request, a crash): never an HTML page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(message)}, status=status)
+    return None
+
+
 def error_404(request, exception=None):
-    return render(request, "errors/404.html", status=404)
+    return _api_error(request, 404, _("未找到。")) or render(request, "errors/404.html", status=404)
 
 
 def error_403(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    return _api_error(request, 403, _("您没有执行此操作的权限。")) or render(request, "errors/403.html", status=403)
 
 
 def error_500(request):
-    return render(request, "errors/500.html", status=500)
+    return _api_error(request, 500, _("服务器内部错误。")) or render(request, "errors/500.html", status=500)
 
 
-def error_400(request, exception=None):
-    return render(request, "errors/400.html", status=400)
+def error_400(request, exception=None, message=None):
+    return _api_error(request, 400, message or _("请求有误。")) or render(
+        request, "errors/400.html", {"message": message}, status=400
+    )
 
 
 def healthz(request):

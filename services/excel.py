@@ -12,6 +12,7 @@ from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 from portal.exceptions import ActionError
+from portal.uploads import XLSX, NotThisType, detect
 
 ITEM_COLUMNS = [
     ("code", "事项编码"),
@@ -68,11 +69,24 @@ MAX_ROWS = 20000
 
 def read_workbook(data: bytes) -> dict[str, list[dict]]:
     """Rows of each known sheet (``{"items": [...], "bundles": [...], "bundle_items": [...]}``),
-    each row a dict of column keys plus ``_row`` (its row number in the sheet)."""
+    each row a dict of column keys plus ``_row`` (its row number in the sheet). The bytes are checked
+    first (portal.uploads: a bounded zip holding a workbook, so a zip bomb is refused without being
+    inflated); a cell holding a NUL character is refused (PostgreSQL cannot store it)."""
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
+        if detect(data) != XLSX:
+            raise NotThisType
+    except NotThisType:
         raise ActionError(_("文件不是有效的 Excel（.xlsx）文件。")) from None
+    try:
+        return _read_rows(data)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError, EOFError):
+        # SyntaxError: xml.etree's ParseError, raised lazily while rows are read (a NUL byte, a &#0;
+        # or any other broken XML in a sheet).
+        raise ActionError(_("文件不是有效的 Excel（.xlsx）文件，或其内容已损坏。")) from None
+
+
+def _read_rows(data: bytes) -> dict[str, list[dict]]:
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     result: dict[str, list[dict]] = {"items": [], "bundles": [], "bundle_items": []}
     found = [name for name in workbook.sheetnames if name in SHEETS]
     if not found:
@@ -100,6 +114,13 @@ def read_workbook(data: bytes) -> dict[str, list[dict]]:
             if values is None or all(v is None or str(v).strip() == "" for v in values):
                 continue
             row = {field: values[i] if i < len(values) else None for field, i in positions.items()}
+            nul = [dict(columns)[f] for f, v in row.items() if isinstance(v, str) and "\x00" in v]
+            if nul:
+                errors.append(
+                    _("「%(sheet)s」第 %(row)d 行的“%(cols)s”含有空字符（NUL），请删除后重新导入。")
+                    % {"sheet": sheet_name, "row": number, "cols": "、".join(nul)}
+                )
+                continue
             row["_row"] = number
             result[key].append(row)
     workbook.close()

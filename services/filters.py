@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import Board
+from portal.filters import IdFilter
 from portal.workdays import add_working_days
 
 from .choices import ApplicationStatus, BundleKind, Channel, LifecycleStage, TaskStatus
@@ -49,7 +50,7 @@ class ApplicationFilterSet(filters.FilterSet):
     status = filters.ChoiceFilter(label=_("状态"), choices=ApplicationStatus.choices, empty_label=_("全部状态"))
     channel = filters.ChoiceFilter(label=_("渠道"), choices=Channel.choices, empty_label=_("全部渠道"))
     bundle = filters.CharFilter(label=_("一类事编码"), field_name="bundle__code")
-    enterprise = filters.NumberFilter(label=_("企业"), field_name="enterprise_id")
+    enterprise = IdFilter(label=_("企业"), field_name="enterprise_id")
 
     class Meta:
         model = Application

@@ -7,6 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.uploads import XLSX, inspect_upload
+
 from .choices import TaskEvent
 
 
@@ -70,11 +72,7 @@ class ImportForm(forms.Form):
     MAX_BYTES = 5 * 1024 * 1024
 
     def clean_file(self):
+        # Name, size and content (a bounded zip holding a workbook) before openpyxl sees a byte.
         upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise ValidationError(_("文件过大（上限 5 MB）。"))
-        head = upload.read(4)
-        upload.seek(0)
-        if head != b"PK\x03\x04":
-            raise ValidationError(_("文件不是有效的 Excel（.xlsx）文件。"))
+        inspect_upload(upload, kinds={XLSX}, max_bytes=self.MAX_BYTES)
         return upload

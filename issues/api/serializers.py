@@ -55,7 +55,7 @@ class IssueSerializer(serializers.ModelSerializer):
     enterprise = EnterpriseRefSerializer(read_only=True)
     category = CategorySerializer(read_only=True)
     channel = ChannelSerializer(read_only=True)
-    lead_department = DepartmentRefSerializer(read_only=True)
+    lead_department = DepartmentRefSerializer(read_only=True, allow_null=True)  # none until dispatched
     co_departments = DepartmentRefSerializer(many=True, read_only=True)
     handler = serializers.SerializerMethodField()
     contact_phone = serializers.SerializerMethodField()

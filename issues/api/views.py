@@ -1,11 +1,11 @@
 """API of the issues app: read viewsets and one explicit action per move (API.md)."""
 
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from portal.exceptions import ActionError
@@ -266,6 +266,7 @@ class ExtensionRequestViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.ExtensionRequestSerializer
     permission_classes = [HasPortalRole]
+    lookup_value_regex = r"\d+"  # a non-integer id is a 404 from the router, never a query
 
     def get_queryset(self):
         return (
@@ -294,6 +295,7 @@ class AppealViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.AppealSerializer
     permission_classes = [HasPortalRole]
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return (

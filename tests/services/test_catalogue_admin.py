@@ -154,7 +154,7 @@ def test_admin_import_page_shows_errors_and_saves_nothing(client_for, admin_user
     assert "第 2 行" in response.content.decode()
     assert not ServiceItem.objects.exists()
     not_excel = SimpleUploadedFile("c.xlsx", b"hello")
-    assert "不是有效的 Excel" in client.post(url, {"file": not_excel}).content.decode()
+    assert "不是允许的类型（Excel）" in client.post(url, {"file": not_excel}).content.decode()
     good = SimpleUploadedFile("c.xlsx", _workbook(items=[_item("Z-1", "企业设立登记")]))
     response = client.post(url, {"file": good})
     assert response.status_code == 302
