@@ -127,3 +127,11 @@ def api_for():
         return c
 
     return make
+
+
+def token_header(user) -> str:
+    """An ``Authorization`` header value with a fresh API token of ``user`` (issued through the action)."""
+    from portal.actions import api_token_issue
+
+    _token, raw = api_token_issue(user=user)
+    return f"Token {raw}"

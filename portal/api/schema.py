@@ -10,7 +10,9 @@ input one list of messages per field. What each operation can answer:
 * 404 — every operation on one object (``{id}`` in its path): not there, or not visible to the caller;
   every paginated list: a page or cursor that does not exist; every POST: an object its body names
   (an enterprise, a department) that is not there or not visible;
-* 409 — every move (a POST on one object) and every create: wrong state, or someone else was quicker.
+* 409 — every move (a POST on one object) and every create: wrong state, or someone else was quicker;
+* 429 — every write and the token endpoint: the rate limit of portal.api.throttling was reached
+  (``Retry-After`` says when to try again).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +26,7 @@ DESCRIPTIONS = {
     "403": _("当前角色无权执行此操作。"),
     "404": _("对象不存在或对您不可见。"),
     "409": _("对象当前状态不允许此操作，或已被他人修改。"),
+    "429": _("请求过于频繁，请稍后再试。"),
 }
 
 
@@ -55,6 +58,8 @@ def document_error_responses(result, generator, request, public):
                 codes.append("404")
             if method == "post":
                 codes.append("409")
+            if method in ("post", "put", "patch", "delete"):
+                codes.append("429")
             for code in codes:
                 if code not in responses:
                     schema = VALIDATION_ERROR_SCHEMA if code == "400" else ERROR_SCHEMA

@@ -44,10 +44,9 @@ def page_patterns(resolver=None, prefix=""):
 def token_client(user=None) -> Client:
     if user is None:
         return Client(raise_request_exception=False)
-    from rest_framework.authtoken.models import Token
+    from tests.conftest import token_header
 
-    token, _created = Token.objects.get_or_create(user=user)
-    return Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Token {token.key}")
+    return Client(raise_request_exception=False, HTTP_AUTHORIZATION=token_header(user))
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from rest_framework.authtoken.models import Token
 
 from insights.choices import LedgerKind
 from insights.models import LedgerExport
@@ -28,8 +27,10 @@ from issues.code_views import signed_token
 from issues.models import Issue
 from issues.views import IssueMoveView
 from policies.models import Entitlement
+from portal.actions import api_token_issue
 from services import actions as service_actions
 from services.choices import TaskEvent
+from tests.conftest import token_header
 from tests.issues.factories import issue_in
 from tests.policies.factories import PolicyFactory
 from tests.security import samples
@@ -47,6 +48,9 @@ OWNED = {
     "services:task_detail": "task",
     "services:task_transition": "task",
     "issues:issue_detail": "issue",
+    "issues:rate_qr": "issue",
+    "api-token-own-detail": "token",
+    "api-token-own-revoke": "token",
     "issues:contact_reveal": "issue",
     "issues:issue_move": "issue",
     "issues:attachment_download": "attachment",
@@ -149,7 +153,9 @@ def world(member, other_member, enterprise, other_enterprise, clerk, handler, ot
     export = LedgerExport.objects.create(
         ledger=LedgerKind.ISSUES, requested_by=supervisor, filters={"period": "2026-03"}, period_label="2026-03"
     )
+    other_token, _raw = api_token_issue(user=other_member)
     objects = {
+        "token": {"pk": other_token.pk},
         "enterprise": {"pk": other_enterprise.pk, "enterprise_pk": other_enterprise.pk},
         "membership": {"pk": other_member.memberships.get().pk},
         "application": {"pk": application.pk},
@@ -165,8 +171,8 @@ def world(member, other_member, enterprise, other_enterprise, clerk, handler, ot
     # enterprise itself is visible to all staff, so there the test is that Y's problems do not show).
     kinds = {
         "member": (member, set(objects)),
-        "handler": (handler, {"task", "issue", "attachment", "extension", "appeal", "export", "enterprise"}),
-        "clerk": (clerk, {"export"}),
+        "handler": (handler, {"task", "issue", "attachment", "extension", "appeal", "export", "enterprise", "token"}),
+        "clerk": (clerk, {"export", "token"}),
     }
     return {"objects": objects, "kinds": kinds, "issues": [issue.pk, rated.pk]}
 
@@ -174,8 +180,7 @@ def world(member, other_member, enterprise, other_enterprise, clerk, handler, ot
 def clients_for(user):
     session = Client(raise_request_exception=False)
     session.force_login(user)
-    token, _created = Token.objects.get_or_create(user=user)
-    return session, Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Token {token.key}")
+    return session, Client(raise_request_exception=False, HTTP_AUTHORIZATION=token_header(user))
 
 
 def fills(name, kind, objects):
