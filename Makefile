@@ -19,6 +19,8 @@ $(PY):
 $(RUN_STAMP): requirements.txt | $(PY)
 	@echo "Installing the runtime packages (requirements.txt)…"
 	@start=$$(date +%s); $(PIP) --no-compile -r requirements.txt && echo "  installed in $$(( $$(date +%s) - start )) s"
+	@# jieba's sources have invalid escape sequences: compile it now, quietly, not at its first import.
+	@$(PY) -W ignore::SyntaxWarning -m compileall -q "$$($(PY) -c 'import importlib.util as u; print(u.find_spec("jieba").submodule_search_locations[0])')"
 	@touch $@
 
 $(STAMP): requirements.txt requirements-dev.txt | $(PY)
