@@ -20,7 +20,7 @@ _batch: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("notif
 
 
 @contextlib.contextmanager
-def batched_delivery(*, chunk_size: int = 500) -> Iterator[list[int]]:
+def batched_delivery(*, chunk_size: int = 100) -> Iterator[list[int]]:
     """Within this block :func:`notify` queues no delivery task of its own: the ids of notifications
     whose transaction committed are collected, and handed to the worker in tasks of ``chunk_size``
     ids when the block ends. For bulk jobs such as ``seed_demo``, which would otherwise queue

@@ -45,7 +45,7 @@ class Command(BaseCommand):
         password = password or demo.DEFAULT_PASSWORD
         started = time.monotonic()
         self.stdout.write("Loading demo data…")
-        # One delivery task per 500 demo notifications, queued when the seed ends, instead of one
+        # One delivery task per 100 demo notifications, queued when the seed ends, instead of one
         # task per action: the notifications themselves are written by the actions as in real use.
         with batched_delivery() as notification_ids:
             with transaction.atomic():
