@@ -21,7 +21,7 @@ IGNORE_PATTERNS = ["CVS", ".*", "*~"]
 HINT = "Run `manage.py collectstatic --noinput` with these settings (docs/deployment.md, section 5)."
 
 
-def _static_files() -> set[str]:
+def collectable_static_files() -> set[str]:
     """Every static file collectstatic would copy, as manifest keys (forward slashes)."""
     found = set()
     for finder in finders.get_finders():
@@ -47,7 +47,7 @@ def static_manifest_errors() -> list[checks.CheckMessage]:
                 id="portal.E001",
             )
         ]
-    missing = sorted(_static_files() - set(storage.hashed_files))
+    missing = sorted(collectable_static_files() - set(storage.hashed_files))
     if missing:
         shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
         return [

@@ -12,7 +12,7 @@ import pytest
 from django.core import checks
 from django.test import override_settings
 
-from portal.checks import _static_files, raise_on_static_manifest_errors, static_manifest_errors
+from portal.checks import collectable_static_files, raise_on_static_manifest_errors, static_manifest_errors
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST_STORAGE = {
@@ -61,7 +61,7 @@ def test_the_check_runs_with_deploy_only(tmp_path, db):
 
 def test_a_complete_manifest_passes(tmp_path):
     # given a manifest with every file the finders know
-    write_manifest(tmp_path, _static_files())
+    write_manifest(tmp_path, collectable_static_files())
     with override_settings(STORAGES=MANIFEST_STORAGE, STATIC_ROOT=tmp_path):
         # then nothing is reported
         assert static_manifest_errors() == []
@@ -69,7 +69,7 @@ def test_a_complete_manifest_passes(tmp_path):
 
 def test_a_stale_manifest_names_the_missing_files(tmp_path):
     # given a manifest from an older release: one file of this release is not in it
-    files = _static_files()
+    files = collectable_static_files()
     assert "css/portal.css" in files
     write_manifest(tmp_path, files - {"css/portal.css"})
     with override_settings(STORAGES=MANIFEST_STORAGE, STATIC_ROOT=tmp_path):
