@@ -9,6 +9,8 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
+from django.db.models import Q
 from stdnum.cn import uscc as stdnum_uscc
 
 from portal import actions
@@ -487,6 +489,15 @@ def seed(*, rng: random.Random, password: str, stdout, reset_passwords: bool = T
         )
         departments[code] = department
 
+    # One PBKDF2 run for all demo accounts instead of one per account (~0.3 s each): they share the
+    # demo password, so they may share its hash. Computed only when some account needs it.
+    hashed: list[str] = []
+
+    def demo_hash() -> str:
+        if not hashed:
+            hashed.append(make_password(password))
+        return hashed[0]
+
     def account(username: str, role: str, name: str, department=None, *, staff=False, superuser=False) -> User:
         user, created = User.objects.get_or_create(username=username)
         user.role, user.display_name, user.department = role, name, department
@@ -498,7 +509,7 @@ def seed(*, rng: random.Random, password: str, stdout, reset_passwords: bool = T
             user.phone = "138" + "".join(str(rng.randrange(10)) for _ in range(8))
         user.office_phone = department.phone if department else ""
         if created or reset_passwords:
-            user.set_password(password)
+            user.password = demo_hash()
         user.save()
         return user
 
@@ -579,6 +590,10 @@ def seed(*, rng: random.Random, password: str, stdout, reset_passwords: bool = T
     pending_user = account("ent-c", Role.ENTERPRISE, "钱小经办")
     if not Membership.objects.filter(user=pending_user).exists():
         actions.membership_request(user=pending_user, enterprise=enterprises[0], kind=MembershipKind.AGENT)
+    stdout.write(
+        f"core: {len(regions)} regions, {len(departments)} departments, {len(enterprises)} enterprises, "
+        f"{len(handlers) + 7} accounts"
+    )
     return {
         "regions": regions,
         "departments": departments,
@@ -591,3 +606,44 @@ def seed(*, rng: random.Random, password: str, stdout, reset_passwords: bool = T
         "handlers": handlers,
         "members": members,
     }
+
+
+# username, what the account is (the enterprise's name is filled in from its verified membership)
+ACCOUNTS = [
+    ("ent-a", "enterprise member (法定代表人) of {enterprise}"),
+    ("ent-b", "enterprise member (法定代表人) of {enterprise}"),
+    ("ent-c", "enterprise agent whose membership is still pending"),
+    ("clerk", "window clerk, 湖州市企业综合服务中心 (also the 兜底 window)"),
+    ("supervisor", "supervisor, 兜底办"),
+    ("admin", "system administrator (back office at /admin/; cannot read the audit log)"),
+    ("security", "security administrator (lifts sign-in pauses, revokes API tokens)"),
+    ("auditor", "audit administrator (the only one who reads the audit log)"),
+]
+
+
+def account_lines(*, password: str = DEFAULT_PASSWORD, reset_passwords: bool = False) -> list[str]:
+    """The demo accounts that exist, one line each: the list ``seed_demo`` and ``make run`` print.
+    Empty when no demo data was loaded."""
+    usernames = [username for username, _role in ACCOUNTS]
+    users = {
+        user.username: user
+        for user in User.objects.filter(Q(username__in=usernames) | Q(username__startswith="handler-"))
+        .select_related("department")
+        .only("username", "department__name")
+    }
+    if not users:
+        return []
+    companies = dict(
+        Membership.objects.filter(user__username__in=usernames, status=MembershipStatus.VERIFIED).values_list(
+            "user__username", "enterprise__name"
+        )
+    )
+    note = "" if reset_passwords else " unless you changed it"
+    lines = [f"Demo accounts (password: {password}{note}):"]
+    for username, role in ACCOUNTS:
+        if username in users:
+            lines.append(f"  {username:<28} {role.format(enterprise=companies.get(username, '?'))}")
+    for username, user in sorted(users.items()):
+        if username.startswith("handler-") and user.department is not None:
+            lines.append(f"  {username:<28} handler of {user.department.name}")
+    return lines

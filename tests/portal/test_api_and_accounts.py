@@ -7,7 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from portal.checks import collectable_static_files
 from tests.portal.factories import DepartmentFactory, EnterpriseFactory, MembershipFactory
+from tests.portal.test_static_manifest import write_manifest
 
 pytestmark = pytest.mark.django_db
 
@@ -96,11 +98,14 @@ def test_schema_is_valid_and_docs_are_served_locally(client):
     assert "swagger-ui" in docs and "cdn" not in docs.lower() and "//unpkg" not in docs
 
 
-def test_production_settings_pass_the_deploy_check():
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    # given a static root with a complete manifest (collectstatic's; the check requires it)
+    write_manifest(tmp_path, collectable_static_files())
     env = {
         "DJANGO_SETTINGS_MODULE": "portal.settings.prod",
         "DJANGO_SECRET_KEY": "x" * 20 + "-prod-check-" + "y" * 40,
         "DJANGO_ALLOWED_HOSTS": "portal.example.gov.cn",
+        "DJANGO_STATIC_ROOT": str(tmp_path),
         "PATH": "/usr/bin:/bin",
     }
     result = subprocess.run(
