@@ -74,7 +74,8 @@ def api_key_change(*, actor: User | None, api_key: ApiKey, name: str, read_all_c
     name = (name or "").strip()
     if not name:
         raise ActionError({"name": _("请填写对接系统名称。")})
-    before = {"name": api_key.name, "read_all_channels": api_key.read_all_channels}
+    # the stored values: the admin form has set the new ones on ``api_key`` already
+    before = ApiKey.objects.filter(pk=api_key.pk).values("name", "read_all_channels").get()
     api_key.name = name
     api_key.read_all_channels = bool(read_all_channels)
     api_key.full_clean()
