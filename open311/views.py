@@ -141,15 +141,16 @@ def endpoint(name: str, *, methods: tuple[str, ...] = ("GET",), key_required: bo
         @csrf_exempt
         @wraps(handler)
         def view(request: HttpRequest, fmt: str, **kwargs) -> HttpResponse:
+            allowed = (*methods, "HEAD") if "GET" in methods and "HEAD" not in methods else methods
             api_key = None
             audit_data: dict = {}
             audit_this = True
             try:
-                if request.method not in methods:
+                if request.method not in allowed:
                     raise Open311Error(
                         405,
-                        _("此地址不支持 %(method)s 请求。") % {"method": request.method},
-                        headers={"Allow": ", ".join(methods)},
+                        _("此地址不支持 %(method)s 请求。") % {"method": request.method[:10]},
+                        headers={"Allow": ", ".join(allowed)},
                     )
                 params = _params(request)
                 try:
@@ -168,6 +169,8 @@ def endpoint(name: str, *, methods: tuple[str, ...] = ("GET",), key_required: bo
                 response = render_errors(fmt, 400, _messages(error))
             except ValidationError as error:
                 response = render_errors(fmt, 400, _messages(error))
+            except SuspiciousOperation:
+                response = render_errors(fmt, 400, [_("请求无效。")])
             except PermissionDeniedError as error:
                 response = render_errors(fmt, 403, [error.message])
             except TransitionNotAllowed as error:

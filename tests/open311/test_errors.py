@@ -56,7 +56,8 @@ def test_unknown_service_paths_and_methods(client):
     assert parse_xml(xml.content, "errors").findtext("error/code") == "404"
     refused = client.put(url("services"))
     _errors(refused, 405)
-    assert refused["Allow"] == "GET"
+    assert refused["Allow"] == "GET, HEAD"
+    assert client.head(url("services")).status_code == 200
 
 
 def test_a_repeated_parameter_is_refused(client, hotline):

@@ -124,7 +124,7 @@ def _channel_pk(code):
 def test_a_key_reads_only_its_channels_problems(client, hotline, app_key, enterprise, clerk, handler, supervisor):
     # given one problem from the hotline and one from the app
     _row, hotline_key = hotline
-    app_row, app = app_key
+    _app_row, app = app_key
     ours = post_request(client, hotline_key, uscc=enterprise.uscc).json()[0]["service_request_id"]
     theirs = post_request(client, app, uscc=enterprise.uscc).json()[0]["service_request_id"]
     # when

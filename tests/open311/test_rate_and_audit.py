@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from issues.models import Issue
 from portal.models import AuditLog
 from tests.issues.factories import issue_in
-from tests.open311.factories import issue_key, post_request, url
+from tests.open311.factories import post_request, url
 
 
 def test_a_key_over_its_rate_gets_429_with_retry_after(client, settings, hotline, app_key):
