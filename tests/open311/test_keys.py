@@ -86,7 +86,10 @@ def test_admin_issues_a_key_and_shows_it_once(client_for, admin_user):
     key = next(m.rsplit("：", 1)[1] for m in shown if row.prefix in m)
     assert key_digest(key) == row.digest
     again = client.get(f"/admin/open311/apikey/{row.pk}/change/")
-    assert key not in again.content.decode()
+    listing = client.get("/admin/open311/apikey/")
+    for page in (again, listing):
+        assert page.status_code == 200
+        assert key not in page.content.decode() and row.digest not in page.content.decode()
     assert AuditLog.objects.filter(action="open311.apikey.issued", actor=admin_user).exists()
 
 
@@ -105,6 +108,12 @@ def test_admin_grants_reading_all_channels_and_revokes(client_for, admin_user, h
         .values_list("action", flat=True)
         .order_by("id")
     ) == ["open311.apikey.issued", "open311.apikey.changed", "open311.apikey.revoked"]
+
+
+def test_the_security_administrator_sees_the_keys(client_for, security_admin, hotline):
+    row, _key = hotline
+    page = client_for(security_admin).get("/admin/open311/apikey/")
+    assert page.status_code == 200 and row.prefix in page.content.decode()
 
 
 @pytest.mark.parametrize("who", ["clerk", "handler", "auditor"])
