@@ -41,6 +41,8 @@ MAX_PAGE_SIZE = 200
 # Control characters (NUL included) are refused in every parameter: no database or XML can carry them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PHONE = re.compile(r"^[0-9+\-() ]{3,20}$")
+# "2026-12-01T00:00:00 08:00": a "+" sent unencoded in a query string arrives as a space.
+_SPACE_OFFSET = re.compile(r"(T\d\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d:?\d\d)$")
 
 
 class Open311Error(Exception):
@@ -188,7 +190,7 @@ def endpoint(name: str, *, methods: tuple[str, ...] = ("GET",), key_required: bo
 
 
 def _datetime(params: dict[str, str], name: str) -> dt.datetime | None:
-    value = params.get(name, "").strip()
+    value = _SPACE_OFFSET.sub(r"\1+\2", params.get(name, "").strip())
     if not value:
         return None
     try:

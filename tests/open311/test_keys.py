@@ -8,9 +8,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from issues import actions as issue_actions
+from issues.models import Channel, Issue
 from open311 import actions
 from open311.models import ApiKey, key_digest
-from portal.exceptions import PermissionDeniedError
+from portal.exceptions import ActionError, PermissionDeniedError
 from portal.models import AuditLog
 from tests.issues.factories import issue_in
 from tests.open311.factories import issue_key, post_request, url, validate
@@ -125,8 +127,6 @@ def test_other_roles_see_no_key_admin(client_for, request, who, hotline):
 
 
 def _channel_pk(code):
-    from issues.models import Channel
-
     return Channel.objects.get(code=code).pk
 
 
@@ -180,6 +180,12 @@ def test_nothing_that_identifies_a_person(client, hotline, enterprise):
 def test_a_system_account_sees_nothing_elsewhere(hotline, enterprise, clerk, handler, supervisor):
     row, _key = hotline
     issue_in("dispatched", member=clerk, clerk=clerk, handler=handler, enterprise=enterprise)
-    from issues.models import Issue
-
     assert not Issue.objects.visible_to(row.account).exists()
+
+
+def test_a_system_account_must_name_its_channel(hotline, enterprise):
+    row, _key = hotline
+    with pytest.raises(ActionError):
+        issue_actions.issue_submit(
+            actor=row.account, title="t", description="d", category="approval", enterprise=enterprise
+        )

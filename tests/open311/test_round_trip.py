@@ -97,3 +97,14 @@ def test_filters_by_service_and_date(client, hotline, enterprise):
     assert client.get(url("requests"), {"api_key": key, "start_date": future}).json() == []
     page_two = client.get(url("requests"), {"api_key": key, "page": "2", "page_size": "1"}).json()
     assert [r["service_code"] for r in page_two] == ["labour"]
+
+
+def test_an_unencoded_plus_in_a_date_is_read_as_the_offset(client, hotline, enterprise):
+    # given a problem registered now, and a client that forgot to encode "+" in the query string
+    _row, key = hotline
+    post_request(client, key, uscc=enterprise.uscc)
+    tomorrow = (timezone.localtime() + dt.timedelta(days=1)).strftime("%Y-%m-%dT00:00:00")
+    # when
+    response = client.get(f"{url('requests')}?api_key={key}&start_date={tomorrow}+08:00")
+    # then
+    assert response.status_code == 200 and response.json() == []
