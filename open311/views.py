@@ -148,17 +148,18 @@ def endpoint(name: str, *, methods: tuple[str, ...] = ("GET",), key_required: bo
             audit_data: dict = {}
             audit_this = True
             try:
-                if request.method not in allowed:
-                    raise Open311Error(
-                        405,
-                        _("此地址不支持 %(method)s 请求。") % {"method": request.method[:10]},
-                        headers={"Allow": ", ".join(allowed)},
-                    )
-                params = _params(request)
                 try:
+                    if request.method not in allowed:
+                        raise Open311Error(
+                            405,
+                            _("此地址不支持 %(method)s 请求。") % {"method": request.method[:10]},
+                            headers={"Allow": ", ".join(allowed)},
+                        )
+                    params = _params(request)
                     api_key = _authenticate(params, required=key_required)
                 except Open311Error:
-                    _throttle(request, None)  # guessing keys is rate limited per address
+                    # malformed calls and guessed keys count against the client's address
+                    _throttle(request, None)
                     raise
                 _throttle(request, api_key)
                 data, root, item, status, audit_data = handler(request, params, api_key, **kwargs)

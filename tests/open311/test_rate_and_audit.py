@@ -41,6 +41,14 @@ def test_guessing_keys_is_limited_per_address(client, settings, hotline):
     assert statuses == [403, 403, 429]
 
 
+def test_malformed_calls_are_limited_per_address(client, settings, hotline):
+    settings.OPEN311_RATE_PER_MINUTE = 2
+    _row, key = hotline
+    statuses = [client.get(url("requests"), {"api_key": key, "page": "a\x00"}).status_code for _ in range(4)]
+    assert statuses == [400, 400, 429, 429]
+    assert AuditLog.objects.filter(action="open311.call.requests").count() == 3
+
+
 def test_a_refused_post_creates_nothing(client, settings, hotline, enterprise):
     settings.OPEN311_RATE_PER_MINUTE = 1
     _row, key = hotline
