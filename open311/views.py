@@ -155,6 +155,8 @@ def endpoint(name: str, *, methods: tuple[str, ...] = ("GET",), key_required: bo
                             _("此地址不支持 %(method)s 请求。") % {"method": request.method[:10]},
                             headers={"Allow": ", ".join(allowed)},
                         )
+                    if any(_CONTROL.search(value) for value in kwargs.values()):
+                        raise Open311Error(400, _("请求路径含有不允许的控制字符。"))
                     params = _params(request)
                     api_key = _authenticate(params, required=key_required)
                 except Open311Error:

@@ -48,6 +48,14 @@ def test_an_unknown_or_invisible_request_is_a_404(client, hotline):
     assert parse_xml(xml.content, "errors").findtext("error/code") == "404"
 
 
+@pytest.mark.parametrize("path", ["services/a%00b", "requests/SQ%00", "requests/%1F", "nope%00"])
+def test_control_characters_in_the_path(client, hotline, path):
+    _row, key = hotline
+    response = client.get(f"/open311/v2/{path}.json", {"api_key": key})
+    assert response.status_code in (400, 404)
+    validate("local/errors.json", response.json())
+
+
 def test_unknown_service_paths_and_methods(client):
     _errors(client.get(url("services/no-such-code")), 404)
     _errors(client.get("/open311/v2/tickets.json"), 404)
