@@ -12,6 +12,9 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("系统管理员")
     SECURITY = "security", _("安全管理员")
     AUDITOR = "auditor", _("审计管理员")
+    # A calling system's service account (one per Open311 key): registers problems on the key's channel
+    # and nothing else. It never logs in (no usable password) and sees nothing through visible_to().
+    INTEGRATION = "integration", _("对接系统")
 
 
 STAFF_ROLES = frozenset({Role.CLERK, Role.HANDLER, Role.SUPERVISOR, Role.ADMIN, Role.SECURITY, Role.AUDITOR})

@@ -85,15 +85,19 @@ def issue_submit(
     now: dt.datetime | None = None,
 ) -> Issue:
     """Register a problem: an enterprise member for their enterprise (channel 线上门户), or a clerk on
-    behalf of any enterprise through any channel."""
+    behalf of any enterprise through any channel, or a calling system (Open311) through its key's channel."""
     now = _now(now)
-    is_staff = user_has_role(actor, CLERK_ROLES)
+    is_system = user_has_role(actor, {Role.INTEGRATION})
+    is_staff = user_has_role(actor, CLERK_ROLES) or is_system
     if not is_staff and not user_has_role(actor, {Role.ENTERPRISE}):
         raise PermissionDeniedError(_("只有企业用户或窗口人员可以登记问题。"))
     if is_staff:
         if enterprise is None:
             raise ActionError({"enterprise": _("请选择提出问题的企业。")})
-        channel = _resolve(Channel, channel, "channel", _("受理渠道")) or Channel.objects.get(code="window")
+        channel = _resolve(Channel, channel, "channel", _("受理渠道"))
+        if channel is None and is_system:
+            raise ActionError({"channel": _("对接系统必须指明受理渠道。")})
+        channel = channel or Channel.objects.get(code="window")
     else:
         own = enterprise_ids_for(actor)
         if enterprise is None and len(own) == 1:

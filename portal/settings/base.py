@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "issues",
     "policies",
     "insights",
+    "open311",
 ]
 
 MIDDLEWARE = [
@@ -306,6 +307,10 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
 }
+# Open311 GeoReport v2 (docs/open311.md): calls per key (per address without a key) and minute; the
+# contact that discovery.json names.
+OPEN311_RATE_PER_MINUTE = env_int("DJANGO_OPEN311_RATE_PER_MINUTE", 60)
+OPEN311_CONTACT = env("DJANGO_OPEN311_CONTACT", "")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Enterprise Service Portal API",
     "DESCRIPTION": "企业综合服务平台 public API v1 (see shared/API.md).",

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class Open311Config(AppConfig):
+    """Open311 GeoReport v2: the problem loop in the civic-issue standard (docs/open311.md)."""
+
+    name = "open311"
+    verbose_name = _("Open311 对接")
+    default_auto_field = "django.db.models.BigAutoField"
