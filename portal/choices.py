@@ -12,6 +12,9 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("系统管理员")
     SECURITY = "security", _("安全管理员")
     AUDITOR = "auditor", _("审计管理员")
+    # Outside people with a voice (issue 17): not portal staff, they see no problems.
+    DEPUTY = "deputy", _("人大代表")
+    OFFICER = "officer", _("营商环境体验官")
 
 
 STAFF_ROLES = frozenset({Role.CLERK, Role.HANDLER, Role.SUPERVISOR, Role.ADMIN, Role.SECURITY, Role.AUDITOR})

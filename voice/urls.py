@@ -1,0 +1,4 @@
+"""Pages of the voice app (namespace ``voice``)."""
+
+app_name = "voice"
+urlpatterns = []
