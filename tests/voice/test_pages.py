@@ -139,3 +139,15 @@ def test_officer_reviews_and_a_finding_becomes_a_problem(client, clerk, enterpri
     # the published scores
     scores = client.get(f"/api/v1/service-reviews/?service={item.pk}").json()
     assert scores[0]["count"] == 1 and scores[0]["stars"]["attitude"] == 5.0 and scores[0]["average"] == 3.0
+
+
+def test_the_common_problem_pages_show_the_published_tally(client, supervisor, department, deputies):
+    common = common_issue(supervisor, department)
+    the_inquiry = inquiry(supervisor, [department], [common])
+    actions.inquiry_move(actor=supervisor, inquiry=the_inquiry, move="open")
+    actions.ballot_cast(actor=deputies[0], inquiry=the_inquiry, department=department, choice="fairly_good")
+    client.force_login(supervisor)
+    assert 'data-testid="common-inquiries"' not in client.get(f"/insights/common/{common.pk}/").content.decode()
+    actions.inquiry_move(actor=supervisor, inquiry=the_inquiry, move="close")
+    body = client.get(f"/insights/common/{common.pk}/").content.decode()
+    assert 'data-testid="common-inquiries"' in body and "100.0%" in body

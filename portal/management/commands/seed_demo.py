@@ -10,6 +10,7 @@ import insights.demo
 import issues.demo
 import policies.demo
 import services.demo
+import voice.demo
 from portal import demo
 
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         with transaction.atomic():
             context = demo.seed(rng=rng, password=password, stdout=self.stdout, reset_passwords=reset_passwords)
-        for app_demo in (services.demo, issues.demo, policies.demo, insights.demo):
+        for app_demo in (services.demo, issues.demo, policies.demo, insights.demo, voice.demo):
             with transaction.atomic():
                 app_demo.seed(rng=random.Random(seed), context=context, stdout=self.stdout)
         if quiet:
@@ -45,6 +46,8 @@ class Command(BaseCommand):
             ("admin", "system administrator (back office at /admin/; cannot read the audit log)"),
             ("security", "security administrator (lifts sign-in pauses, revokes API tokens)"),
             ("auditor", "audit administrator (the only one who reads the audit log)"),
+            ("officer-01 … officer-20", "营商环境体验官 (rate services at /voice/services/)"),
+            ("deputy-01 … deputy-10", "人大代表 (vote at 人大专题询问)"),
         ]
         for username, role in rows:
             self.stdout.write(f"  {username:<28} {role}")
