@@ -6,6 +6,7 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.utils import timezone
 
 from portal.choices import Role
 from services.models import ServiceItem
@@ -58,7 +59,7 @@ def test_officer_rates_a_service(page, live_server, login, department):
     item = ServiceItem.objects.create(code="QY-001", name="企业开办", item_type="admin", department=department)
     officer = UserFactory(username="officer-1")
     application = actions.officer_apply(actor=officer, background="journalist")
-    today = dt.date.today()
+    today = timezone.localdate()
     actions.officer_decide(
         actor=UserFactory(username="admin-1", role=Role.ADMIN),
         application=application,

@@ -123,3 +123,9 @@ def test_nothing_links_a_ballot_to_its_voter(open_inquiry, department, deputies)
     # and the audit row says a ballot was cast, not what it said
     audit = AuditLog.objects.get(action="voice.ballot.cast")
     assert "poor" not in str(audit.data) and audit.data["department"] == department.code
+
+
+def test_anyone_lists_the_inquiries(open_inquiry):
+    body = APIClient().get("/api/v1/inquiries/").json()
+    assert body["count"] == 1 and body["results"][0]["status"] == "voting"
+    assert body["results"][0]["id"] == open_inquiry.pk

@@ -102,3 +102,49 @@ def test_list_query_count_is_the_same_for_3_and_30_sessions(clerk, enterprise, o
     assert count(None) == (2, 30)
     assert count(clerk) == (staff_three[0], 30)
     assert staff_three[0] == 4
+
+
+def test_service_reviews_api_permission_matrix(department, member, clerk):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from portal.choices import Role
+    from services.models import ServiceItem
+    from tests.portal.factories import UserFactory
+    from voice import actions
+    from voice.models import ServiceReview
+
+    item = ServiceItem.objects.create(code="QY-001", name="企业开办", item_type="admin", department=department)
+    officer = UserFactory(username="officer-1")
+    application = actions.officer_apply(actor=officer, background="cppcc")
+    today = timezone.localdate()
+    actions.officer_decide(
+        actor=UserFactory(username="admin-1", role=Role.ADMIN),
+        application=application,
+        approve=True,
+        term_start=today - dt.timedelta(days=1),
+        term_end=today + dt.timedelta(days=30),
+    )
+    officer.refresh_from_db()
+    payload = {"service": item.pk, "efficiency": 5, "clarity": 4, "convenience": 4, "attitude": 5, "findings": ""}
+    assert _client().post("/api/v1/service-reviews/", payload, format="json").status_code == 401
+    assert _client(member).post("/api/v1/service-reviews/", payload, format="json").status_code == 403
+    assert _client(clerk).post("/api/v1/service-reviews/", payload, format="json").status_code == 403
+    bad = _client(officer).post("/api/v1/service-reviews/", {**payload, "clarity": 6}, format="json")
+    assert bad.status_code == 400 and "clarity" in bad.json()
+    assert ServiceReview.objects.count() == 0
+    assert _client(officer).post("/api/v1/service-reviews/", payload, format="json").status_code == 201
+    scores = _client().get(f"/api/v1/service-reviews/?service={item.pk}").json()
+    assert scores == [
+        {
+            "service": item.pk,
+            "code": "QY-001",
+            "name": "企业开办",
+            "count": 1,
+            "stars": {"efficiency": 5.0, "clarity": 4.0, "convenience": 4.0, "attitude": 5.0},
+            "average": 4.5,
+            "trend": [{"month": today.strftime("%Y-%m"), "count": 1, "average": 4.5}],
+        }
+    ]
+    assert _client().get("/api/v1/service-reviews/?service=x").status_code == 400

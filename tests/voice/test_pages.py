@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from issues.models import Issue
 from portal.choices import Role
@@ -111,7 +112,7 @@ def test_officer_reviews_and_a_finding_becomes_a_problem(client, clerk, enterpri
     officer = UserFactory(username="officer-1", role=Role.ENTERPRISE)
     application = actions.officer_apply(actor=officer, background="entrepreneur", organisation="某商会")
     admin = UserFactory(username="admin-x", role=Role.ADMIN)
-    today = dt.date.today()
+    today = timezone.localdate()
     actions.officer_decide(
         actor=admin,
         application=application,

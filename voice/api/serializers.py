@@ -109,6 +109,14 @@ class CommonIssueTitleSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
+class InquirySummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    body = serializers.CharField()
+    held_on = serializers.DateField()
+    status = serializers.CharField()
+
+
 class InquirySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()

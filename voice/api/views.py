@@ -104,6 +104,11 @@ class InquiryViewSet(viewsets.GenericViewSet):
     permission_classes = [permissions.AllowAny]
     queryset = Inquiry.objects.none()
 
+    @extend_schema(responses={200: s.InquirySummarySerializer(many=True)})
+    def list(self, request):
+        page = self.paginate_queryset(Inquiry.objects.order_by("-held_on", "-id"))
+        return self.get_paginated_response(s.InquirySummarySerializer(page, many=True).data)
+
     @extend_schema(responses={200: s.InquirySerializer})
     def retrieve(self, request, pk=None):
         inquiry = Inquiry.objects.prefetch_related("common_issues").filter(pk=pk).first()
