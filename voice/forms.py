@@ -3,11 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from insights.models import CommonIssue
 from issues.models import Category
-from portal.models import Enterprise
+from portal.models import Department, Enterprise
 from services.models import ServiceItem
 
-from .choices import REVIEW_DIMENSIONS, BallotChoice, OfficerBackground
+from .choices import REVIEW_DIMENSIONS, BallotChoice, MeetingKind, OfficerBackground
+from .models import MeetingSeries
 
 
 class ProblemRowForm(forms.Form):
@@ -81,3 +83,63 @@ class OfficerDecideForm(forms.Form):
     )
     term_start = forms.DateField(label=_("聘期开始"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     term_end = forms.DateField(label=_("聘期结束"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class SeriesForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=100)
+    kind = forms.ChoiceField(label=_("形式"), choices=MeetingKind.choices)
+    description = forms.CharField(label=_("简介"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SessionForm(forms.Form):
+    """A session and its attendees: one line per enterprise, ``USCC [person] [title]``."""
+
+    series = forms.ModelChoiceField(label=_("系列"), queryset=MeetingSeries.objects.order_by("name"))
+    held_at = forms.DateTimeField(
+        label=_("召开时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    venue = forms.CharField(label=_("地点"), max_length=120)
+    host = forms.CharField(label=_("主持领导"), max_length=60)
+    topic = forms.CharField(label=_("主题"), max_length=120)
+    agenda = forms.CharField(label=_("议程"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    attendees = forms.CharField(
+        label=_("参会企业"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("每行一家企业：统一社会信用代码，其后可空格分隔写参会人和职务。"),
+    )
+
+    def clean_attendees(self):
+        rows, unknown = [], []
+        lines = [line.split() for line in self.cleaned_data["attendees"].splitlines() if line.strip()]
+        found = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=[parts[0].upper() for parts in lines])}
+        for parts in lines:
+            enterprise = found.get(parts[0].upper())
+            if enterprise is None:
+                unknown.append(parts[0])
+                continue
+            rows.append(
+                {
+                    "enterprise": enterprise,
+                    "person_name": parts[1] if len(parts) > 1 else "",
+                    "person_title": " ".join(parts[2:]),
+                }
+            )
+        if unknown:
+            raise forms.ValidationError(_("以下统一社会信用代码未找到企业：%(codes)s") % {"codes": "、".join(unknown)})
+        if not rows:
+            raise forms.ValidationError(_("请至少填写一家参会企业。"))
+        return rows
+
+
+class InquiryForm(forms.Form):
+    title = forms.CharField(label=_("询问主题"), max_length=120)
+    body = forms.CharField(label=_("询问机关"), max_length=60, initial="市人大常委会")
+    held_on = forms.DateField(label=_("询问日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    common_issues = forms.ModelMultipleChoiceField(label=_("询问的共性问题"), queryset=CommonIssue.objects.none())
+    departments = forms.ModelMultipleChoiceField(
+        label=_("被询问部门"), queryset=Department.objects.filter(is_active=True).order_by("code")
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["common_issues"].queryset = CommonIssue.objects.visible_to(user).order_by("-created_at")

@@ -20,11 +20,14 @@ from . import actions, selectors
 from .forms import (
     AnswerForm,
     BallotForm,
+    InquiryForm,
     OfficerApplyForm,
     OfficerDecideForm,
     ProblemFormSet,
     RaiseProblemForm,
     ReviewForm,
+    SeriesForm,
+    SessionForm,
     VotingCodesForm,
 )
 from .models import ApplicationStatus, Inquiry, MeetingSession, OfficerApplication, ServiceReview
@@ -45,7 +48,11 @@ class MeetingListView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         page = Paginator(selectors.session_list(), 20).get_page(self.request.GET.get("page"))
-        ctx.update(series_stats=selectors.series_with_stats(), page=page)
+        ctx.update(
+            series_stats=selectors.series_with_stats(),
+            page=page,
+            can_create=user_has_role(self.request.user, CLERK_ROLES),
+        )
         return ctx
 
 
@@ -120,6 +127,7 @@ class InquiryListView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["page"] = Paginator(Inquiry.objects.order_by("-held_on", "-id"), 20).get_page(self.request.GET.get("page"))
+        ctx["can_create"] = user_has_role(self.request.user, SUPERVISOR_ROLES)
         return ctx
 
 
@@ -334,3 +342,67 @@ class OfficerApplicationListView(RoleRequiredMixin, TemplateView):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("voice:officer_applications")
+
+
+class SessionCreateView(RoleRequiredMixin, View):
+    """Clerks: set up a series, or register a session with its invited enterprises."""
+
+    allowed_roles = CLERK_ROLES
+    template_name = "voice/session_create.html"
+
+    def _render(self, request, form=None, series_form=None):
+        return TemplateResponse(
+            request,
+            self.template_name,
+            {"form": form or SessionForm(), "series_form": series_form or SeriesForm()},
+        )
+
+    def get(self, request):
+        return self._render(request)
+
+    def post(self, request):
+        if request.POST.get("what") == "series":
+            series_form = SeriesForm(request.POST)
+            if series_form.is_valid():
+                if request.user.department is None:
+                    messages.error(request, _("您的账号未关联部门，不能设立恳谈会。"))
+                    return self._render(request, series_form=series_form)
+                try:
+                    actions.series_create(
+                        actor=request.user, organiser=request.user.department, **series_form.cleaned_data
+                    )
+                    messages.success(request, _("已设立恳谈会系列。"))
+                    return redirect("voice:session_create")
+                except ValidationError as exc:
+                    form_errors_from(series_form, exc)
+            return self._render(request, series_form=series_form)
+        form = SessionForm(request.POST)
+        if form.is_valid():
+            try:
+                session = actions.session_create(actor=request.user, **form.cleaned_data)
+                messages.success(request, _("已登记会议。"))
+                return redirect("voice:session_detail", pk=session.pk)
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+        return self._render(request, form=form)
+
+
+class InquiryCreateView(RoleRequiredMixin, View):
+    """Supervisors: schedule an inquiry on common problems with the departments to be questioned."""
+
+    allowed_roles = SUPERVISOR_ROLES
+    template_name = "voice/inquiry_create.html"
+
+    def get(self, request):
+        return TemplateResponse(request, self.template_name, {"form": InquiryForm(user=request.user)})
+
+    def post(self, request):
+        form = InquiryForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                the_inquiry = actions.inquiry_create(actor=request.user, **form.cleaned_data)
+                messages.success(request, _("已安排专题询问。"))
+                return redirect("voice:inquiry_detail", pk=the_inquiry.pk)
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+        return TemplateResponse(request, self.template_name, {"form": form})

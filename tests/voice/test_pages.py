@@ -152,3 +152,50 @@ def test_the_common_problem_pages_show_the_published_tally(client, supervisor, d
     actions.inquiry_move(actor=supervisor, inquiry=the_inquiry, move="close")
     body = client.get(f"/insights/common/{common.pk}/").content.decode()
     assert 'data-testid="common-inquiries"' in body and "100.0%" in body
+
+
+def test_clerk_registers_a_session_with_its_attendees(client, clerk, member, enterprise, other_enterprise):
+    the_series = series(clerk)
+    data = {
+        "what": "session",
+        "series": the_series.pk,
+        "held_at": "2026-03-04T14:30",
+        "venue": "市民服务中心",
+        "host": "副市长 张某某",
+        "topic": "物流降本",
+        "attendees": f"{enterprise.uscc} 沈总 董事长\n{other_enterprise.uscc}",
+    }
+    client.force_login(member)
+    assert client.post("/voice/meetings/new/", data).status_code == 403
+    client.force_login(clerk)
+    # an unknown code is named in the error and nothing is registered
+    response = client.post("/voice/meetings/new/", {**data, "attendees": "91330500MA2B000000"})
+    assert response.status_code == 200 and "91330500MA2B000000" in response.content.decode()
+    assert the_series.sessions.count() == 0
+    response = client.post("/voice/meetings/new/", data)
+    meeting = the_series.sessions.get()
+    assert response.status_code == 302 and response["Location"] == f"/voice/meetings/{meeting.pk}/"
+    assert [(a.enterprise, a.person_name, a.person_title) for a in meeting.attendees.order_by("id")] == [
+        (enterprise, "沈总", "董事长"),
+        (other_enterprise, "", ""),
+    ]
+
+
+def test_supervisor_schedules_an_inquiry(client, supervisor, clerk, department, other_department):
+    common = common_issue(supervisor, department)
+    data = {
+        "title": "专题询问",
+        "body": "市人大常委会",
+        "held_on": "2026-03-18",
+        "common_issues": [common.pk],
+        "departments": [department.pk, other_department.pk],
+    }
+    client.force_login(clerk)
+    assert client.post("/voice/inquiries/new/", data).status_code == 403
+    client.force_login(supervisor)
+    response = client.post("/voice/inquiries/new/", data)
+    assert response.status_code == 302
+    from voice.models import Inquiry
+
+    created = Inquiry.objects.get()
+    assert created.departments.count() == 2 and list(created.common_issues.all()) == [common]
