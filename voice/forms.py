@@ -20,9 +20,12 @@ class ProblemRowForm(forms.Form):
     description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 2}))
     category = forms.ModelChoiceField(label=_("问题分类"), queryset=Category.objects.all(), to_field_name="code")
 
-    def __init__(self, *args, enterprises=None, **kwargs):
+    def __init__(self, *args, enterprises=None, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = enterprises if enterprises is not None else Enterprise.objects.none()
+        # the formset's rows share one evaluated list of options each, instead of a query per row
+        for name, options in (choices or {}).items():
+            self.fields[name].widget.choices = options
 
 
 class BaseProblemFormSet(forms.BaseFormSet):

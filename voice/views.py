@@ -24,6 +24,7 @@ from .forms import (
     OfficerApplyForm,
     OfficerDecideForm,
     ProblemFormSet,
+    ProblemRowForm,
     RaiseProblemForm,
     ReviewForm,
     SeriesForm,
@@ -84,7 +85,9 @@ class SessionDetailView(View):
 
     def _formset(self, session, data=None):
         enterprises = Enterprise.objects.filter(sessionattendee__session=session).order_by("name")
-        return ProblemFormSet(data, prefix="p", form_kwargs={"enterprises": enterprises})
+        probe = ProblemRowForm(enterprises=enterprises)
+        choices = {name: list(probe.fields[name].choices) for name in ("enterprise", "category")}
+        return ProblemFormSet(data, prefix="p", form_kwargs={"enterprises": enterprises, "choices": choices})
 
     def get(self, request, pk):
         return self._render(request, self._session(pk))
@@ -290,7 +293,12 @@ class FindingListView(RoleRequiredMixin, TemplateView):
             .select_related("service_item", "issue", "enterprise")
             .order_by("issue_id", "-reviewed_at", "-id")
         )
-        ctx.update(page=Paginator(reviews, 30).get_page(self.request.GET.get("page")), form=RaiseProblemForm())
+        form = RaiseProblemForm()
+        ctx.update(
+            page=Paginator(reviews, 30).get_page(self.request.GET.get("page")),
+            categories=list(form.fields["category"].choices)[1:],
+            enterprises=list(form.fields["enterprise"].choices)[1:],
+        )
         return ctx
 
     def post(self, request, *args, **kwargs):

@@ -199,3 +199,48 @@ def test_supervisor_schedules_an_inquiry(client, supervisor, clerk, department, 
 
     created = Inquiry.objects.get()
     assert created.departments.count() == 2 and list(created.common_issues.all()) == [common]
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_session_page_query_count_is_the_same_for_3_and_30_problems(client, clerk, enterprise, other_enterprise):
+    meeting = session(clerk, [enterprise, other_enterprise])
+    client.force_login(clerk)
+    url = f"/voice/meetings/{meeting.pk}/"
+    actions.session_register_problems(actor=clerk, session=meeting, problems=problem_rows([enterprise], 3))
+    three = _queries(client, url)
+    actions.session_register_problems(actor=clerk, session=meeting, problems=problem_rows([other_enterprise], 27))
+    assert _queries(client, url) == three == 13
+
+
+def test_findings_page_query_count_is_the_same_for_3_and_30(client, clerk, department):
+    from services.models import ServiceItem
+
+    item = ServiceItem.objects.create(code="QY-001", name="企业开办", item_type="admin", department=department)
+    officer = UserFactory(username="officer-q", role=Role.OFFICER)
+
+    def make(n):
+        ServiceReview.objects.bulk_create(
+            [
+                ServiceReview(
+                    officer=officer,
+                    service_item=item,
+                    efficiency=3,
+                    clarity=3,
+                    convenience=3,
+                    attitude=3,
+                    findings="材料清单不一致",
+                )
+                for _ in range(n)
+            ]
+        )
+
+    client.force_login(clerk)
+    make(3)
+    three = _queries(client, "/voice/findings/")
+    make(27)
+    assert _queries(client, "/voice/findings/") == three == 12
