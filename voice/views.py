@@ -155,6 +155,8 @@ class InquiryDetailView(View):
             "can_vote": inquiry.status == "voting",
             "is_deputy": user_has_role(user, {Role.DEPUTY}),
             "can_manage": user_has_role(user, SUPERVISOR_ROLES),
+            # a questioned department's own handler enters its answer
+            "answering_department": user.department_id if user_has_role(user, {Role.HANDLER}) else None,
             "codes_form": VotingCodesForm(),
             "ballot_form": BallotForm(),
             "answer_form": AnswerForm(),

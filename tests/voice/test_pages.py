@@ -244,3 +244,16 @@ def test_findings_page_query_count_is_the_same_for_3_and_30(client, clerk, depar
     three = _queries(client, "/voice/findings/")
     make(27)
     assert _queries(client, "/voice/findings/") == three == 12
+
+
+def test_a_questioned_departments_handler_enters_its_answer(client, supervisor, handler, other_handler, department):
+    the_inquiry = inquiry(supervisor, [department], [common_issue(supervisor, department)])
+    url = f"/voice/inquiries/{the_inquiry.pk}/"
+    client.force_login(other_handler)
+    assert 'name="answer"' not in client.get(url).content.decode()
+    client.post(url, {"what": "answer", "department": department.pk, "answer": "别的部门代答"})
+    assert the_inquiry.departments.get().answer == ""
+    client.force_login(handler)
+    assert 'name="answer"' in client.get(url).content.decode()
+    client.post(url, {"what": "answer", "department": department.pk, "answer": "已出台指引"})
+    assert the_inquiry.departments.get().answer == "已出台指引"
