@@ -286,7 +286,9 @@ def ballot_cast(*, actor: User | None, inquiry: Inquiry, department: Department,
             raise ActionError({"code": _("投票码无效。")})
     else:
         _require(user_has_role(actor, {Role.DEPUTY}), _("只有人大代表或持投票码者可以投票。"))
-    if Inquiry.objects.filter(pk=inquiry.pk, status=InquiryStatus.VOTING).count() == 0:
+    # Lock the inquiry row while voting: closing the ballot (a conditional UPDATE of the same row) waits for
+    # the ballots in flight, so no ballot is counted after the tally is published.
+    if not list(Inquiry.objects.select_for_update().filter(pk=inquiry.pk, status=InquiryStatus.VOTING).values("pk")):
         raise TransitionNotAllowed(_("本次询问当前不在投票时间内。"))
     try:
         with transaction.atomic():
