@@ -257,3 +257,33 @@ def test_a_questioned_departments_handler_enters_its_answer(client, supervisor, 
     assert 'name="answer"' in client.get(url).content.decode()
     client.post(url, {"what": "answer", "department": department.pk, "answer": "已出台指引"})
     assert the_inquiry.departments.get().answer == "已出台指引"
+
+
+@pytest.mark.parametrize("url", ["/voice/findings/", "/voice/officers/applications/", "/voice/meetings/new/"])
+def test_staff_pages_permission_matrix(client, url, member, handler):
+    # anonymous → the login page; signed in with the wrong role → 403
+    response = client.get(url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    for user in (member, handler):
+        client.force_login(user)
+        assert client.get(url).status_code == 403
+
+
+def test_administrator_appoints_an_officer_on_the_page(client, member):
+    applicant = UserFactory(username="applicant")
+    client.force_login(applicant)
+    client.post("/voice/services/", {"what": "apply", "background": "journalist", "organisation": "湖州日报"})
+    application = applicant.officer_applications.get()
+    admin = UserFactory(username="admin-y", role=Role.ADMIN)
+    client.force_login(admin)
+    assert "湖州日报" in client.get("/voice/officers/applications/").content.decode()
+    # a term that ends before it starts is refused and changes nothing
+    bad = {"application": application.pk, "approve": "1", "term_start": "2026-12-01", "term_end": "2026-01-01"}
+    client.post("/voice/officers/applications/", bad)
+    application.refresh_from_db()
+    assert application.status == "pending"
+    good = {**bad, "term_end": "2028-11-30"}
+    client.post("/voice/officers/applications/", good)
+    application.refresh_from_db()
+    applicant.refresh_from_db()
+    assert application.status == "approved" and applicant.role == Role.OFFICER
