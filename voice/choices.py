@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MeetingKind(models.TextChoices):
@@ -32,7 +33,7 @@ class InquiryStatus(models.TextChoices):
 class BallotChoice(models.TextChoices):
     GOOD = "good", _("好")
     FAIRLY_GOOD = "fairly_good", _("较好")
-    AVERAGE = "average", _("一般")
+    AVERAGE = "average", pgettext_lazy("ballot", "一般")  # not the difficulty 一般 (routine)
     POOR = "poor", _("差")
 
 
