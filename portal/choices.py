@@ -15,6 +15,9 @@ class Role(models.TextChoices):
     # A calling system's service account (one per Open311 key): registers problems on the key's channel
     # and nothing else. It never logs in (no usable password) and sees nothing through visible_to().
     INTEGRATION = "integration", _("对接系统")
+    # Outside people with a voice (issue 17): not portal staff, they see no problems.
+    DEPUTY = "deputy", _("人大代表")
+    OFFICER = "officer", _("营商环境体验官")
 
 
 STAFF_ROLES = frozenset({Role.CLERK, Role.HANDLER, Role.SUPERVISOR, Role.ADMIN, Role.SECURITY, Role.AUDITOR})

@@ -618,6 +618,8 @@ ACCOUNTS = [
     ("admin", "system administrator (back office at /admin/; cannot read the audit log)"),
     ("security", "security administrator (lifts sign-in pauses, revokes API tokens)"),
     ("auditor", "audit administrator (the only one who reads the audit log)"),
+    ("officer-01", "营商环境体验官, one of officer-01 … officer-20 (rate services at /voice/services/)"),
+    ("deputy-01", "人大代表, one of deputy-01 … deputy-10 (vote at 人大专题询问)"),
 ]
 
 

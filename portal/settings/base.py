@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "policies",
     "insights",
     "open311",
+    "voice",
 ]
 
 MIDDLEWARE = [

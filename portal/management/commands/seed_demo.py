@@ -11,10 +11,11 @@ import insights.demo
 import issues.demo
 import policies.demo
 import services.demo
+import voice.demo
 from portal import demo
 from portal.notifications import batched_delivery
 
-APP_DEMOS = (services.demo, issues.demo, policies.demo, insights.demo)
+APP_DEMOS = (services.demo, issues.demo, policies.demo, insights.demo, voice.demo)
 
 
 class PhaseOutput:
