@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("insights.api.urls")),
     path("", include("issues.api.urls")),
     path("", include("policies.api.urls")),
+    path("", include("market.api.urls")),
 ]
 
 # Swagger UI: its start-up script is a separate file (the split view), so scripts stay 'self' only; its
@@ -39,6 +40,7 @@ urlpatterns = [
     path("issues/", include("issues.urls")),
     path("policies/", include("policies.urls")),
     path("insights/", include("insights.urls")),
+    path("market/", include("market.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "issues",
     "policies",
     "insights",
+    "market",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,13 @@
+"""Pages of the market app (namespace ``market``)."""
+
+from django.urls import path
+
+from market import views
+
+app_name = "market"
+
+urlpatterns = [
+    path("facilities/", views.FacilityListView.as_view(), name="facilities"),
+    path("bookings/", views.BookingListView.as_view(), name="bookings"),
+    path("bookings/<int:pk>/<slug:event>/", views.BookingMoveView.as_view(), name="booking_move"),
+]
