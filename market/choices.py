@@ -25,3 +25,42 @@ class BookingStatus(models.TextChoices):
 
 # Bookings that hold one of the facility's parallel slots.
 HOLDING_STATUSES = frozenset({BookingStatus.CONFIRMED, BookingStatus.APPROVED})
+
+
+class ServiceType(models.TextChoices):
+    EIA = "eia", _("环境影响评价")
+    SAFETY = "safety", _("安全评价")
+    ENERGY = "energy", _("节能评估")
+    SURVEY = "survey", _("测绘")
+    COST = "cost", _("工程造价")
+    AUDIT = "audit", _("审计")
+    TESTING = "testing", _("检验检测")
+    LEGAL = "legal", _("法律服务")
+
+
+class IntermediaryStatus(models.TextChoices):
+    PENDING = "pending", _("待核验")
+    VERIFIED = "verified", _("已核验")
+    REJECTED = "rejected", _("未通过")
+
+
+class SelectionMethod(models.TextChoices):
+    LOWEST_PRICE = "lowest_price", _("最低价中选")
+    RANDOM_DRAW = "random_draw", _("随机抽取")
+    DIRECT = "direct", _("直接选取")
+
+
+class PurchaseStatus(models.TextChoices):
+    OPEN = "open", _("报价中")
+    SELECTED = "selected", _("已选定")
+    CONTRACTED = "contracted", _("已签约")
+    DELIVERED = "delivered", _("已交付")
+    RATED = "rated", _("已评价")
+    FAILED = "failed", _("流标")
+    CANCELLED = "cancelled", _("已撤销")
+
+
+# Purchases whose result is published (a winner was chosen).
+RESULT_STATUSES = frozenset(
+    {PurchaseStatus.SELECTED, PurchaseStatus.CONTRACTED, PurchaseStatus.DELIVERED, PurchaseStatus.RATED}
+)

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from market.choices import BookingStatus as S
+from market.choices import PurchaseStatus as P
 from portal.models.enterprises import enterprise_ids_for
 from portal.permissions import CLERK_ROLES, user_has_role
 
@@ -61,3 +62,29 @@ BOOKING_MOVES: dict[str, Move] = {
 def available_moves(user, booking) -> list[str]:
     moves = BOOKING_MOVES.items()
     return [name for name, move in moves if booking.status in move.allowed_from and move.allowed(user, booking)]
+
+
+# --- purchases in the 中介超市 -----------------------------------------------------------------------------
+
+
+def is_purchase_member(user, purchase) -> bool:
+    return user_has_role(user, {"enterprise"}) and purchase.enterprise_id in own_enterprise_ids(user)
+
+
+def is_purchase_member_or_clerk(user, purchase) -> bool:
+    return is_purchase_member(user, purchase) or user_has_role(user, CLERK_ROLES)
+
+
+PURCHASE_MOVES: dict[str, Move] = {
+    # the enterprise, a clerk, or (actor None) the scheduled run at the deadline
+    "select": Move(frozenset({P.OPEN}), P.SELECTED, is_purchase_member_or_clerk),
+    "contract": Move(frozenset({P.SELECTED}), P.CONTRACTED, is_purchase_member),
+    "deliver": Move(frozenset({P.CONTRACTED}), P.DELIVERED, is_purchase_member),
+    "rate": Move(frozenset({P.DELIVERED}), P.RATED, is_purchase_member),
+    "cancel": Move(frozenset({P.OPEN}), P.CANCELLED, is_purchase_member_or_clerk, needs_reason=True),
+}
+
+
+def purchase_moves(user, purchase) -> list[str]:
+    moves = PURCHASE_MOVES.items()
+    return [name for name, move in moves if purchase.status in move.allowed_from and move.allowed(user, purchase)]
