@@ -43,7 +43,7 @@ def quoting(n, **kwargs):
 
 
 def quote(purchase, pair, price):
-    firm, user = pair
+    _firm, user = pair
     return actions.quote_submit(actor=user, purchase=purchase, price=Decimal(price), now=day(2036, 3, 5, 10))
 
 

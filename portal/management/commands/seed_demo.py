@@ -8,6 +8,7 @@ from django.db import transaction
 
 import insights.demo
 import issues.demo
+import market.demo
 import policies.demo
 import services.demo
 from portal import demo
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         with transaction.atomic():
             context = demo.seed(rng=rng, password=password, stdout=self.stdout, reset_passwords=reset_passwords)
-        for app_demo in (services.demo, issues.demo, policies.demo, insights.demo):
+        for app_demo in (services.demo, issues.demo, policies.demo, insights.demo, market.demo):
             with transaction.atomic():
                 app_demo.seed(rng=random.Random(seed), context=context, stdout=self.stdout)
         if quiet:
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             ("ent-a", "enterprise member (法定代表人) of " + context["enterprises"][0].name),
             ("ent-b", "enterprise member (法定代表人) of " + context["enterprises"][1].name),
             ("ent-c", "enterprise agent whose membership is still pending"),
+            ("(ent-b)", "also a member of one intermediary per service type in the 中介超市 (quotes)"),
             ("clerk", "window clerk, 湖州市企业综合服务中心 (also the 兜底 window)"),
             ("supervisor", "supervisor, 兜底办"),
             ("admin", "system administrator (back office at /admin/; cannot read the audit log)"),
