@@ -1,6 +1,6 @@
 """All writes of the market app (DESIGN.md rule 1)."""
 
-from market.actions.facilities import booking_create, booking_transition, facility_save
+from market.actions.facilities import booking_create, booking_transition, bookings_expire_stale, facility_save
 from market.actions.intermediaries import (
     direct_choice_limit,
     intermediary_complain,
@@ -20,6 +20,7 @@ from market.actions.intermediaries import (
 __all__ = [
     "booking_create",
     "booking_transition",
+    "bookings_expire_stale",
     "direct_choice_limit",
     "facility_save",
     "intermediary_complain",

@@ -245,3 +245,33 @@ def facility_save(*, actor: User, facility: Facility) -> Facility:
         actor=actor, action="market.facility.created" if created else "market.facility.changed", target=facility
     )
     return facility
+
+
+def bookings_expire_stale(*, now: dt.datetime | None = None) -> int:
+    """Scheduled: a booking still queued when its period has begun will not get a slot any more; it is
+    closed (cancelled, with the reason) and its enterprise told. Each in its own transaction."""
+    now = now or timezone.now()
+    closed = 0
+    for booking in FacilityBooking.objects.filter(status=BookingStatus.QUEUED, start__lte=now):
+        with transaction.atomic():
+            _lock_facility(booking.facility_id)
+            reason = _("排队期间预约开始时间已过，未能安排。")
+            try:
+                apply_transition(
+                    booking,
+                    to_status=BookingStatus.CANCELLED,
+                    allowed_from={BookingStatus.QUEUED},
+                    actor=None,
+                    action="market.booking.expired",
+                    changes={"closed_at": now, "reason": reason},
+                )
+            except TransitionNotAllowed:  # promoted or cancelled meanwhile
+                continue
+            notify(
+                recipients=_members(booking.enterprise_id),
+                kind="market.booking.expired",
+                title=_("【设施预约】%(booking)s：%(reason)s") % {"booking": booking, "reason": reason},
+                url=_url(),
+            )
+            closed += 1
+    return closed

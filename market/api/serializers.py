@@ -10,6 +10,7 @@ from market import selectors
 from market.choices import SelectionMethod, ServiceType
 from market.models import Facility, FacilityBooking, Intermediary, Purchase, Quote
 from market.workflow import available_moves, purchase_moves
+from portal.models import Region
 
 
 class FacilitySerializer(serializers.ModelSerializer):
@@ -258,3 +259,27 @@ class ComplaintSerializer(serializers.Serializer):
 class ComplaintResultSerializer(serializers.Serializer):
     issue = serializers.IntegerField(source="issue_id")
     reference = serializers.CharField(source="issue.reference")
+
+
+class QualificationInputSerializer(serializers.Serializer):
+    service_type = serializers.ChoiceField(choices=ServiceType.choices)
+    name = serializers.CharField(max_length=100)
+    number = serializers.CharField(max_length=60)
+    expires_on = serializers.DateField()
+
+
+class IntermediaryRegisterSerializer(serializers.Serializer):
+    uscc = serializers.CharField(max_length=30)
+    name = serializers.CharField(max_length=200)
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.current())
+    service_types = serializers.ListField(child=serializers.ChoiceField(choices=ServiceType.choices), min_length=1)
+    service_regions = serializers.ListField(child=serializers.RegexField(r"^\d{6}$"), required=False)
+    fee_standard = serializers.CharField()
+    contact_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    qualifications = QualificationInputSerializer(many=True, allow_empty=False)
+
+
+class IntermediaryRegisteredSerializer(IntermediarySerializer):
+    class Meta(IntermediarySerializer.Meta):
+        fields = [*IntermediarySerializer.Meta.fields, "status"]
+        read_only_fields = fields

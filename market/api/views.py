@@ -19,6 +19,8 @@ from .serializers import (
     FacilityBookingCreateSerializer,
     FacilityBookingSerializer,
     FacilitySerializer,
+    IntermediaryRegisteredSerializer,
+    IntermediaryRegisterSerializer,
     IntermediarySerializer,
     IntermediaryStatsSerializer,
     PurchaseContractSerializer,
@@ -116,11 +118,25 @@ class FacilityBookingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
 # --- the 中介超市 ----------------------------------------------------------------------------------------
 
 
-class IntermediaryViewSet(viewsets.ReadOnlyModelViewSet):
-    """Verified intermediaries (anyone), best credit first; members of an enterprise complain about one."""
+class IntermediaryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Verified intermediaries (anyone), best credit first; an intermediary registers (pending until an
+    administrator verifies it); members of an enterprise complain about one."""
 
     serializer_class = IntermediarySerializer
-    permission_classes = [permissions.AllowAny]
+
+    def get_permissions(self):
+        if self.action == "list" or self.action == "retrieve":
+            return [permissions.AllowAny()]
+        return [HasPortalRole()]
+
+    @extend_schema(request=IntermediaryRegisterSerializer, responses={201: IntermediaryRegisteredSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = IntermediaryRegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data["qualifications"] = [dict(row) for row in data["qualifications"]]
+        intermediary = actions.intermediary_register(actor=request.user, **data)
+        return Response(IntermediaryRegisteredSerializer(intermediary).data, status=status.HTTP_201_CREATED)
 
     def get_queryset(self):
         qs = selectors.intermediary_list().select_related("region")

@@ -193,3 +193,16 @@ def test_utilisation_and_waiting_time_recount_from_the_bookings(department):
     assert str(stats["utilisation"]) == "20.00"
     assert stats["queue_length"] == 0
     assert str(stats["average_wait_days"]) == "2.0"
+
+
+def test_a_booking_still_queued_when_its_period_begins_is_closed_with_a_notice(department):
+    facility = FacilityFactory(owner_department=department, capacity=1)
+    first, second = members(2)
+    book(first, facility, day(2036, 12, 10), day(2036, 12, 11))
+    queued = book(second, facility, day(2036, 12, 10), day(2036, 12, 11))
+    assert actions.bookings_expire_stale(now=day(2036, 12, 9)) == 0
+    assert actions.bookings_expire_stale(now=day(2036, 12, 10, 1)) == 1
+    queued.refresh_from_db()
+    assert queued.status == BookingStatus.CANCELLED and "开始时间已过" in queued.reason
+    assert Notification.objects.filter(kind="market.booking.expired", recipient=second).exists()
+    assert actions.bookings_expire_stale(now=day(2036, 12, 10, 1)) == 0

@@ -250,3 +250,16 @@ def test_valid_uscc_helper_is_valid():
     from portal.validators import validate_uscc
 
     assert validate_uscc(valid_uscc())
+
+
+def test_the_scheduled_task_runs_the_selection_and_is_listed(member):
+    from market import tasks
+
+    purchase = post(member)
+    quote(purchase, quoting(1)[0], 150000)
+    assert "market.tasks.select_due_purchases" in {s["func"] for s in tasks.SCHEDULES}
+    Purchase.objects.filter(pk=purchase.pk).update(quote_deadline=day(2020, 1, 1))
+    assert tasks.select_due_purchases() == 1
+    assert tasks.select_due_purchases() == 0  # a second delivery changes nothing
+    purchase.refresh_from_db()
+    assert purchase.status == PurchaseStatus.SELECTED

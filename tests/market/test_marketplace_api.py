@@ -157,3 +157,28 @@ def test_purchase_list_query_count_is_constant(api_for, member, django_assert_nu
     with django_assert_num_queries(4):  # count, page, own intermediaries' types, own enterprises
         response = client.get("/api/v1/purchases/?page_size=50")
     assert response.json()["count"] == n
+
+
+def test_an_intermediary_registers_through_the_api_and_waits_for_verification(api_for, region):
+    from tests.portal.factories import UserFactory
+
+    user = UserFactory()
+    payload = {
+        "uscc": "91350100M000100Y43",
+        "name": "丽水某造价咨询有限公司",
+        "region": "330500",
+        "service_types": ["cost"],
+        "fee_standard": "按造价 0.5%",
+        "qualifications": [
+            {"service_type": "cost", "name": "造价咨询登记", "number": "ZJ-001", "expires_on": "2030-01-01"}
+        ],
+    }
+    response = api_for(user).post("/api/v1/intermediaries/", payload, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["status"] == "pending"
+    assert api_for(None).get("/api/v1/intermediaries/").json()["count"] == 0
+    again = api_for(UserFactory()).post("/api/v1/intermediaries/", payload, format="json")
+    assert again.status_code == 400 and "已登记" in str(again.json())
+    bad = api_for(UserFactory()).post("/api/v1/intermediaries/", {**payload, "uscc": "123"}, format="json")
+    assert bad.status_code == 400 and "18 位" in str(bad.json())
+    assert api_for(None).post("/api/v1/intermediaries/", payload, format="json").status_code == 401
