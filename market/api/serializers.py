@@ -272,7 +272,7 @@ class IntermediaryRegisterSerializer(serializers.Serializer):
     uscc = serializers.CharField(max_length=30)
     name = serializers.CharField(max_length=200)
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.current())
-    service_types = serializers.ListField(child=serializers.ChoiceField(choices=ServiceType.choices), min_length=1)
+    service_types = serializers.ListField(child=serializers.CharField(max_length=20), min_length=1)
     service_regions = serializers.ListField(child=serializers.RegexField(r"^\d{6}$"), required=False)
     fee_standard = serializers.CharField()
     contact_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
