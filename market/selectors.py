@@ -195,7 +195,7 @@ def purchase_list(*, user):
 def purchase_results():
     return (
         Purchase.objects.results()
-        .select_related("winning_quote__intermediary")
+        .select_related("enterprise", "winning_quote__intermediary")
         .annotate(quote_count=Count("quotes", distinct=True))
         .order_by("-selected_at", "-id")
     )
