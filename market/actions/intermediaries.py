@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -92,7 +92,11 @@ def intermediary_register(
         contact_phone=(contact_phone or "").strip(),
     )
     intermediary.full_clean()
-    intermediary.save()
+    try:
+        with transaction.atomic():
+            intermediary.save()
+    except IntegrityError:  # the same code registered at the same moment
+        raise ActionError({"uscc": _("该统一社会信用代码已登记。")}) from None
     intermediary.members.add(actor)
     for row in qualifications:
         qualification = Qualification(intermediary=intermediary, **row)
@@ -259,8 +263,12 @@ def quote_submit(
         submitted_by=actor,
         submitted_at=now,
     )
-    quote.full_clean()
-    quote.save()
+    quote.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            quote.save()
+    except IntegrityError:  # the same intermediary's second quote at the same moment
+        raise ActionError({"price": _("本机构已对该项目报价。")}) from None
     audit_record(actor=actor, action="market.quote.submitted", target=quote, data={"purchase": purchase.pk})
     return quote
 

@@ -1,4 +1,4 @@
-"""Two enterprises booking the last slot at the same moment, in their own threads and connections: exactly
+"""Two at once, in their own threads and connections. Two enterprises booking the last slot at the same moment, in their own threads and connections: exactly
 one is confirmed, the other queued. Runs on SQLite (immediate transactions) and on PostgreSQL (the
 per-facility lock row)."""
 
@@ -37,3 +37,32 @@ def test_two_bookings_of_the_last_slot_at_once_confirm_exactly_one(department):
         assert held.count() == 2
         # (reset the round: the two new bookings go)
         FacilityBooking.objects.filter(facility=facility).exclude(booked_by=users[0]).delete()
+
+
+def test_the_same_intermediary_quoting_twice_at_once_keeps_one_quote(member):
+    from decimal import Decimal
+
+    from market.models import Quote
+    from portal.exceptions import ActionError
+    from tests.market.factories import IntermediaryFactory, intermediary_member
+
+    purchase = actions.purchase_create(
+        actor=member,
+        title="环评",
+        service_type="eia",
+        scope="s",
+        budget=Decimal(100000),
+        quote_deadline=day(2036, 3, 10),
+        selection_method="lowest_price",
+        now=day(2036, 3, 1),
+    )
+    firm = IntermediaryFactory()
+    colleagues = [intermediary_member(firm), intermediary_member(firm)]
+
+    def quoting(user, price):
+        return lambda: actions.quote_submit(actor=user, purchase=purchase, price=Decimal(price), now=day(2036, 3, 2))
+
+    outcomes = race(quoting(colleagues[0], 90000), quoting(colleagues[1], 85000))
+    assert sum(isinstance(o, Quote) for o in outcomes) == 1, outcomes
+    assert sum(isinstance(o, ActionError) for o in outcomes) == 1, outcomes
+    assert Quote.objects.filter(purchase=purchase).count() == 1
