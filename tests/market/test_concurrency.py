@@ -1,6 +1,6 @@
-"""Two at once, in their own threads and connections. Two enterprises booking the last slot at the same moment, in their own threads and connections: exactly
-one is confirmed, the other queued. Runs on SQLite (immediate transactions) and on PostgreSQL (the
-per-facility lock row)."""
+"""Two at once, in their own threads and connections: two enterprises booking the last slot (exactly one
+confirmed, the other queued), two colleagues quoting for one intermediary (one quote kept). Runs on SQLite
+(immediate transactions) and on PostgreSQL (the per-facility lock row, the unique quote)."""
 
 import pytest
 
