@@ -11,6 +11,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from market import actions, selectors
 from market.choices import ServiceType
+from market.filters import with_service_type
 from market.forms import (
     BookingForm,
     ComplaintForm,
@@ -129,10 +130,8 @@ class IntermediaryListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        qs = selectors.intermediary_list().select_related("region")
         service_type = self.request.GET.get("service_type", "")
-        if service_type in ServiceType.values:
-            qs = qs.filter(service_types__contains=[service_type])
+        qs = with_service_type(selectors.intermediary_list().select_related("region"), service_type)
         period = self.request.GET.get("period") or str(timezone.localdate().year)
         try:
             stats = selectors.intermediary_stats(period)

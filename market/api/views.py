@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from market import actions, selectors
+from market.filters import FacilityBookingFilterSet, IntermediaryFilterSet, PurchaseFilterSet
 from market.models import Purchase
 from portal.models import Enterprise
 from portal.permissions import HasPortalRole
@@ -63,6 +64,7 @@ class FacilityBookingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
 
     serializer_class = FacilityBookingSerializer
     permission_classes = [HasPortalRole]
+    filterset_class = FacilityBookingFilterSet
     action_roles = {"create": {"enterprise"}}
 
     def get_queryset(self):
@@ -138,10 +140,10 @@ class IntermediaryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         intermediary = actions.intermediary_register(actor=request.user, **data)
         return Response(IntermediaryRegisteredSerializer(intermediary).data, status=status.HTTP_201_CREATED)
 
+    filterset_class = IntermediaryFilterSet
+
     def get_queryset(self):
-        qs = selectors.intermediary_list().select_related("region")
-        service_type = self.request.query_params.get("service_type")
-        return qs.filter(service_types__contains=[service_type]) if service_type else qs
+        return selectors.intermediary_list().select_related("region")
 
     @extend_schema(request=ComplaintSerializer, responses={201: ComplaintResultSerializer})
     @action(detail=True, methods=["post"], permission_classes=[HasPortalRole])
@@ -164,6 +166,7 @@ class PurchaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = PurchaseSerializer
     permission_classes = [HasPortalRole]
+    filterset_class = PurchaseFilterSet
     action_roles = {"create": {"enterprise"}, "quotes": {"enterprise"}}
 
     def get_queryset(self):

@@ -182,3 +182,15 @@ def test_an_intermediary_registers_through_the_api_and_waits_for_verification(ap
     bad = api_for(UserFactory()).post("/api/v1/intermediaries/", {**payload, "uscc": "123"}, format="json")
     assert bad.status_code == 400 and "18 位" in str(bad.json())
     assert api_for(None).post("/api/v1/intermediaries/", payload, format="json").status_code == 401
+
+
+def test_intermediaries_filter_by_service_type(api_for, client):
+    from market.choices import ServiceType
+
+    eia = IntermediaryFactory(name="环评甲", service_types=[ServiceType.EIA, ServiceType.SAFETY])
+    IntermediaryFactory(name="测绘乙", service_types=[ServiceType.SURVEY])
+    rows = api_for(None).get("/api/v1/intermediaries/?service_type=safety").json()["results"]
+    assert [r["id"] for r in rows] == [eia.pk]
+    assert api_for(None).get("/api/v1/intermediaries/?service_type=magic").status_code == 400
+    page = client.get("/market/intermediaries/?service_type=survey").content.decode()
+    assert "测绘乙" in page and "环评甲" not in page
