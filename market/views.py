@@ -1,7 +1,7 @@
 """Pages of the market app (namespace ``market``)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -45,8 +45,10 @@ class FacilityListView(FormView):
         return ctx
 
     def post(self, request, *args, **kwargs):
-        if not user_has_role(request.user, ENTERPRISE_ROLES):
+        if not request.user.is_authenticated:
             return redirect(f"{_login_url()}?next={request.path}")
+        if not user_has_role(request.user, ENTERPRISE_ROLES):
+            raise PermissionDenied
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):

@@ -52,3 +52,10 @@ def test_purchase_pages_permission_matrix(client, client_for, member, other_memb
     assert client_for(other_member).post(url + "cancel/", {"reason": "x"}).status_code == 404
     client_for(member).post(url + "cancel/", {"reason": "项目取消"})
     assert Purchase.objects.get().status == "cancelled"
+
+
+def test_only_enterprise_members_post_a_booking(client, client_for, handler, facility):
+    data = {"facility": facility.pk, "start": "2036-12-10T00:00", "end": "2036-12-11T00:00"}
+    assert client.post("/market/facilities/", data).status_code == 302
+    assert client_for(handler).post("/market/facilities/", data).status_code == 403
+    assert FacilityBooking.objects.count() == 0
