@@ -178,7 +178,7 @@ def seed_purchases(*, rng, context, firms, now) -> int:
         quoted = []
         for k, firm in enumerate(quoters[:4]):
             price = Decimal(budget) * Decimal(share or "0.9") * Decimal(str(1 + 0.05 * k))
-            price = min(price.quantize(Decimal("100")), Decimal(budget))
+            price = min(price.quantize(Decimal("1E2")), Decimal(budget))
             quoted.append(
                 actions.quote_submit(
                     actor=firm.members.first(),
@@ -258,6 +258,14 @@ def seed_facilities(*, rng, context, now) -> int:
         step = dt.timedelta(days=1) if facility.unit == BookingUnit.DAY else dt.timedelta(hours=12)
         # past bookings (for utilisation and waiting time), booked 40 days ago
         booked_at = now - dt.timedelta(days=40)
+        if n == 1:  # the saturated line: four weeks of the last thirty days held
+            for k in range(4):
+                start = _midnight(today - dt.timedelta(days=29 - 7 * k))
+                actions.booking_create(
+                    actor=members[k % 2], facility=facility, start=start, end=start + step * 7, now=booked_at
+                )
+                created += 1
+            continue
         for k in range(3 + n % 3):
             start = _midnight(today - dt.timedelta(days=28 - 6 * k))
             booking = actions.booking_create(
@@ -272,8 +280,8 @@ def seed_facilities(*, rng, context, now) -> int:
             start = _midnight(today + dt.timedelta(days=3 + 4 * k))
             actions.booking_create(actor=members[k % 2], facility=facility, start=start, end=start + step * length)
             created += 1
-    # the saturated pilot line (1 slot): the same fortnight booked four times → three in the queue, one of
-    # them having waited and got a slot after a cancellation
+    # the saturated pilot line (1 slot): the same week booked five times → one cancelled, one that waited
+    # and got the slot, three in the queue
     line = facilities[1]
     start = _midnight(today + dt.timedelta(days=14))
     bookings = [
