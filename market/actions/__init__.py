@@ -14,6 +14,7 @@ from market.actions.intermediaries import (
     purchase_rate,
     purchase_select,
     purchases_select_due,
+    qualification_add,
     quote_submit,
 )
 
@@ -34,5 +35,6 @@ __all__ = [
     "purchase_rate",
     "purchase_select",
     "purchases_select_due",
+    "qualification_add",
     "quote_submit",
 ]

@@ -136,6 +136,34 @@ def intermediary_verify(*, actor: User, intermediary: Intermediary, approve: boo
     return intermediary
 
 
+@transaction.atomic
+def qualification_add(
+    *, actor: User, intermediary: Intermediary, service_type: str, name: str, number: str, expires_on: dt.date
+) -> Qualification:
+    """A member of the intermediary records a new or renewed qualification (the old row stays, with its
+    expiry, as the record of what was valid when)."""
+    if not intermediary.members.filter(pk=actor.pk).exists():
+        raise PermissionDeniedError(_("只有该机构的成员可以登记资质。"))
+    if service_type not in intermediary.service_types:
+        raise ActionError({"service_type": _("请选择本机构登记的服务类型。")})
+    qualification = Qualification(
+        intermediary=intermediary,
+        service_type=service_type,
+        name=(name or "").strip(),
+        number=(number or "").strip(),
+        expires_on=expires_on,
+    )
+    qualification.full_clean()
+    qualification.save()
+    audit_record(
+        actor=actor,
+        action="market.qualification.added",
+        target=intermediary,
+        data={"service_type": service_type, "number": qualification.number, "expires_on": expires_on.isoformat()},
+    )
+    return qualification
+
+
 def intermediary_refresh_credit(*, intermediary: Intermediary, now: dt.datetime | None = None) -> Intermediary:
     """Credit score (0–100) = 60 × mean rating ÷ 5 (45 before any rating) + 30 × on-time delivery share
     (22.5 before any delivery) + max(0, 10 − 2 × complaints in the last 365 days). Stored with the mean

@@ -30,6 +30,7 @@ from .serializers import (
     PurchaseRateSerializer,
     PurchaseSelectSerializer,
     PurchaseSerializer,
+    QualificationInputSerializer,
     QuoteCreateSerializer,
     QuoteSerializer,
     ReasonSerializer,
@@ -144,6 +145,17 @@ class IntermediaryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
 
     def get_queryset(self):
         return selectors.intermediary_list().select_related("region")
+
+    @extend_schema(request=QualificationInputSerializer, responses={201: QualificationInputSerializer})
+    @action(detail=True, methods=["post"])
+    def qualifications(self, request, pk=None):
+        serializer = QualificationInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        intermediary = get_object_or_404(request.user.intermediaries.all(), pk=pk)
+        qualification = actions.qualification_add(
+            actor=request.user, intermediary=intermediary, **serializer.validated_data
+        )
+        return Response(QualificationInputSerializer(qualification).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ComplaintSerializer, responses={201: ComplaintResultSerializer})
     @action(detail=True, methods=["post"], permission_classes=[HasPortalRole])

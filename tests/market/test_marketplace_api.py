@@ -194,3 +194,24 @@ def test_intermediaries_filter_by_service_type(api_for, client):
     assert api_for(None).get("/api/v1/intermediaries/?service_type=magic").status_code == 400
     page = client.get("/market/intermediaries/?service_type=survey").content.decode()
     assert "测绘乙" in page and "环评甲" not in page
+
+
+def test_a_member_renews_a_qualification_and_quotes_again(api_for, member):
+    firm = IntermediaryFactory(qualified_until=dt.date(2020, 1, 1))
+    user = intermediary_member(firm)
+    url = f"/api/v1/intermediaries/{firm.pk}/qualifications/"
+    renewal = {"service_type": "eia", "name": "环评资质（换证）", "number": "HP-2031", "expires_on": "2040-12-31"}
+    assert api_for(member).post(url, renewal, format="json").status_code == 404
+    assert api_for(user).post(url, {**renewal, "service_type": "legal"}, format="json").status_code == 400
+    assert api_for(user).post(url, renewal, format="json").status_code == 201
+    purchase = actions.purchase_create(
+        actor=member,
+        title="t",
+        service_type="eia",
+        scope="s",
+        budget=Decimal(1000),
+        quote_deadline=DEADLINE,
+        selection_method="lowest_price",
+    )
+    quoted = api_for(user).post(f"/api/v1/purchases/{purchase.pk}/quotes/", {"price": "900"}, format="json")
+    assert quoted.status_code == 201, quoted.json()
