@@ -611,7 +611,7 @@ def seed(*, rng: random.Random, password: str, stdout, reset_passwords: bool = T
 # username, what the account is (the enterprise's name is filled in from its verified membership)
 ACCOUNTS = [
     ("ent-a", "enterprise member (法定代表人) of {enterprise}"),
-    ("ent-b", "enterprise member (法定代表人) of {enterprise}"),
+    ("ent-b", "enterprise member (法定代表人) of {enterprise}; also quotes for intermediaries in the 中介超市"),
     ("ent-c", "enterprise agent whose membership is still pending"),
     ("clerk", "window clerk, 湖州市企业综合服务中心 (also the 兜底 window)"),
     ("supervisor", "supervisor, 兜底办"),

@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("issues.api.urls")),
     path("", include("policies.api.urls")),
     path("", include("voice.api.urls")),
+    path("", include("market.api.urls")),
 ]
 
 # Swagger UI: its start-up script is a separate file (the split view), so scripts stay 'self' only; its
@@ -41,6 +42,7 @@ urlpatterns = [
     path("policies/", include("policies.urls")),
     path("insights/", include("insights.urls")),
     path("voice/", include("voice.urls")),
+    path("market/", include("market.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -4,15 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0008_voice_roles'),
+        ("portal", "0008_voice_roles"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('enterprise', '企业用户'), ('clerk', '窗口人员'), ('handler', '部门承办人'), ('supervisor', '督办人员'), ('admin', '系统管理员'), ('security', '安全管理员'), ('auditor', '审计管理员'), ('integration', '对接系统'), ('deputy', '人大代表'), ('officer', '营商环境体验官')], default='enterprise', max_length=20, verbose_name='角色'),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("enterprise", "企业用户"),
+                    ("clerk", "窗口人员"),
+                    ("handler", "部门承办人"),
+                    ("supervisor", "督办人员"),
+                    ("admin", "系统管理员"),
+                    ("security", "安全管理员"),
+                    ("auditor", "审计管理员"),
+                    ("integration", "对接系统"),
+                    ("deputy", "人大代表"),
+                    ("officer", "营商环境体验官"),
+                ],
+                default="enterprise",
+                max_length=20,
+                verbose_name="角色",
+            ),
         ),
     ]

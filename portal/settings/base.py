@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "insights",
     "open311",
     "voice",
+    "market",
 ]
 
 MIDDLEWARE = [

@@ -9,13 +9,14 @@ from django.db import transaction
 
 import insights.demo
 import issues.demo
+import market.demo
 import policies.demo
 import services.demo
 import voice.demo
 from portal import demo
 from portal.notifications import batched_delivery
 
-APP_DEMOS = (services.demo, issues.demo, policies.demo, insights.demo, voice.demo)
+APP_DEMOS = (services.demo, issues.demo, policies.demo, insights.demo, voice.demo, market.demo)
 
 
 class PhaseOutput:

@@ -9,6 +9,7 @@ from django_q.models import Schedule
 
 import insights.tasks
 import issues.tasks
+import market.tasks
 import policies.tasks
 import portal.tasks
 import services.tasks
@@ -19,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = 0
-        for module in (portal.tasks, services.tasks, issues.tasks, policies.tasks, insights.tasks):
+        for module in (portal.tasks, services.tasks, issues.tasks, policies.tasks, insights.tasks, market.tasks):
             for spec in getattr(module, "SCHEDULES", []):
                 spec = dict(spec)
                 name = spec.pop("name")
