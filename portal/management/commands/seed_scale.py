@@ -26,6 +26,7 @@ from collections import Counter
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
@@ -139,7 +140,7 @@ class Writer:
 
     def __init__(self, model, now: dt.datetime, progress: Progress | None = None):
         self.model = model
-        self.fields = [f for f in model._meta.concrete_fields]
+        self.fields = list(model._meta.concrete_fields)
         self.now = now
         self.rows: list[dict] = []
         self.count = 0
@@ -191,7 +192,7 @@ def _texts(rng: random.Random) -> list[tuple[str, str, str]]:
     base = Path(settings.BASE_DIR) / "benchmarks"
     if str(base) not in sys.path:
         sys.path.insert(0, str(base))
-    from insights_dataset import labelled_problems  # noqa: PLC0415 - a benchmark module, outside the apps
+    from insights_dataset import labelled_problems  # a benchmark module, outside the apps
 
     return labelled_problems(rng, per_group=40)
 
@@ -280,7 +281,7 @@ class Command(BaseCommand):
             users.add(
                 id=uid,
                 username=f"scale-ent-{eid}",
-                password="!",  # unusable: these accounts never sign in
+                password=UNUSABLE_PASSWORD_PREFIX,  # unusable: these accounts never sign in
                 role=Role.ENTERPRISE,
                 display_name=f"企业用户{eid}",
                 phone=f"138{eid % 10**8:08d}",
