@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format messages clean
+.PHONY: run test install lint format messages clean bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || (echo "Python >= 3.12 not found" && exit 1)
@@ -40,3 +40,8 @@ messages: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache test-artifacts
+
+# HTTP benchmark against a one-query reference page (docs/performance.md). Needs a PostgreSQL database
+# filled by `manage.py seed_scale`: make bench BENCH_DATABASE_URL=postgres://…/portal_scale_bench
+bench: $(STAMP)
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/http_bench.py $(BENCH_ARGS)

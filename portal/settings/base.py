@@ -153,6 +153,10 @@ if DATABASE_REPLICA_URL:
 DATABASE_READ_REPLICA = "replica" if DATABASE_REPLICA_URL else None
 DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
 REPLICA_PIN_SECONDS = env_int("DJANGO_REPLICA_PIN_SECONDS", 10)
+# `make bench` only (portal/bench.py): the one-query reference page and a query count per response.
+PORTAL_BENCH_REFERENCE = env_bool("PORTAL_BENCH_REFERENCE", False)
+if PORTAL_BENCH_REFERENCE:
+    MIDDLEWARE = ["portal.bench.QueryCountMiddleware", *MIDDLEWARE]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -----------------------------------------------------------------------------
