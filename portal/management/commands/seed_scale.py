@@ -144,6 +144,7 @@ class Writer:
         self.now = now
         self.rows: list[dict] = []
         self.count = 0
+        self.seconds = 0.0  # spent writing (COPY or bulk_create)
         self.progress = progress
         self.postgres = connection.vendor == "postgresql"
         table = connection.ops.quote_name(model._meta.db_table)
@@ -163,6 +164,7 @@ class Writer:
     def flush(self) -> None:
         if not self.rows:
             return
+        started = time.perf_counter()
         defaults = {f.attname: self._default(f) for f in self.fields}
         if self.postgres:
             json_fields = {f.attname for f in self.fields if isinstance(f, models.JSONField)}
@@ -178,6 +180,7 @@ class Writer:
         else:
             self.model.objects.bulk_create([self.model(**{**defaults, **row}) for row in self.rows], batch_size=2000)
         self.count += len(self.rows)
+        self.seconds += time.perf_counter() - started
         if self.progress:
             self.progress.update(len(self.rows))
         self.rows = []
@@ -226,9 +229,13 @@ class Command(BaseCommand):
             self._problems(rng, problems, members, context, now)
             self._applications(rng, problems // 2, members, context, now)
             self._reset_sequences()
+            t = time.perf_counter()
+        self._say(f"commit: {time.perf_counter() - t:.1f} s")
         if connection.vendor == "postgresql":
+            t = time.perf_counter()
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+            self._say(f"analyze: {time.perf_counter() - t:.1f} s")
         self.stdout.write(self.style.SUCCESS(f"seed_scale: done in {time.perf_counter() - started:.1f} s"))
 
     # ------------------------------------------------------------------------------------------ base
@@ -530,13 +537,15 @@ class Command(BaseCommand):
                     w[SearchTerm].add(id=nid(SearchTerm), issue_id=pk, token=token)
         # children after parents: flush problems first
         w[Issue].flush()
-        progress.finish()
+        writing = sum(writer.seconds for writer in w.values() if writer is not None)
+        progress.finish(f" (of which writing {writing:.1f} s)")
         for model, writer in w.items():
             if writer is not None and model is not Issue:
                 t = time.perf_counter()
                 writer.flush()
                 if writer.count:
                     self._say(f"  {model._meta.label:<26} {writer.count:>10,} rows ({time.perf_counter() - t:.1f} s)")
+        t = time.perf_counter()
         existing = dict(TermStat.objects.values_list("token", "df"))
         for token, n in existing.items():
             df[token] += n
@@ -545,6 +554,7 @@ class Command(BaseCommand):
         for token, n in sorted(df.items()):
             stats.add(token=token, df=n)
         stats.flush()
+        self._say(f"  insights.TermStat          {stats.count:>10,} rows ({time.perf_counter() - t:.1f} s)")
 
     def _reply_and_after(self, rng, row, events, w, nid, cal, today, accepted, lead, handler, member_id):
         """Reply, then the enterprise's rating, the clerk's follow-up, 重办 or close, per the target status."""
