@@ -6,7 +6,7 @@ PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format messages clean
+.PHONY: run test install lint format messages clean bench
 
 # The interpreter: a new virtualenv (its bundled pip installs our pinned wheels; no upgrade round trip).
 $(PY):
@@ -54,3 +54,8 @@ messages: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache test-artifacts
+
+# HTTP benchmark against a one-query reference page (docs/performance.md). Needs a PostgreSQL database
+# filled by `manage.py seed_scale`: make bench BENCH_DATABASE_URL=postgres://…/portal_scale_bench
+bench: $(STAMP)
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/http_bench.py $(BENCH_ARGS)

@@ -1,5 +1,6 @@
 """Root URLconf. Each app owns its pages (``<app>/urls.py``) and API (``<app>/api/urls.py``)."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.csp import CSP
@@ -51,6 +52,11 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", swagger_ui, name="api-docs"),
 ]
+
+if settings.PORTAL_BENCH_REFERENCE:  # `make bench` only (portal/bench.py)
+    from portal.bench import reference
+
+    urlpatterns.append(path("__bench__/reference/", reference, name="bench-reference"))
 
 handler400 = "portal.views.error_400"
 handler403 = "portal.views.error_403"

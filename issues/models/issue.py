@@ -250,6 +250,9 @@ class Issue(models.Model):
             models.Index(fields=["category", "status"]),
             # the deadline order (by_deadline) of every list sorted by urgency, and its keyset pages
             models.Index(DEADLINE_KEY, F("id"), name="issues_issue_deadline_key"),
+            # the rankings' cohort (first dispatched in a period) and its drill-down order: every rankings
+            # query reads the period's rows only, whatever the table's size (docs/issues-model.md)
+            models.Index(fields=["first_dispatched_at", "id"], name="issues_issue_cohort"),
         ]
 
     def __str__(self) -> str:

@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.db_router.ReplicaRoutingMiddleware",
     "portal.middleware.IdleSessionTimeoutMiddleware",
     "portal.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -148,6 +149,18 @@ def database_from_url(url: str) -> dict:
 
 
 DATABASES = {"default": database_from_url(DATABASE_URL)}
+# Optional read replica (portal.db_router, docs/deployment.md "Read replica"): rankings, ledgers, exports and
+# public pages read from it; a browser that just wrote reads from the primary for REPLICA_PIN_SECONDS.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {**database_from_url(DATABASE_REPLICA_URL), "TEST": {"MIRROR": "default"}}
+DATABASE_READ_REPLICA = "replica" if DATABASE_REPLICA_URL else None
+DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
+REPLICA_PIN_SECONDS = env_int("DJANGO_REPLICA_PIN_SECONDS", 10)
+# `make bench` only (portal/bench.py): the one-query reference page and a query count per response.
+PORTAL_BENCH_REFERENCE = env_bool("PORTAL_BENCH_REFERENCE", False)
+if PORTAL_BENCH_REFERENCE:
+    MIDDLEWARE = ["portal.bench.QueryCountMiddleware", *MIDDLEWARE]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -----------------------------------------------------------------------------

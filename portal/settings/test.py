@@ -29,3 +29,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     _tmp = _shm if _shm.is_dir() else Path(tempfile.gettempdir())
     _tag = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]
     DATABASES["default"]["TEST"] = {"NAME": str(_tmp / f"portal-test-{_tag}-{os.getpid()}.sqlite3")}
+
+# A replica alias that is a test mirror of default (tests/portal/test_db_router.py); routing to it stays off
+# unless a test turns it on with override_settings(DATABASE_READ_REPLICA="replica").
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_READ_REPLICA = None
