@@ -165,35 +165,9 @@ def iter_rows(period: Period, *, chunk: int = 2000):
         last = page[-1].pk
 
 
-CSV_COLUMNS = (
-    "problem",
-    "reference",
-    "department_id",
-    "department_code",
-    "department_name",
-    "region_id",
-    "region_code",
-    "category",
-    "first_dispatched_at",
-    "accept_due",
-    "accepted_at",
-    "accepted_on_time",
-    "reply_due",
-    "replied_at",
-    "replied_on_time",
-    "closed_at",
-    "status",
-    "followed_up",
-    "rating",
-    "appeal_upheld",
-    "follow_up_satisfaction",
-    "reopen_count",
-    "withdrawn",
-    "days_to_reply",
-    "days_to_close",
-    "returns",
-    "extensions",
-)
+# The CSV has the API's fields, with the department (and its region) flattened into columns.
+_FLAT = {"department": ("department_id", "department_code", "department_name", "region_id", "region_code")}
+CSV_COLUMNS = tuple(column for name in FIELDS for column in _FLAT.get(name, (name,)))
 
 
 def _cell(value) -> str:
