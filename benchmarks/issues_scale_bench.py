@@ -87,22 +87,9 @@ CITY_DEPARTMENTS = [  # (code, name, weight as lead department)
 ]
 COUNTY_DEPARTMENT_KINDS = [("amr", "市场监督管理局"), ("hrss", "人力资源和社会保障局"), ("nrp", "自然资源和规划局")]
 COUNTY_DEPARTMENT_KINDS += [("eit", "经济和信息化局"), ("housing", "住房和城乡建设局"), ("tax", "税务局")]
-CATEGORIES = [  # (code, weight)
-    ("labour", 12),
-    ("finance", 9),
-    ("tax", 10),
-    ("innovation", 7),
-    ("social-insurance", 9),
-    ("export-customs", 4),
-    ("land-factory", 8),
-    ("energy", 6),
-    ("approval", 12),
-    ("policy-payout", 9),
-    ("inspection", 3),
-    ("intermediary-fees", 2),
-    ("infrastructure", 5),
-    ("other", 4),
-]
+# (code, weight): the same mix as manage.py seed_scale
+from portal.management.commands.seed_scale import CATEGORIES  # noqa: E402
+
 CHANNELS = [
     ("online", 40),
     ("enterprise-code", 8),
