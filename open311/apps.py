@@ -8,3 +8,14 @@ class Open311Config(AppConfig):
     name = "open311"
     verbose_name = _("Open311 对接")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from portal.views import register_error_renderer
+
+        from .formats import render_errors
+
+        def open311_error(request, status, message):
+            fmt = "xml" if request.path.endswith(".xml") else "json"
+            return render_errors(fmt, status, [message])
+
+        register_error_renderer("/open311/", open311_error)

@@ -281,11 +281,25 @@ class ApiTokenListView(LoginRequiredMixin, TemplateView):
         return redirect("portal:api_tokens")
 
 
-def _api_error(request, status: int, message) -> JsonResponse | None:
-    """Under /api/ an error is JSON like every other API error (API.md), even when Django itself
-    answers (no route matches, a NUL in the request, a crash): never an HTML page."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": str(message)}, status=status)
+def _detail_json(request, status: int, message) -> JsonResponse:
+    return JsonResponse({"detail": str(message)}, status=status)
+
+
+# Path prefix → how an error looks there, when Django itself answers (no route matches, a NUL in the
+# request, a crash). The API's is JSON (API.md); an app with its own error format registers it from its
+# AppConfig.ready (open311: Open311's error list), so the core imports no feature app.
+ERROR_RENDERERS = {"/api/": _detail_json}
+
+
+def register_error_renderer(prefix: str, renderer) -> None:
+    ERROR_RENDERERS[prefix] = renderer
+
+
+def _api_error(request, status: int, message):
+    """An error in the format of the machine interface the path belongs to; None for pages (HTML)."""
+    for prefix, renderer in ERROR_RENDERERS.items():
+        if request.path.startswith(prefix):
+            return renderer(request, status, message)
     return None
 
 

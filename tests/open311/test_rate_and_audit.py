@@ -44,7 +44,7 @@ def test_guessing_keys_is_limited_per_address(client, settings, hotline):
 def test_malformed_calls_are_limited_per_address(client, settings, hotline):
     settings.OPEN311_RATE_PER_MINUTE = 2
     _row, key = hotline
-    statuses = [client.get(url("requests"), {"api_key": key, "page": "a\x00"}).status_code for _ in range(4)]
+    statuses = [client.get(url("requests"), {"api_key": key, "page": "a"}).status_code for _ in range(4)]
     assert statuses == [400, 400, 429, 429]
     assert AuditLog.objects.filter(action="open311.call.requests").count() == 3
 
