@@ -158,7 +158,8 @@ def test_prepare_demo_reports_each_phase_and_the_seed_is_deterministic(settings,
     assert re.search(r"^  issues: 40 demo problems \{.*\}, \d+ overdue marked \(\d+\.\d s\)$", output, re.M)
     assert re.search(r"^Demo data ready in \d+\.\d s \(\d+ notifications queued for the worker\)\.$", output, re.M)
     # and the demo world went through the actions: audit rows and notifications exist
-    assert first["counts"]["Issue"] == 40 + 16  # the issues demo and the insights demo's problems
+    # the issues demo, the insights demo (16) and the voice demo (36 raised at meetings, 3 officers' findings)
+    assert first["counts"]["Issue"] == 40 + 16 + 36 + 3
     assert first["counts"]["AuditLog"] > first["counts"]["IssueEvent"] > 40
     assert first["counts"]["Notification"] > 0
     # when the seed runs again from empty with the same --seed, the data is the same
