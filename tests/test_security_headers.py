@@ -127,6 +127,9 @@ def test_every_url_pattern_answers_with_the_security_headers(
         "content_type_id": ContentType.objects.get_for_model(type(admin_user)).pk,
         "app_label": "portal",
         "url": "nowhere/",
+        "fmt": "json",
+        "request_id": "SQ20260101000001",
+        "path": "nowhere",
     }
     client = Client()
     client.force_login(admin_user)

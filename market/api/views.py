@@ -40,6 +40,8 @@ from .serializers import (
 class FacilityViewSet(viewsets.ReadOnlyModelViewSet):
     """Bookable shared facilities (anyone), with utilisation, queue length and average wait."""
 
+    lookup_value_regex = r"\d+"  # a non-integer id is a 404 from the router, never a query
+
     serializer_class = FacilitySerializer
     permission_classes = [permissions.AllowAny]
 
@@ -62,6 +64,8 @@ class FacilityViewSet(viewsets.ReadOnlyModelViewSet):
 
 class FacilityBookingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Bookings: members book and see their enterprises'; the owner's side approves or declines."""
+
+    lookup_value_regex = r"\d+"  # a non-integer id is a 404 from the router, never a query
 
     serializer_class = FacilityBookingSerializer
     permission_classes = [HasPortalRole]
@@ -125,6 +129,8 @@ class IntermediaryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
     """Verified intermediaries (anyone), best credit first; an intermediary registers (pending until an
     administrator verifies it); members of an enterprise complain about one."""
 
+    lookup_value_regex = r"\d+"  # a non-integer id is a 404 from the router, never a query
+
     serializer_class = IntermediarySerializer
 
     def get_permissions(self):
@@ -175,6 +181,8 @@ class IntermediaryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
 class PurchaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Purchases: the enterprise's members, the quoting intermediaries' members (and, while open, those of
     qualified service types), staff. Every state change is an explicit action."""
+
+    lookup_value_regex = r"\d+"  # a non-integer id is a 404 from the router, never a query
 
     serializer_class = PurchaseSerializer
     permission_classes = [HasPortalRole]
@@ -274,6 +282,8 @@ class PurchaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 class PurchaseResultViewSet(viewsets.ReadOnlyModelViewSet):
     """Published results (anyone): who won each purchase, at what price, by which method, with the draw's
     seed and candidates so that anyone can replay a random draw."""
+
+    lookup_value_regex = r"\d+"  # a non-integer id is a 404 from the router, never a query
 
     serializer_class = PurchaseSerializer
     permission_classes = [permissions.AllowAny]

@@ -14,6 +14,7 @@ classified here (someone's object, or public reference data) before it ships.
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -26,12 +27,17 @@ from issues import actions as issue_actions
 from issues.code_views import signed_token
 from issues.models import Issue
 from issues.views import IssueMoveView
+from market import actions as market_actions
+from market.choices import ServiceType
+from market.views import BOOKING_MOVES, PurchaseMoveView
 from policies.models import Entitlement
 from portal.actions import api_token_issue
 from services import actions as service_actions
 from services.choices import TaskEvent
 from tests.conftest import token_header
 from tests.issues.factories import issue_in
+from tests.market.factories import FacilityFactory, IntermediaryFactory
+from tests.market.factories import day as market_day
 from tests.policies.factories import PolicyFactory
 from tests.security import samples
 from tests.services.factories import BundleFactory, BundleItemFactory, ServiceItemFactory
@@ -49,6 +55,10 @@ OWNED = {
     "services:task_transition": "task",
     "issues:issue_detail": "issue",
     "issues:rate_qr": "issue",
+    "market:booking_move": "booking",
+    "market:purchase_detail": "purchase",
+    "market:purchase_move": "purchase",
+    "intermediary-qualifications": "intermediary",
     "api-token-own-detail": "token",
     "api-token-own-revoke": "token",
     "issues:contact_reveal": "issue",
@@ -67,6 +77,9 @@ OWNED = {
     "entitlement-withdraw": "entitlement",
 }
 OWNED_PREFIXES = {
+    "facility-booking-": "booking",
+    "purchase-result-": None,  # published results: public (below)
+    "purchase-": "purchase",
     "application-item-": "task",
     "issue-extension-request-": "extension",
     "issue-appeal-": "appeal",
@@ -91,6 +104,26 @@ PUBLIC = {
     "insights:common_reuse",
     "insights:library_detail",
     "issues:enterprise_status_signed",
+    # voice: the public summaries of meetings and inquiries; writes there are role-checked (tests/voice)
+    "voice:session_detail",
+    "voice:inquiry_detail",
+    "meeting-detail",
+    "meeting-problems",
+    "inquiry-detail",
+    "inquiry-ballots",
+    # market: the public catalogue of facilities and verified intermediaries, and published results
+    "facility-detail",
+    "intermediary-detail",
+    "intermediary-complaints",
+    "purchase-result-detail",
+    # open311: every call needs a key, whose reach its own tests check (tests/open311/test_visibility.py)
+    "open311:discovery",
+    "open311:services",
+    "open311:service_definition",
+    "open311:requests",
+    "open311:request_detail",
+    "open311:updates",
+    "open311:not_found",
 }
 
 
@@ -154,7 +187,25 @@ def world(member, other_member, enterprise, other_enterprise, clerk, handler, ot
         ledger=LedgerKind.ISSUES, requested_by=supervisor, filters={"period": "2026-03"}, period_label="2026-03"
     )
     other_token, _raw = api_token_issue(user=other_member)
+    facility = FacilityFactory(owner_department=other_handler.department, capacity=1)
+    booking = market_actions.booking_create(
+        actor=other_member, facility=facility, start=market_day(2036, 12, 10), end=market_day(2036, 12, 12)
+    )
+    purchase = market_actions.purchase_create(
+        actor=other_member,
+        title="环评服务采购",
+        service_type=ServiceType.EIA,
+        scope="新建厂房环评",
+        budget=Decimal("50000"),
+        quote_deadline=market_day(2036, 12, 1),
+        selection_method="lowest_price",
+    )
+    intermediary = IntermediaryFactory()
+    intermediary.members.add(other_member)
     objects = {
+        "booking": {"pk": booking.pk},
+        "purchase": {"pk": purchase.pk},
+        "intermediary": {"pk": intermediary.pk},
         "token": {"pk": other_token.pk},
         "enterprise": {"pk": other_enterprise.pk, "enterprise_pk": other_enterprise.pk},
         "membership": {"pk": other_member.memberships.get().pk},
@@ -171,7 +222,11 @@ def world(member, other_member, enterprise, other_enterprise, clerk, handler, ot
     # enterprise itself is visible to all staff, so there the test is that Y's problems do not show).
     kinds = {
         "member": (member, set(objects)),
-        "handler": (handler, {"task", "issue", "attachment", "extension", "appeal", "export", "enterprise", "token"}),
+        "handler": (
+            handler,
+            {"task", "issue", "attachment", "extension", "appeal", "export", "enterprise", "token", "booking"}
+            | {"intermediary"},
+        ),
         "clerk": (clerk, {"export", "token"}),
     }
     return {"objects": objects, "kinds": kinds, "issues": [issue.pk, rated.pk]}
@@ -190,6 +245,10 @@ def fills(name, kind, objects):
         return [{**base, "move": move} for move in IssueMoveView.MOVES]
     if name == "services:task_transition":
         return [{**base, "event": event} for event in TaskEvent.values]
+    if name == "market:booking_move":
+        return [{**base, "event": event} for event in BOOKING_MOVES]
+    if name == "market:purchase_move":
+        return [{**base, "event": event} for event in PurchaseMoveView.forms]
     return [base]
 
 

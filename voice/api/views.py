@@ -29,6 +29,8 @@ def _input(serializer_class, request):
 class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
     """政企恳谈会 sessions: anyone gets the public summary, staff the full record with people and problems."""
 
+    lookup_value_regex = r"\d+"  # a non-integer id is a 404 from the router, never a query
+
     permission_classes = [permissions.AllowAny]
     action_roles = {"problems": CLERK_ROLES}
 
@@ -100,6 +102,8 @@ def _inquiry_payload(inquiry) -> dict:
 
 class InquiryViewSet(viewsets.GenericViewSet):
     """人大专题询问: departments, their answers and, once the ballot is closed, the tally (anyone)."""
+
+    lookup_value_regex = r"\d+"  # a non-integer id is a 404 from the router, never a query
 
     permission_classes = [permissions.AllowAny]
     queryset = Inquiry.objects.none()
