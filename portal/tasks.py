@@ -38,11 +38,18 @@ def _deliver(row: Notification) -> None:
     raise ValueError(f"unknown channel {row.channel}")
 
 
+def _abandoned_claim(now) -> Q:
+    """A "sending" claim older than the lease: its worker was killed, or the cluster stopped, before it
+    recorded the outcome. Said once for the claim, the retry sweep and giving up."""
+    return Q(
+        status=NotificationStatus.SENDING,
+        claimed_at__lt=now - timezone.timedelta(seconds=settings.NOTIFICATION_SENDING_LEASE),
+    )
+
+
 def _claimable(now) -> Q:
-    """Rows a worker may take: pending ones, and ones whose sender vanished (a "sending" claim older than
-    the lease: the worker was killed, or the cluster stopped, before it recorded the outcome)."""
-    stale = now - timezone.timedelta(seconds=settings.NOTIFICATION_SENDING_LEASE)
-    return Q(status=NotificationStatus.PENDING) | Q(status=NotificationStatus.SENDING, claimed_at__lt=stale)
+    """Rows a worker may take: pending ones, and ones whose sender vanished."""
+    return Q(status=NotificationStatus.PENDING) | _abandoned_claim(now)
 
 
 def deliver_notification(notification_id: int) -> str:
@@ -84,13 +91,10 @@ def retry_pending_notifications() -> dict[str, int]:
     whose sender died mid-send (after the lease), and give up on rows left "sending" with no attempt left."""
     now = timezone.now()
     cutoff = now - timezone.timedelta(minutes=1)
-    stale = now - timezone.timedelta(seconds=settings.NOTIFICATION_SENDING_LEASE)
-    abandoned = Notification.objects.filter(
-        status=NotificationStatus.SENDING, claimed_at__lt=stale, attempts__gte=max_attempts()
-    ).update(status=NotificationStatus.FAILED, last_error="delivery not confirmed before the last attempt ended")
-    due = Q(status=NotificationStatus.PENDING, created_at__lt=cutoff) | Q(
-        status=NotificationStatus.SENDING, claimed_at__lt=stale
+    abandoned = Notification.objects.filter(_abandoned_claim(now), attempts__gte=max_attempts()).update(
+        status=NotificationStatus.FAILED, last_error="delivery not confirmed before the last attempt ended"
     )
+    due = Q(status=NotificationStatus.PENDING, created_at__lt=cutoff) | _abandoned_claim(now)
     ids = list(
         Notification.objects.filter(due, attempts__lt=max_attempts()).order_by("id").values_list("id", flat=True)[:500]
     )

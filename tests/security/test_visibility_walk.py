@@ -85,6 +85,12 @@ OWNED_PREFIXES = {
     "issue-appeal-": "appeal",
     "issue-": "issue",
 }
+# What X's handler may not reach of Y's work (staff see every enterprise: there the test is that Y's
+# problems do not show).
+HANDLER_MAY_NOT_SEE = {
+    *("task", "issue", "attachment", "extension", "appeal", "export", "enterprise", "token"),
+    *("booking", "intermediary"),
+}
 # Public reference data (catalogue, policies, departments, the common-problem library) or a
 # capability link checked in its own test; nobody's private object.
 PUBLIC = {
@@ -222,11 +228,7 @@ def world(member, other_member, enterprise, other_enterprise, clerk, handler, ot
     # enterprise itself is visible to all staff, so there the test is that Y's problems do not show).
     kinds = {
         "member": (member, set(objects)),
-        "handler": (
-            handler,
-            {"task", "issue", "attachment", "extension", "appeal", "export", "enterprise", "token", "booking"}
-            | {"intermediary"},
-        ),
+        "handler": (handler, HANDLER_MAY_NOT_SEE),
         "clerk": (clerk, {"export", "token"}),
     }
     return {"objects": objects, "kinds": kinds, "issues": [issue.pk, rated.pk]}

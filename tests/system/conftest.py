@@ -186,3 +186,13 @@ def wait_for(predicate, timeout: float, what: str, step: float = 0.05):
             return value
         time.sleep(step)
     raise AssertionError(f"not within {timeout} s: {what}")
+
+
+ARTIFACTS = Path(os.environ.get("PORTAL_ARTIFACTS", ROOT / "test-artifacts"))
+
+
+def figure(line: str) -> None:
+    """Append a measured figure to $PORTAL_ARTIFACTS/system-figures.txt (quoted in closing notes)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with open(ARTIFACTS / "system-figures.txt", "a", encoding="utf-8") as out:
+        out.write(line + "\n")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.system.conftest import ROOT, database_url, wait_for
+from tests.system.conftest import ROOT, database_url, figure, wait_for
 
 pytestmark = pytest.mark.system
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -86,8 +86,6 @@ def test_gunicorn_workers_serve_concurrent_requests_on_their_own_connections(
         assert statuses.count(200) == len(paths), {s: statuses.count(s) for s in set(statuses)}
         text = log.read_text(errors="replace")
         assert "Error" not in text and "Traceback" not in text, text[-3000:]
-        from tests.system.test_worker import figure
-
         figure(
             f"gunicorn prod settings {'preload' if preload else 'no preload'}: {len(paths)} requests, "
             f"0 errors, {len(paths) / elapsed:.0f} req/s with 8 clients"

@@ -18,10 +18,9 @@ from portal.models import Notification
 from portal.notifications import notify
 from tests.portal.factories import UserFactory
 from tests.system import gateway
-from tests.system.conftest import wait_for
+from tests.system.conftest import figure, wait_for
 
 pytestmark = pytest.mark.system
-ARTIFACTS = Path(os.environ.get("PORTAL_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
 LEASE = 3  # tests/system/settings.py NOTIFICATION_SENDING_LEASE
 MAX_ATTEMPTS = 3  # tests/system/settings.py NOTIFICATION_MAX_ATTEMPTS
 
@@ -34,12 +33,6 @@ def brokers(*names):
         return fn
 
     return mark
-
-
-def figure(line: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with open(ARTIFACTS / "system-figures.txt", "a", encoding="utf-8") as out:
-        out.write(line + "\n")
 
 
 def sms_to(user, title="您的申请已受理"):
