@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -27,7 +26,7 @@ from portal.permissions import (
     RoleRequiredMixin,
     user_has_role,
 )
-from portal.views import form_errors_from
+from portal.views import form_errors_from, safe_next_url
 from portal.workdays import unknown_years
 
 from . import actions, deadlines, forms, selectors
@@ -323,13 +322,6 @@ class RateQrView(RoleRequiredMixin, View):
         return response
 
 
-def _safe_next(request, default):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default
-
-
 class IssueMoveView(LoginRequiredMixin, View):
     """POST one move (dispatch, accept, return, …) on a problem, then back to where the user was."""
 
@@ -348,7 +340,7 @@ class IssueMoveView(LoginRequiredMixin, View):
                 for errors in form.errors.values():
                     for error in errors:
                         messages.error(request, error)
-                return redirect(_safe_next(request, default))
+                return redirect(safe_next_url(request, default))
             data = form.cleaned_data
         try:
             self.run(move, request.user, issue, data)
@@ -359,7 +351,7 @@ class IssueMoveView(LoginRequiredMixin, View):
             messages.error(request, exc.message)
         else:
             messages.success(request, _("已%(move)s。") % {"move": actions.event_label(self.event_name(move))})
-        return redirect(_safe_next(request, default))
+        return redirect(safe_next_url(request, default))
 
     @staticmethod
     def event_name(move):
@@ -447,7 +439,7 @@ class SupervisorDecisionView(RoleRequiredMixin, View):
                 messages.success(request, self.success_message)
             except (TransitionNotAllowed, PermissionDeniedError) as exc:
                 messages.error(request, exc.message)
-        return redirect(_safe_next(request, reverse("issues:supervision")))
+        return redirect(safe_next_url(request, reverse("issues:supervision")))
 
 
 class ExtensionDecideView(SupervisorDecisionView):

@@ -1,5 +1,9 @@
 """Pages of the core app: home, accounts, my enterprises, workbench shell, inbox, errors."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -7,8 +11,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -37,6 +42,63 @@ def form_errors_from(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def safe_next_url(request, default) -> str:
+    """Where to go after a POST: the ``next`` the page sent (POST, else GET) if it stays on this site,
+    else ``default`` (a URL, a URL name or a model with get_absolute_url). The one "safe next URL" check."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url(default)
+
+
+@dataclass(frozen=True)
+class ActionOutcome:
+    """What :func:`run_action` did: ``ok`` and the action's return value, or the error shown."""
+
+    ok: bool
+    value: Any = None
+    error: str = ""
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def run_action(
+    request,
+    fn: Callable,
+    *args,
+    success: str | Callable[[Any], str] | None = None,
+    form=None,
+    **kwargs,
+) -> ActionOutcome:
+    """The one way a page runs an action: call ``fn(*args, **kwargs)``; on success add the ``success``
+    message (a string, or a function of the action's return value); on a domain error (a
+    ValidationError/ActionError, TransitionNotAllowed, ConcurrentUpdate, PermissionDeniedError from
+    :mod:`portal.exceptions`) show it — on ``form`` next to its fields when a form is given (the view
+    then redisplays the form with the typed input), else as an error message — and change nothing.
+    Returns an :class:`ActionOutcome` (truthy when the action succeeded)."""
+    try:
+        value = fn(*args, **kwargs)
+    except ValidationError as exc:
+        if form is not None:
+            form_errors_from(form, exc)
+        else:
+            for message in exc.messages:
+                messages.error(request, message)
+        return ActionOutcome(False, error=" ".join(str(m) for m in exc.messages))
+    except (TransitionNotAllowed, PermissionDeniedError) as exc:
+        if form is not None:
+            form.add_error(None, exc.message)
+        else:
+            messages.error(request, exc.message)
+        return ActionOutcome(False, error=str(exc.message))
+    if success:
+        messages.success(request, success(value) if callable(success) else success)
+    return ActionOutcome(True, value=value)
 
 
 class HomeView(TemplateView):
@@ -172,21 +234,17 @@ class MembershipDecideView(LoginRequiredMixin, View):
         form = MembershipDecisionForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("请选择核验结果。"))
-            return redirect(request.POST.get("next") or "portal:my_enterprises")
-        try:
-            actions.membership_decide(
-                actor=request.user,
-                membership=membership,
-                approve=form.cleaned_data["decision"] == "approve",
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except (TransitionNotAllowed, PermissionDeniedError) as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("已处理成员申请。"))
-        return redirect(request.POST.get("next") or "portal:my_enterprises")
+            return redirect(safe_next_url(request, "portal:my_enterprises"))
+        run_action(
+            request,
+            actions.membership_decide,
+            actor=request.user,
+            membership=membership,
+            approve=form.cleaned_data["decision"] == "approve",
+            reason=form.cleaned_data["reason"],
+            success=_("已处理成员申请。"),
+        )
+        return redirect(safe_next_url(request, "portal:my_enterprises"))
 
 
 class WorkbenchView(RoleRequiredMixin, TemplateView):

@@ -1,18 +1,12 @@
-"""Helpers shared by the insights pages: refusals as messages, safe ``next`` targets, the period form."""
+"""Helpers shared by the insights pages: refusals as messages, the period form."""
 
 from django.contrib import messages
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from ..forms import PeriodForm
 
 
 def _refuse(request, exc) -> None:
     messages.error(request, str(getattr(exc, "message", exc)))
-
-
-def _safe_next(request) -> bool:
-    target = request.POST.get("next", "")
-    return bool(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
 
 
 def _period_form(request, form_class=PeriodForm):

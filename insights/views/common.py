@@ -19,7 +19,7 @@ from issues.models import Issue
 from portal.choices import Role
 from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
 from portal.permissions import ALL_STAFF, CLERK_ROLES, SUPERVISOR_ROLES, RoleRequiredMixin, user_has_role
-from portal.views import form_errors_from
+from portal.views import form_errors_from, safe_next_url
 
 from .. import actions, selectors
 from ..filters import CommonIssueFilterSet
@@ -32,7 +32,7 @@ from ..forms import (
     ReuseForm,
 )
 from ..models import CommonIssue
-from ._helpers import _refuse, _safe_next
+from ._helpers import _refuse
 
 # ------------------------------------------------------------------------------------ similar hint
 
@@ -310,6 +310,4 @@ class CommonIssueLinkView(RoleRequiredMixin, View):
                 request,
                 _("问题 %(issue)s 已归入共性问题 %(ref)s。") % {"issue": issue.reference, "ref": common.reference},
             )
-        return redirect(
-            request.POST.get("next") if _safe_next(request) else reverse("insights:common_detail", args=[common.pk])
-        )
+        return redirect(safe_next_url(request, reverse("insights:common_detail", args=[common.pk])))
