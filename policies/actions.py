@@ -16,10 +16,10 @@ from portal.choices import MembershipStatus
 from portal.exceptions import ConcurrentUpdate
 from portal.models import Enterprise, User
 from portal.notifications import notify
-from portal.statemachine import apply_transition
 
-from .choices import ENTITLEMENT_TRANSITIONS, POLICY_TRANSITIONS, PolicyMode, PolicyStatus
+from .choices import PolicyMode, PolicyStatus
 from .models import CONDITION_KEYS, GUIDE_FIELDS, Condition, Entitlement, Policy, PolicyVersion, rules_text
+from .workflow import ENTITLEMENT, POLICY
 
 POLICY_FIELDS = [
     "title",
@@ -131,17 +131,17 @@ def _enqueue_policy_push(policy_id: int) -> None:
 @transaction.atomic
 def policy_publish(*, actor: User, policy: Policy) -> Policy:
     """Publish a draft (or republish an expired) policy; a 免申即享 one is then pushed to every enterprise."""
-    allowed, target = POLICY_TRANSITIONS["publish"]
+    message = _("该政策当前状态不能发布。")
+    POLICY.check(actor, policy, "publish", not_allowed_message=message)
     if not policy.conditions.exists() and policy.mode == PolicyMode.EXEMPT:
         raise ValidationError(_("免申即享政策必须设置至少一个条件，否则会推送给全部企业。"))
-    apply_transition(
+    POLICY.apply(
         policy,
-        to_status=target,
-        allowed_from=allowed,
+        "publish",
         actor=actor,
         action="policies.policy.published",
         changes={"published_at": timezone.now()},
-        not_allowed_message=_("该政策当前状态不能发布。"),
+        not_allowed_message=message,
     )
     policy_version_record(actor=actor, policy=policy, note=_("发布"))
     if policy.mode == PolicyMode.EXEMPT:
@@ -150,16 +150,35 @@ def policy_publish(*, actor: User, policy: Policy) -> Policy:
 
 
 @transaction.atomic
-def policy_expire(*, actor: User, policy: Policy, reason: str = "") -> Policy:
-    allowed, target = POLICY_TRANSITIONS["expire"]
-    apply_transition(
+def policy_unpublish(*, actor: User, policy: Policy, reason: str = "") -> Policy:
+    """Withdraw a published policy back to draft (published by mistake, or to be reworked): it leaves the
+    public catalogue and matching at once; entitlements already created stay for the clerks to decide."""
+    message = _("只有已发布的政策可以撤回。")
+    POLICY.check(actor, policy, "unpublish", not_allowed_message=message)
+    POLICY.apply(
         policy,
-        to_status=target,
-        allowed_from=allowed,
+        "unpublish",
+        actor=actor,
+        action="policies.policy.unpublished",
+        data={"reason": reason},
+        not_allowed_message=message,
+    )
+    policy_version_record(actor=actor, policy=policy, note=_("撤回"))
+    return policy
+
+
+@transaction.atomic
+def policy_expire(*, actor: User | None, policy: Policy, reason: str = "") -> Policy:
+    """Set a published policy expired (an administrator, or the daily job with ``actor=None``)."""
+    message = _("只有已发布的政策可以设为失效。")
+    POLICY.check(actor, policy, "expire", not_allowed_message=message)
+    POLICY.apply(
+        policy,
+        "expire",
         actor=actor,
         action="policies.policy.expired",
         data={"reason": reason},
-        not_allowed_message=_("只有已发布的政策可以设为失效。"),
+        not_allowed_message=message,
     )
     policy_version_record(actor=actor, policy=policy, note=_("失效"))
     return policy
@@ -169,7 +188,7 @@ def policies_expire_closed(*, day: dt.date | None = None) -> int:
     """Expire every published policy whose application window ended before ``day`` (default today)."""
     day = day or timezone.localdate()
     expired = 0
-    for policy in Policy.objects.filter(status=PolicyStatus.PUBLISHED, apply_to__lt=day):
+    for policy in Policy.objects.published().filter(apply_to__lt=day):
         try:
             policy_expire(actor=None, policy=policy, reason=_("申报期已结束"))
             expired += 1
@@ -319,33 +338,33 @@ def entitlements_push_enterprise(*, enterprise_id: int, day: dt.date | None = No
 @transaction.atomic
 def entitlement_confirm(*, actor: User, entitlement: Entitlement, reason: str = "") -> Entitlement:
     """A clerk confirms the payout."""
-    allowed, target = ENTITLEMENT_TRANSITIONS["confirm"]
-    return apply_transition(
+    message = _("该待遇已处理，不能再确认。")
+    ENTITLEMENT.check(actor, entitlement, "confirm", not_allowed_message=message)
+    return ENTITLEMENT.apply(
         entitlement,
-        to_status=target,
-        allowed_from=allowed,
+        "confirm",
         actor=actor,
         action="policies.entitlement.confirmed",
         changes={"reason": reason.strip()[:300], "decided_by": actor, "decided_at": timezone.now()},
         data={"reason": reason},
-        not_allowed_message=_("该待遇已处理，不能再确认。"),
+        not_allowed_message=message,
     )
 
 
 @transaction.atomic
 def entitlement_withdraw(*, actor: User, entitlement: Entitlement, reason: str) -> Entitlement:
     """A clerk withdraws the payout; the reason is required and kept."""
+    message = _("该待遇已撤回。")
+    ENTITLEMENT.check(actor, entitlement, "withdraw", not_allowed_message=message)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("撤回须填写原因。")})
-    allowed, target = ENTITLEMENT_TRANSITIONS["withdraw"]
-    return apply_transition(
+    return ENTITLEMENT.apply(
         entitlement,
-        to_status=target,
-        allowed_from=allowed,
+        "withdraw",
         actor=actor,
         action="policies.entitlement.withdrawn",
         changes={"reason": reason[:300], "decided_by": actor, "decided_at": timezone.now()},
         data={"reason": reason},
-        not_allowed_message=_("该待遇已撤回。"),
+        not_allowed_message=message,
     )

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin import AuditedModelAdmin
-from portal.exceptions import TransitionNotAllowed
+from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
 
 from . import actions
 from .choices import PolicyMode, PolicyStatus
@@ -55,7 +55,7 @@ class PolicyAdmin(AuditedModelAdmin):
     autocomplete_fields = ["department", "region"]
     readonly_fields = ["status", "published_at", "version", "created_at", "updated_at"]
     inlines = [ConditionInline, PolicyVersionInline]
-    actions = ["publish", "expire"]
+    actions = ["publish", "unpublish", "expire"]
     fieldsets = (
         (None, {"fields": ["title", "doc_number", "department", "region", "board", "summary"]}),
         (_("扶持与兑现"), {"fields": ["benefit", "benefit_amount", "mode", "apply_from", "apply_to"]}),
@@ -82,6 +82,10 @@ class PolicyAdmin(AuditedModelAdmin):
     def publish(self, request, queryset):
         self._transition(request, queryset, actions.policy_publish, _("已发布 %(n)s 项政策。"))
 
+    @admin.action(description=_("撤回所选政策（回到草稿）"))
+    def unpublish(self, request, queryset):
+        self._transition(request, queryset, actions.policy_unpublish, _("已撤回 %(n)s 项政策。"))
+
     @admin.action(description=_("将所选政策设为失效"))
     def expire(self, request, queryset):
         self._transition(request, queryset, actions.policy_expire, _("已将 %(n)s 项政策设为失效。"))
@@ -92,8 +96,8 @@ class PolicyAdmin(AuditedModelAdmin):
             try:
                 action(actor=request.user, policy=policy)
                 done += 1
-            except (TransitionNotAllowed, ValidationError) as exc:
-                text = exc.message if isinstance(exc, TransitionNotAllowed) else " ".join(exc.messages)
+            except (TransitionNotAllowed, PermissionDeniedError, ValidationError) as exc:
+                text = " ".join(exc.messages) if isinstance(exc, ValidationError) else exc.message
                 messages.error(request, f"{policy}: {text}")
         if done:
             messages.success(request, success % {"n": done})

@@ -35,15 +35,3 @@ class Operator(models.TextChoices):
     GT_LTE = "gt_lte", _("大于…且不超过…")
     IS_TRUE = "is_true", _("是")
     IS_FALSE = "is_false", _("否")
-
-
-POLICY_TRANSITIONS = {
-    "publish": ((PolicyStatus.DRAFT, PolicyStatus.EXPIRED), PolicyStatus.PUBLISHED),
-    "unpublish": ((PolicyStatus.PUBLISHED,), PolicyStatus.DRAFT),
-    "expire": ((PolicyStatus.PUBLISHED,), PolicyStatus.EXPIRED),
-}
-
-ENTITLEMENT_TRANSITIONS = {
-    "confirm": ((EntitlementStatus.PENDING,), EntitlementStatus.CONFIRMED),
-    "withdraw": ((EntitlementStatus.PENDING, EntitlementStatus.CONFIRMED), EntitlementStatus.WITHDRAWN),
-}

@@ -13,11 +13,12 @@ from portal.permissions import CLERK_ROLES, user_has_role
 
 from .choices import EntitlementStatus, Operator, PolicyMode, PolicyStatus
 from .facts import describe, fact_choices, parse_check
+from .workflow import ENTITLEMENT, POLICY
 
 
 class PolicyQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=PolicyStatus.PUBLISHED)
+        return self.filter(status__in=POLICY.group("live"))
 
     def visible_to(self, user):
         """Published policies for everyone (anonymous too); drafts and expired ones for staff."""
@@ -97,10 +98,10 @@ class Policy(models.Model):
         return self.mode == PolicyMode.EXEMPT
 
     def can_publish(self) -> bool:
-        return self.status in {PolicyStatus.DRAFT, PolicyStatus.EXPIRED}
+        return POLICY.can(self, "publish")
 
     def can_expire(self) -> bool:
-        return self.status == PolicyStatus.PUBLISHED
+        return POLICY.can(self, "expire")
 
 
 # A policy's 办事指南 (guide) fields, as edited, versioned and shown with each match.
@@ -270,7 +271,7 @@ class Entitlement(models.Model):
         return f"{self.enterprise} · {self.policy}"
 
     def can_confirm(self) -> bool:
-        return self.status == EntitlementStatus.PENDING
+        return ENTITLEMENT.can(self, "confirm")
 
     def can_withdraw(self) -> bool:
-        return self.status in {EntitlementStatus.PENDING, EntitlementStatus.CONFIRMED}
+        return ENTITLEMENT.can(self, "withdraw")

@@ -21,6 +21,7 @@ from . import actions, selectors
 from .filters import EntitlementFilterSet, PolicyFilterSet
 from .forms import EntitlementDecisionForm, ProfileForm
 from .models import Condition, Entitlement, Policy
+from .workflow import is_clerk
 
 PROFILE_FIELDS = (
     "industry",
@@ -179,7 +180,7 @@ class EntitlementListView(RoleRequiredMixin, TemplateView):
             form=filterset.form,
             page=Paginator(filterset.qs, 20).get_page(self.request.GET.get("page")),
             decision_form=EntitlementDecisionForm(),
-            can_decide=self.request.user.role in CLERK_ROLES,
+            can_decide=is_clerk(self.request.user),
         )
         return ctx
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin import AuditedModelAdmin, ReadOnlyAdmin
 from portal.audit import audit_record
+from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
 
 from . import actions, selectors
 from .excel import read_workbook, write_workbook
@@ -149,13 +150,20 @@ class BundleAdmin(CatalogueExcelMixin, AuditedModelAdmin):
                 done += 1
             except ValidationError as exc:
                 self.message_user(request, f"{bundle.name}：{' '.join(exc.messages)}", messages.ERROR)
+            except PermissionDeniedError as exc:
+                self.message_user(request, f"{bundle.name}：{exc.message}", messages.ERROR)
         self.message_user(request, gettext("已发布 %(n)d 个一类事。") % {"n": done}, messages.SUCCESS)
 
     @admin.action(description=_("下架所选一类事"))
     def unpublish(self, request, queryset):
+        done = 0
         for bundle in queryset:
-            actions.bundle_unpublish(actor=request.user, bundle=bundle)
-        self.message_user(request, gettext("已下架 %(n)d 个一类事。") % {"n": queryset.count()}, messages.SUCCESS)
+            try:
+                actions.bundle_unpublish(actor=request.user, bundle=bundle)
+                done += 1
+            except (TransitionNotAllowed, PermissionDeniedError) as exc:
+                self.message_user(request, f"{bundle.name}：{exc.message}", messages.ERROR)
+        self.message_user(request, gettext("已下架 %(n)d 个一类事。") % {"n": done}, messages.SUCCESS)
 
 
 @admin.register(BundleItem)

@@ -76,10 +76,6 @@ class TaskStatus(models.TextChoices):
     REFUSED = "refused", _("不予受理")
 
 
-OPEN_TASK_STATUSES = frozenset({TaskStatus.PENDING, TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS, TaskStatus.SUPPLEMENT})
-FINAL_TASK_STATUSES = frozenset({TaskStatus.DONE, TaskStatus.REFUSED})
-
-
 class TaskEvent(models.TextChoices):
     ACCEPT = "accept", _("受理")
     START = "start", _("开始办理")

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from portal.choices import Board, Role, SizeClass
 
 from .choices import (
-    FINAL_TASK_STATUSES,
     ApplicationStatus,
     Automation,
     BundleKind,
@@ -24,6 +23,7 @@ from .choices import (
     ProviderSide,
     TaskStatus,
 )
+from .workflow import CLOCK_STOPPED, FINAL_TASK_STATUSES, TASK
 
 CLERK_VIEW_ROLES = (Role.CLERK, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
 
@@ -340,10 +340,6 @@ class Application(models.Model):
         return reverse("services:application_detail", args=[self.pk])
 
 
-# A task's clock stops when it is finished or paused for 补正: no overdue, no due-soon then.
-CLOCK_STOPPED = [*FINAL_TASK_STATUSES, TaskStatus.SUPPLEMENT]
-
-
 class ApplicationItemQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not user.is_authenticated or not user.is_active:
@@ -440,27 +436,8 @@ class ApplicationItem(models.Model):
         return "ontime"
 
     def can(self, event: str) -> bool:
-        from .actions.fulfilment import TASK_MOVES
-
-        return self.status in TASK_MOVES[event][0]
-
-    def can_accept(self) -> bool:
-        return self.can("accept")
-
-    def can_start(self) -> bool:
-        return self.can("start")
-
-    def can_request_materials(self) -> bool:
-        return self.can("request_materials")
-
-    def can_resume(self) -> bool:
-        return self.can("resume")
-
-    def can_complete(self) -> bool:
-        return self.can("complete")
-
-    def can_reject(self) -> bool:
-        return self.can("reject")
+        """Whether the task's state allows the move (who may is ``TASK.allowed``)."""
+        return TASK.can(self, event)
 
 
 class Reminder(models.Model):

@@ -30,6 +30,7 @@ from .choices import Channel, ItemKind, TaskEvent
 from .filters import ApplicationFilterSet, BundleFilterSet, TaskFilterSet
 from .forms import ApplyForm, TaskMoveForm
 from .models import Application, ApplicationItem, Bundle
+from .workflow import TASK
 
 APPLICANT_ROLES = ENTERPRISE_ROLES | CLERK_ROLES
 
@@ -351,6 +352,7 @@ class TaskDetailView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["task"] = _task_for_handler(self.request.user, kwargs["pk"])
+        ctx["moves"] = TASK.available(self.request.user, ctx["task"])
         ctx["history"] = selectors.task_history(task=ctx["task"])
         ctx["form"] = kwargs.get("form") or TaskMoveForm()
         return ctx

@@ -17,13 +17,14 @@ from issues import actions as issue_actions
 from issues.choices import IssueStatus
 from issues.models import Issue
 from portal.audit import audit_record
-from portal.choices import DepartmentKind, Role
+from portal.choices import DepartmentKind
 from portal.exceptions import ActionError, ConcurrentUpdate, PermissionDeniedError, TransitionNotAllowed
 from portal.models import Department, Region
-from portal.permissions import CLERK_ROLES, SUPERVISOR_ROLES, user_has_role
+from portal.permissions import SUPERVISOR_ROLES, user_has_role
 
-from ..choices import CommonIssueStatus, MechanismKind
+from ..choices import MechanismKind
 from ..models import CommonIssue, CommonIssueLink, CommonIssueReuse
+from ..workflow import COMMON_ISSUE
 
 DISPATCHABLE = frozenset({IssueStatus.SUBMITTED, IssueStatus.RETURNED})
 REPLYABLE = frozenset({IssueStatus.DISPATCHED, IssueStatus.ACCEPTED, IssueStatus.REOPENED})
@@ -144,10 +145,19 @@ def common_issue_create(
     return common
 
 
-def _can_edit(actor, common: CommonIssue) -> bool:
-    return user_has_role(actor, SUPERVISOR_ROLES) or (
-        user_has_role(actor, {Role.HANDLER}) and actor.department_id == common.lead_department_id
-    )
+def _check(actor, common: CommonIssue, move: str, denied: str) -> None:
+    """The guard of every write: ``COMMON_ISSUE``'s state and permission, refused with ``denied``."""
+    try:
+        COMMON_ISSUE.check(actor, common, move)
+    except PermissionDeniedError:
+        raise PermissionDeniedError(denied) from None
+
+
+def _status_change(actor, common: CommonIssue, move: str) -> dict:
+    """``{"status": target}`` when the common problem's state allows the status move, else nothing."""
+    if not COMMON_ISSUE.can(common, move):
+        return {}
+    return {"status": COMMON_ISSUE.check(actor, common, move).target}
 
 
 def _bump_version(common: CommonIssue, **changes) -> None:
@@ -165,7 +175,7 @@ def _bump_version(common: CommonIssue, **changes) -> None:
 def common_issue_link(*, actor, common_issue: CommonIssue, issue_ids: Iterable[int], now=None) -> int:
     """Add problems to a common problem (e.g. a possible duplicate found while classifying)."""
     now = _now(now)
-    _require(user_has_role(actor, CLERK_ROLES) or _can_edit(actor, common_issue), _("您不能修改该共性问题。"))
+    _check(actor, common_issue, "link", _("您不能修改该共性问题。"))
     issues = _issues(issue_ids)
     taken = [
         i.reference for i in issues if hasattr(i, "common_link") and i.common_link.common_issue_id != common_issue.pk
@@ -190,7 +200,7 @@ def common_issue_link(*, actor, common_issue: CommonIssue, issue_ids: Iterable[i
 
 @transaction.atomic
 def common_issue_unlink(*, actor, common_issue: CommonIssue, issue: Issue) -> None:
-    _require(_can_edit(actor, common_issue), _("您不能修改该共性问题。"))
+    _check(actor, common_issue, "unlink", _("您不能修改该共性问题。"))
     deleted, _detail = CommonIssueLink.objects.filter(common_issue=common_issue, issue=issue).delete()
     if not deleted:
         raise ActionError({"issue": _("该问题不在此共性问题中。")})
@@ -210,8 +220,10 @@ def common_issue_answer(
     Returns ``{"answered": [references], "skipped": [(reference, reason)]}``.
     """
     now = _now(now)
-    _require(
-        user_has_role(actor, {Role.HANDLER}) and actor.department_id == common_issue.lead_department_id,
+    _check(
+        actor,
+        common_issue,
+        "reply",
         _("只有牵头部门的承办人可以统一答复（各问题的答复须由其牵头部门作出）。"),
     )
     reply = _text(reply, "reply", _("请填写统一答复内容。"))
@@ -235,9 +247,7 @@ def common_issue_answer(
         answered.append(issue.reference)
     if not answered:
         raise ActionError({"reply": _("没有可统一答复的问题：关联问题须已交办给牵头部门且尚未答复。")})
-    changes = {"solution": public_reply, "answered_at": now}
-    if common_issue.status == CommonIssueStatus.OPEN:
-        changes["status"] = CommonIssueStatus.ANSWERED
+    changes = {"solution": public_reply, "answered_at": now, **_status_change(actor, common_issue, "answer")}
     _bump_version(common_issue, **changes)
     audit_record(
         actor=actor,
@@ -266,7 +276,7 @@ def common_issue_update(
 ) -> CommonIssue:
     """Edit the record: root cause, the lasting mechanism (长效机制), publication in the library.
     Recording a mechanism moves the status to 已形成长效机制."""
-    _require(_can_edit(actor, common_issue), _("您不能修改该共性问题。"))
+    _check(actor, common_issue, "edit", _("您不能修改该共性问题。"))
     changes = {}
     if title is not None:
         changes["title"] = _text(title, "title", _("请填写共性问题标题。"), 120)
@@ -292,10 +302,10 @@ def common_issue_update(
     mechanism_text = changes.get("mechanism", common_issue.mechanism)
     if mechanism_text and changes.get("mechanism_kind", common_issue.mechanism_kind) == "":
         raise ActionError({"mechanism_kind": _("请选择长效机制类型。")})
-    if changes.get("solution") and common_issue.status == CommonIssueStatus.OPEN and not mechanism_text:
-        changes["status"] = CommonIssueStatus.ANSWERED
-    if mechanism_text and common_issue.status != CommonIssueStatus.INSTITUTIONALISED:
-        changes["status"] = CommonIssueStatus.INSTITUTIONALISED
+    if changes.get("solution") and not mechanism_text:
+        changes.update(_status_change(actor, common_issue, "answer"))
+    if mechanism_text and COMMON_ISSUE.can(common_issue, "institutionalise"):
+        changes.update(_status_change(actor, common_issue, "institutionalise"))
         if not changes.get("mechanism_adopted_on") and not common_issue.mechanism_adopted_on:
             changes["mechanism_adopted_on"] = timezone.localdate()
     if not changes:
@@ -320,7 +330,7 @@ def common_issue_record_reuse(
     *, actor, common_issue: CommonIssue, region, department=None, note: str = "", reused_on=None
 ) -> CommonIssueReuse:
     """Record that another region adopted the solution (一地突破、全域共享). Once per region."""
-    _require(user_has_role(actor, SUPERVISOR_ROLES) or _can_edit(actor, common_issue), _("您不能修改该共性问题。"))
+    _check(actor, common_issue, "record_reuse", _("您不能修改该共性问题。"))
     if not isinstance(region, Region):
         region = Region.objects.filter(pk=region).first() if str(region or "").isdigit() else None
     if region is None:

@@ -16,7 +16,6 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from issues.models import Issue
-from portal.choices import Role
 from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
 from portal.permissions import ALL_STAFF, CLERK_ROLES, SUPERVISOR_ROLES, RoleRequiredMixin, user_has_role
 from portal.views import form_errors_from, safe_next_url
@@ -32,6 +31,7 @@ from ..forms import (
     ReuseForm,
 )
 from ..models import CommonIssue
+from ..workflow import COMMON_ISSUE
 from ._helpers import _refuse
 
 # ------------------------------------------------------------------------------------ similar hint
@@ -170,8 +170,6 @@ class CommonIssueDetailView(RoleRequiredMixin, TemplateView):
             Issue.objects.visible_to(user).filter(common_link__common_issue=common).values_list("pk", flat=True)
         )
         links = [link for link in common.links.all() if link.issue_id in visible_ids]
-        is_lead_handler = user.role == Role.HANDLER and user.department_id == common.lead_department_id
-        can_edit = user_has_role(user, SUPERVISOR_ROLES) or is_lead_handler
         replyable = [
             link
             for link in links
@@ -181,9 +179,9 @@ class CommonIssueDetailView(RoleRequiredMixin, TemplateView):
             common=common,
             links=links,
             hidden_links=len(common.links.all()) - len(links),
-            can_answer=is_lead_handler and bool(replyable),
+            can_answer=COMMON_ISSUE.allowed(user, common, "reply") and bool(replyable),
             replyable=replyable,
-            can_edit=can_edit,
+            can_edit=COMMON_ISSUE.allowed(user, common, "edit"),
             answer_form=kwargs.get("answer_form") or CommonIssueAnswerForm(),
             edit_form=kwargs.get("edit_form")
             or CommonIssueEditForm(

@@ -15,6 +15,7 @@ from portal.models import User
 
 from ..choices import Automation, ItemKind
 from ..models import Bundle, BundleItem, BundleVersion
+from ..workflow import BUNDLE
 
 # --- Catalogue ----------------------------------------------------------------------------------
 
@@ -87,6 +88,7 @@ def _freeze(*, bundle: Bundle, actor) -> BundleVersion:
 @transaction.atomic
 def bundle_publish(*, actor: User, bundle: Bundle) -> Bundle:
     """Publish a bundle (enterprises can apply) and freeze its offering as a new version."""
+    BUNDLE.check(actor, bundle, "publish")
     if not bundle.items.exists():
         raise ActionError(_("一类事「%(name)s」还没有任何事项，不能发布。") % {"name": bundle.name})
     version = _freeze(bundle=bundle, actor=actor)
@@ -101,6 +103,10 @@ def bundle_publish(*, actor: User, bundle: Bundle) -> Bundle:
 @transaction.atomic
 def bundle_unpublish(*, actor: User, bundle: Bundle) -> Bundle:
     """Take a bundle off the catalogue; running applications are not affected."""
+    BUNDLE.check(
+        actor, bundle, "unpublish", not_allowed_message=_("一类事「%(name)s」尚未发布。") % {"name": bundle.name}
+    )
+    # Not BUNDLE.apply: Bundle.version is the published offering's number, not a row version.
     Bundle.objects.filter(pk=bundle.pk).update(published=False)
     bundle.refresh_from_db()
     audit_record(actor=actor, action="services.bundle.unpublished", target=bundle)

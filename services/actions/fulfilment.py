@@ -1,4 +1,4 @@
-"""The fulfilment task state machine: :data:`TASK_MOVES` and the one function :func:`task_transition`."""
+"""The one function that moves a fulfilment task, :func:`task_transition`, along ``services.workflow.TASK``."""
 
 import datetime as dt
 
@@ -7,30 +7,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.choices import Role
 from portal.exceptions import ActionError, PermissionDeniedError
 from portal.models import User
 from portal.notifications import notify
-from portal.statemachine import apply_transition
 from portal.workdays import add_working_days, working_days_between
 
-from ..choices import TaskEvent, TaskStatus
+from ..choices import TaskEvent
 from ..models import Application, ApplicationItem
+from ..workflow import TASK
 from .applications import _members_of, _roll_up, when
-
-# event: (statuses it may start from, status it leads to)
-TASK_MOVES: dict[str, tuple[frozenset[str], str]] = {
-    TaskEvent.ACCEPT: (frozenset({TaskStatus.PENDING}), TaskStatus.ACCEPTED),
-    TaskEvent.START: (frozenset({TaskStatus.ACCEPTED}), TaskStatus.IN_PROGRESS),
-    TaskEvent.REQUEST_MATERIALS: (
-        frozenset({TaskStatus.PENDING, TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS}),
-        TaskStatus.SUPPLEMENT,
-    ),
-    TaskEvent.RESUME: (frozenset({TaskStatus.SUPPLEMENT}), TaskStatus.IN_PROGRESS),
-    TaskEvent.COMPLETE: (frozenset({TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS}), TaskStatus.DONE),
-    TaskEvent.REJECT: (frozenset({TaskStatus.PENDING, TaskStatus.SUPPLEMENT}), TaskStatus.REFUSED),
-}
-
 
 # --- Fulfilment tasks -----------------------------------------------------------------------
 
@@ -46,19 +31,26 @@ def task_transition(
     note: str = "",
     now: dt.datetime | None = None,
 ) -> ApplicationItem:
-    """The one way a fulfilment task changes status (TASK_MOVES), by a handler of its department.
+    """The one way a fulfilment task changes status (``workflow.TASK``), by a handler of its department.
 
     补正材料 pauses the clock; when the materials are in, the due date moves on by the working days
     it was paused. Every move is audited, notified to the enterprise, and rolled up. ``now`` records a
     move made earlier (see :func:`~services.actions.applications.when`).
     """
-    if event not in TASK_MOVES:
+    if event not in TASK:
         raise ActionError(_("未知的操作。"))
-    if not (actor.has_role(Role.HANDLER) and actor.department_id == task.department_id):
-        raise PermissionDeniedError(_("只有「%(dept)s」的承办人可以办理该任务。") % {"dept": task.department.name})
+    not_allowed = _("任务当前为「%(status)s」，不能执行「%(event)s」。") % {
+        "status": task.get_status_display(),
+        "event": TaskEvent(event).label,
+    }
+    try:
+        TASK.check(actor, task, event, not_allowed_message=not_allowed)
+    except PermissionDeniedError:
+        raise PermissionDeniedError(
+            _("只有「%(dept)s」的承办人可以办理该任务。") % {"dept": task.department.name}
+        ) from None
     # Lock the application (PostgreSQL) so concurrent moves of its tasks roll up one after the other.
     application = Application.objects.select_for_update().get(pk=task.application_id)
-    allowed_from, to_status = TASK_MOVES[event]
     now = when(now)
     today = timezone.localdate(now)
     changes: dict = {}
@@ -91,16 +83,14 @@ def task_transition(
             raise ActionError({"reason": _("不予受理时必须写明理由。")})
         changes = {"reason": reason.strip()[:500], "finished_at": now, "handler": task.handler or actor}
         data["reason"] = reason.strip()
-    apply_transition(
+    TASK.apply(
         task,
-        to_status=to_status,
-        allowed_from=allowed_from,
+        event,
         actor=actor,
         action=f"services.applicationitem.{event}",
         changes=changes,
         data=data,
-        not_allowed_message=_("任务当前为「%(status)s」，不能执行「%(event)s」。")
-        % {"status": task.get_status_display(), "event": TaskEvent(event).label},
+        not_allowed_message=not_allowed,
     )
     _roll_up(application, actor=actor)
     notify(

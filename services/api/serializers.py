@@ -16,6 +16,7 @@ from services.choices import (
     TaskStatus,
 )
 from services.models import Application, ApplicationItem, Bundle, BundleItem, ServiceItem
+from services.workflow import TASK
 
 
 def inline_choice(choices, **kwargs) -> serializers.ChoiceField:
@@ -119,6 +120,7 @@ class ApplicationItemSerializer(serializers.ModelSerializer):
     handler = serializers.SerializerMethodField()
     kind = inline_choice(ItemKind)
     status = inline_choice(TaskStatus)
+    available_moves = serializers.SerializerMethodField()
 
     class Meta:
         model = ApplicationItem
@@ -139,10 +141,17 @@ class ApplicationItemSerializer(serializers.ModelSerializer):
             "result",
             "reason",
             "version",
+            "available_moves",
         ]
 
     def get_handler(self, obj) -> str | None:
         return obj.handler.name if obj.handler_id else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_available_moves(self, obj) -> list[str]:
+        """The task moves the caller may POST now (``services.workflow.TASK``)."""
+        request = self.context.get("request")
+        return TASK.available(request.user, obj) if request is not None else []
 
 
 class ApplicationBundleRefSerializer(serializers.ModelSerializer):

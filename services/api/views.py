@@ -139,7 +139,7 @@ class ApplicationItemViewSet(viewsets.ReadOnlyModelViewSet):
             payload.is_valid(raise_exception=True)
             extra[field] = payload.validated_data[field]
         actions.task_transition(actor=request.user, task=task, event=event, **extra)
-        return Response(ApplicationItemSerializer(self.get_queryset().get(pk=task.pk)).data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
 
     @extend_schema(request=EmptySerializer, responses=ApplicationItemSerializer)
     @action(detail=True, methods=["post"])
