@@ -246,3 +246,73 @@ class LedgerExport(models.Model):
 
     def can_download(self) -> bool:
         return self.status == LedgerExportStatus.DONE and bool(self.file)
+
+
+class RankingDay(models.Model):
+    """The 晾晒 figures of one department for the problems first dispatched on one day (a rollup).
+
+    A ranking sums these rows over its period instead of reading every problem: the cost follows the
+    period's departments × days, not the table. ``received`` … ``follow_up_satisfied`` count the problems
+    the department leads whose first dispatch fell on ``day`` (the conditions of
+    :func:`insights.rankings.metric_filters`); ``returns`` and ``extensions`` count what the department
+    itself did on that day's problems; ``reply_days`` / ``close_days`` are the working days from first
+    dispatch to the reply / to 办结 summed over ``reply_count`` / ``close_count`` problems (calendar of
+    :class:`RankingRollupState.calendar_fingerprint`). Written only by :mod:`insights.rollups`, always
+    recomputed from the raw rows of whole days.
+    """
+
+    day = models.DateField(_("首次交办日期"))
+    department = models.ForeignKey(
+        "portal.Department", verbose_name=_("部门"), on_delete=models.CASCADE, related_name="+"
+    )
+    received = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    accepted_on_time = models.PositiveIntegerField(default=0)
+    replied = models.PositiveIntegerField(default=0)
+    replied_on_time = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    followed_up = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    follow_up_rated = models.PositiveIntegerField(default=0)
+    follow_up_satisfied = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+    returns = models.PositiveIntegerField(default=0)
+    extensions = models.PositiveIntegerField(default=0)
+    reply_days = models.PositiveIntegerField(default=0)
+    reply_count = models.PositiveIntegerField(default=0)
+    close_days = models.PositiveIntegerField(default=0)
+    close_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("晾晒日汇总")
+        verbose_name_plural = _("晾晒日汇总")
+        constraints = [models.UniqueConstraint(fields=["day", "department"], name="insights_rankingday_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.department_id}"
+
+
+class RankingRollupState(models.Model):
+    """The one row saying how far :class:`RankingDay` goes (the watermark of the scheduled refresh).
+
+    ``event_id``: the newest problem event the last refresh saw; ``delta_from_id``: the newest one the
+    refresh before saw. Every day touched by an event after ``delta_from_id`` is recounted from the raw
+    rows at read time (one refresh of overlap, for a transaction that committed late), so a ranking
+    always equals the recount. ``calendar_fingerprint``: the working-day calendar the day sums were
+    counted with (empty: never built); a different calendar makes the rows unusable until rebuilt.
+    """
+
+    event_id = models.BigIntegerField(default=0)
+    delta_from_id = models.BigIntegerField(default=0)
+    calendar_fingerprint = models.CharField(max_length=64, blank=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    rebuilt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("晾晒汇总状态")
+        verbose_name_plural = _("晾晒汇总状态")
+
+    def __str__(self) -> str:
+        return f"{self.event_id} @ {self.refreshed_at}"

@@ -33,10 +33,13 @@ Working days come from ``portal.workdays`` (its public ``WorkingDayCounter``): o
 The rows behind every figure are public (:func:`open_rows`, ``/api/v1/rankings/rows/``); the
 methodology page gives the formulas to recount them.
 
-Queries: one aggregate over problems, one over return events, one over extension requests, two over
-(dispatch date, reply/close date) pairs for the working days, one for the calendar overrides, one
-for the names — for the period and (without the day counts) the previous period: a constant number
-whatever the number of problems.
+Counted by :mod:`insights.rollups`: the daily rollup (``RankingDay``) summed over the period's days,
+plus a recount from the raw rows of the days changed since the last refreshes, so the figures always
+equal the recount of the open rows. Queries with a built rollup: the settings, the rollup's state,
+the calendar overrides (its fingerprint), the changed days, one sum per period, the names — plus, for
+changed days in the period, the raw count of those days (one aggregate over problems, one over return
+events, one over extension requests, two over (dispatch date, reply/close date) pairs and one for the
+calendar overrides). The cost follows the period's departments × days, not the number of problems.
 """
 
 import calendar
@@ -46,14 +49,13 @@ import zoneinfo
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from issues.choices import AppealStatus, IssueStatus
-from issues.models import Appeal, ExtensionRequest, Issue, IssueEvent, IssueSettings, ever_overdue_condition
+from issues.models import Appeal, Issue, IssueSettings, ever_overdue_condition
 from portal.models import Department, Region
-from portal.workdays import WorkingDayCounter
 
 TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 WEIGHTS = {
@@ -216,13 +218,21 @@ METRIC_LABELS = {
 }
 
 
+def cohort_in(ranges: list[tuple[dt.date, dt.date]]):
+    """The problems counted for the days in ``ranges`` (half-open [start, end) date pairs): first
+    dispatched on one of those days, with a lead department, not withdrawn."""
+    within = Q()
+    for start, end in ranges:
+        within |= Q(
+            first_dispatched_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=TZ),
+            first_dispatched_at__lt=dt.datetime.combine(end, dt.time.min, tzinfo=TZ),
+        )
+    return Issue.objects.filter(within, lead_department__isnull=False).exclude(status=IssueStatus.WITHDRAWN)
+
+
 def cohort(period: Period):
     """The problems a period counts (first dispatched inside it, not withdrawn)."""
-    return Issue.objects.filter(
-        first_dispatched_at__gte=period.start_at,
-        first_dispatched_at__lt=period.end_at,
-        lead_department__isnull=False,
-    ).exclude(status=IssueStatus.WITHDRAWN)
+    return cohort_in([(period.start, period.end)])
 
 
 @dataclass
@@ -244,6 +254,11 @@ class Row:
     reopened: int = 0
     returns: int = 0
     extensions: int = 0
+    # working days first dispatch → reply / → 办结, summed over that many problems (the means' parts)
+    reply_days: int = 0
+    reply_count: int = 0
+    close_days: int = 0
+    close_count: int = 0
     mean_days_to_reply: float | None = None
     mean_days_to_close: float | None = None
     rank: int | None = None
@@ -317,73 +332,6 @@ GROUPINGS = {"department": "lead_department_id", "region": "lead_department__reg
 EVENT_GROUPINGS = {"department": "department_id", "region": "department__region_id"}
 
 
-def _aggregate(period: Period, by: str, filters: dict) -> dict[int, Row]:
-    key = GROUPINGS[by]
-    conditions = metric_filters()
-    qs = cohort(period)
-    if filters.get("region"):
-        qs = qs.filter(lead_department__region_id=filters["region"])
-    counted = ("accepted", "accepted_on_time", "replied", "replied_on_time", "closed", "followed_up", "rated")
-    counted += ("satisfied", "reopened", "follow_up_rated", "follow_up_satisfied")
-    # Annotation names get a prefix: ``accepted_on_time`` is also a field, and an annotation of the
-    # same name would shadow it inside the other filters.
-    rows = (
-        qs.values(key)
-        .annotate(
-            n_received=Count("id"),
-            n_rating_sum=Sum("rating", filter=conditions["rated"], default=0),
-            **{f"n_{name}": Count("id", filter=conditions[name]) for name in counted},
-        )
-        .order_by(key)
-    )
-    result = {row[key]: Row(key=row[key], name="", **{k[2:]: v for k, v in row.items() if k != key}) for row in rows}
-
-    event_key = EVENT_GROUPINGS[by]
-    # of the period's problems (the cohort), attributed to the department that returned / asked
-    in_cohort = cohort(period).values("pk")
-    returns = IssueEvent.objects.filter(action="return", department__isnull=False, issue__in=in_cohort)
-    extensions = ExtensionRequest.objects.filter(issue__in=in_cohort)
-    if filters.get("region"):
-        returns = returns.filter(department__region_id=filters["region"])
-        extensions = extensions.filter(department__region_id=filters["region"])
-    for row in returns.values(event_key).annotate(n=Count("id")).order_by(event_key):
-        result.setdefault(row[event_key], Row(key=row[event_key], name="")).returns = row["n"]
-    for row in extensions.values(event_key).annotate(n=Count("id")).order_by(event_key):
-        result.setdefault(row[event_key], Row(key=row[event_key], name="")).extensions = row["n"]
-    return result
-
-
-def _working_day_means(period: Period, by: str, rows: dict[int, Row], filters: dict) -> None:
-    """Mean working days first dispatch → reply and → 办结, from (group, date, date, count) triples
-    (two queries) and one calendar-override query, counted in Python with a prefix sum."""
-    key = GROUPINGS[by]
-    qs = cohort(period)
-    if filters.get("region"):
-        qs = qs.filter(lead_department__region_id=filters["region"])
-    pairs = {}
-    for name, field_name in (("reply", "replied_at"), ("close", "closed_at")):
-        pairs[name] = list(
-            qs.filter(**{f"{field_name}__isnull": False})
-            .annotate(d1=TruncDate("first_dispatched_at", tzinfo=TZ), d2=TruncDate(field_name, tzinfo=TZ))
-            .values(key, "d1", "d2")
-            .annotate(n=Count("id"))
-            .order_by(key, "d1", "d2")
-        )
-    dates = [row[d] for rows_ in pairs.values() for row in rows_ for d in ("d1", "d2")]
-    if not dates:
-        return
-    counter = WorkingDayCounter(min(dates), max(dates))
-    for name, rows_ in pairs.items():
-        sums: dict[int, list[int]] = {}
-        for row in rows_:
-            total = sums.setdefault(row[key], [0, 0])
-            total[0] += counter.between(row["d1"], row["d2"]) * row["n"]
-            total[1] += row["n"]
-        for group, (days, count) in sums.items():
-            if group in rows and count:
-                setattr(rows[group], f"mean_days_to_{name}", round(days / count, 1))
-
-
 def _rank(rows: dict[int, Row], min_sample: int) -> list[Row]:
     """Competition ranking by score among the groups with at least ``min_sample`` problems: equal
     scores share a rank and the next rank skips (1, 2, 2, 4). Returns the ranked rows in order."""
@@ -412,6 +360,8 @@ class Ranking:
     by: str
     rows: list[Row]  # ranked rows (by rank), then too few problems (样本不足), then no problems received
     min_sample: int = 5
+    as_of: dt.datetime | None = None  # the figures count every change committed before this moment
+    rollup_refreshed_at: dt.datetime | None = None  # the daily rollup's last refresh (None: counted raw)
 
     @property
     def ranked(self) -> list[Row]:
@@ -447,12 +397,17 @@ def ranking(*, period: Period, by: str = "department", filters: dict | None = No
     the previous period and the "last place two periods running" flag."""
     if by not in GROUPINGS:
         raise PeriodError(_("分组方式应为 department 或 region。"))
+    from insights import rollups
+
     filters = filters or {}
+    region = filters.get("region")
     min_sample = IssueSettings.current().ranking_min_sample
-    current = _aggregate(period, by, filters)
-    _working_day_means(period, by, current, filters)
+    as_of = timezone.now()
     previous_period = period.previous()
-    previous = _aggregate(previous_period, by, filters)
+    state = rollups.usable_state()
+    dirty = rollups.dirty_days(state, previous_period.start, period.end) if state is not None else set()
+    current = rollups.period_rows(period, by=by, region=region, with_days=True, state=state, dirty=dirty)
+    previous = rollups.period_rows(previous_period, by=by, region=region, with_days=False, state=state, dirty=dirty)
     ranked = _rank(current, min_sample)
     _rank(previous, min_sample)
     last_now = _last_place(ranked)
@@ -468,7 +423,15 @@ def ranking(*, period: Period, by: str = "department", filters: dict | None = No
     names = dict(model.objects.filter(pk__in=[row.key for row in rows]).values_list("pk", "name"))
     for row in rows:
         row.name = names.get(row.key, "—")
-    return Ranking(period=period, previous=previous_period, by=by, rows=rows, min_sample=min_sample)
+    return Ranking(
+        period=period,
+        previous=previous_period,
+        by=by,
+        rows=rows,
+        min_sample=min_sample,
+        as_of=as_of,
+        rollup_refreshed_at=state.refreshed_at if state is not None else None,
+    )
 
 
 def drilldown(*, period: Period, by: str, key: int, metric: str):

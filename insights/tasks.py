@@ -56,11 +56,36 @@ def sweep_ledger_exports() -> dict[str, int]:
     return {"expired": expired, "resumed": len(resumed)}
 
 
+def refresh_ranking_rollups() -> dict:
+    """Scheduled every 5 minutes: recount the 晾晒 rollup's days touched since the watermark."""
+    from insights import rollups
+
+    return rollups.refresh()
+
+
+def rebuild_ranking_rollups() -> dict:
+    """Scheduled nightly: rebuild the 晾晒 rollup from the raw rows (whatever a refresh could miss)."""
+    from insights import rollups
+
+    return rollups.refresh(rebuild=True)
+
+
 SCHEDULES: list[dict] = [
     {
         "name": "insights.sweep_ledger_exports",
         "func": "insights.tasks.sweep_ledger_exports",
         "schedule_type": "I",
         "minutes": 15,
+    },
+    {
+        "name": "insights.refresh_ranking_rollups",
+        "func": "insights.tasks.refresh_ranking_rollups",
+        "schedule_type": "I",
+        "minutes": 5,
+    },
+    {
+        "name": "insights.rebuild_ranking_rollups",
+        "func": "insights.tasks.rebuild_ranking_rollups",
+        "schedule_type": "D",
     },
 ]
