@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from issues.models import Category
 from portal.choices import DepartmentKind
+from portal.formkit import ISODateInput, PortalForm
 from portal.models import Department, Region
 
 from .choices import MechanismKind
@@ -15,14 +16,14 @@ def _departments():
     return Department.objects.active().exclude(kind__in=[DepartmentKind.CATCH_ALL, DepartmentKind.SERVICE_CENTRE])
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(PortalForm):
     """The period filter shared by the ranking pages, the drill-down and the exports."""
 
     period = forms.CharField(
         label=_("统计周期"), required=False, help_text=_("YYYY-MM、YYYY-Qn 或 YYYY"), max_length=10
     )
-    start = forms.DateField(label=_("自定义开始"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("自定义结束"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("自定义开始"), required=False, widget=ISODateInput())
+    end = forms.DateField(label=_("自定义结束"), required=False, widget=ISODateInput())
     by = forms.ChoiceField(
         label=_("分组"), choices=[("department", _("按部门")), ("region", _("按地区"))], required=False
     )
@@ -50,7 +51,7 @@ class PeriodForm(forms.Form):
         return {"region": region.pk} if region else {}
 
 
-class CommonIssueCreateForm(forms.Form):
+class CommonIssueCreateForm(PortalForm):
     title = forms.CharField(label=_("共性问题标题"), max_length=120)
     summary = forms.CharField(
         label=_("问题概述（公开，不写企业名称）"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
@@ -80,7 +81,7 @@ class CommonIssueCreateForm(forms.Form):
         return ids
 
 
-class CommonIssueAnswerForm(forms.Form):
+class CommonIssueAnswerForm(PortalForm):
     reply = forms.CharField(label=_("统一答复（内部）"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     public_reply = forms.CharField(
         label=_("企业可见的答复（留空则同上）"),
@@ -90,7 +91,7 @@ class CommonIssueAnswerForm(forms.Form):
     )
 
 
-class CommonIssueEditForm(forms.Form):
+class CommonIssueEditForm(PortalForm):
     title = forms.CharField(label=_("标题"), max_length=120)
     summary = forms.CharField(label=_("问题概述（公开）"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
     root_cause = forms.CharField(
@@ -105,9 +106,7 @@ class CommonIssueEditForm(forms.Form):
     mechanism = forms.CharField(
         label=_("长效机制"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
     )
-    mechanism_adopted_on = forms.DateField(
-        label=_("机制出台日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    mechanism_adopted_on = forms.DateField(label=_("机制出台日期"), required=False, widget=ISODateInput())
     is_public = forms.BooleanField(label=_("在经验库公开"), required=False)
     is_exemplary = forms.BooleanField(label=_("典型案例"), required=False)
     internal_note = forms.CharField(
@@ -115,25 +114,25 @@ class CommonIssueEditForm(forms.Form):
     )
 
 
-class ReuseForm(forms.Form):
+class ReuseForm(PortalForm):
     region = forms.ModelChoiceField(label=_("复用地区"), queryset=Region.objects.current(), empty_label=_("请选择"))
     department = forms.ModelChoiceField(label=_("复用部门"), queryset=_departments(), required=False, empty_label="—")
     note = forms.CharField(
         label=_("复用情况"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
-    reused_on = forms.DateField(label=_("复用日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    reused_on = forms.DateField(label=_("复用日期"), required=False, widget=ISODateInput())
 
 
-class LinkForm(forms.Form):
+class LinkForm(PortalForm):
     common_issue = forms.IntegerField(widget=forms.HiddenInput)
     issue = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class LibrarySearchForm(forms.Form):
+class LibrarySearchForm(PortalForm):
     q = forms.CharField(label=_("关键词"), required=False, max_length=50)
 
 
-class ClusterForm(forms.Form):
+class ClusterForm(PortalForm):
     days = forms.TypedChoiceField(
         label=_("时间范围"),
         coerce=int,

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import DepartmentKind
+from portal.formkit import PortalForm
 from portal.models import Department, Enterprise
 
 from .choices import Discovery, RatingScore, Tier
@@ -45,7 +46,7 @@ class DepartmentMultipleChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name}（{obj.region.name}）"
 
 
-class IssueReportForm(forms.Form):
+class IssueReportForm(PortalForm):
     """An enterprise reports a problem (线上门户)."""
 
     enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), label=_("企业"))

@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from market.choices import SelectionMethod, ServiceType
 from market.models import Facility
+from portal.formkit import ISODateInput, PortalForm
 
 
-class BookingForm(forms.Form):
+class BookingForm(PortalForm):
     facility = forms.ModelChoiceField(label=_("设施"), queryset=Facility.objects.active())
     start = forms.DateTimeField(
         label=_("开始"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -20,11 +21,11 @@ class BookingForm(forms.Form):
     purpose = forms.CharField(label=_("用途"), max_length=200, required=False)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PortalForm):
     reason = forms.CharField(label=_("理由"), max_length=300, required=False)
 
 
-class PurchaseForm(forms.Form):
+class PurchaseForm(PortalForm):
     title = forms.CharField(label=_("项目名称"), max_length=200)
     service_type = forms.ChoiceField(label=_("服务类型"), choices=ServiceType.choices)
     scope = forms.CharField(label=_("服务范围"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -36,23 +37,23 @@ class PurchaseForm(forms.Form):
     selection_method = forms.ChoiceField(label=_("选取方式"), choices=SelectionMethod.choices)
 
 
-class QuoteForm(forms.Form):
+class QuoteForm(PortalForm):
     price = forms.DecimalField(label=_("报价（元）"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
     note = forms.CharField(label=_("说明"), max_length=300, required=False)
 
 
-class ContractForm(forms.Form):
+class ContractForm(PortalForm):
     contract_price = forms.DecimalField(
         label=_("合同价（元）"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2
     )
-    delivery_due = forms.DateField(label=_("约定交付日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    delivery_due = forms.DateField(label=_("约定交付日期"), widget=ISODateInput())
 
 
-class DeliverForm(forms.Form):
-    delivered_on = forms.DateField(label=_("实际交付日期"), widget=forms.DateInput(attrs={"type": "date"}))
+class DeliverForm(PortalForm):
+    delivered_on = forms.DateField(label=_("实际交付日期"), widget=ISODateInput())
 
 
-class RateForm(forms.Form):
+class RateForm(PortalForm):
     rating = forms.TypedChoiceField(
         label=_("评价"),
         coerce=int,
@@ -61,5 +62,5 @@ class RateForm(forms.Form):
     comment = forms.CharField(label=_("说明"), max_length=300, required=False)
 
 
-class ComplaintForm(forms.Form):
+class ComplaintForm(PortalForm):
     description = forms.CharField(label=_("投诉内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import Certification, SizeClass, TaxCreditGrade
+from portal.formkit import ISODateInput, PortalForm
 from portal.industry import validate_industry_code
 from portal.models import Region
 
@@ -34,13 +35,13 @@ def _people(label):
     )
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(PortalForm):
     """The calculator's facts. Submitted by GET: a what-if is a read, never a write."""
 
     region = forms.ChoiceField(label=_("注册地"), required=False)
     industry = forms.CharField(label=_("行业代码"), required=False, max_length=5, help_text=_("GB/T 4754，如 C38、I65"))
     size_class = forms.ChoiceField(label=_("企业规模"), required=False, choices=[("", "—"), *SizeClass.choices])
-    established = forms.DateField(label=_("成立日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    established = forms.DateField(label=_("成立日期"), required=False, widget=ISODateInput())
     registered_capital = _money(_("注册资本"))
     revenue = _money(_("上年销售收入"))
     rd_expense = _money(_("上年研发费用"))
@@ -122,6 +123,6 @@ class ConditionAdminForm(forms.ModelForm):
         }
 
 
-class EntitlementDecisionForm(forms.Form):
+class EntitlementDecisionForm(PortalForm):
     decision = forms.ChoiceField(choices=[("confirm", _("确认兑付")), ("withdraw", _("撤回"))], label=_("处理"))
     reason = forms.CharField(label=_("说明"), required=False, max_length=300, widget=forms.TextInput)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import Certification, MembershipKind, SizeClass, TaxCreditGrade
+from portal.formkit import ISODateInput, PortalForm, PortalFormMixin
 from portal.industry import industry_choices
 from portal.models import Region, User
 
@@ -35,7 +36,7 @@ class ThrottledLoginMixin:
         return self.cleaned_data
 
 
-class PortalAuthenticationForm(ThrottledLoginMixin, AuthenticationForm):
+class PortalAuthenticationForm(PortalFormMixin, ThrottledLoginMixin, AuthenticationForm):
     """The portal's login form."""
 
     error_messages = {
@@ -50,7 +51,7 @@ class PortalAdminAuthenticationForm(ThrottledLoginMixin, AdminAuthenticationForm
     login_via = "admin"
 
 
-class AgentRegistrationForm(forms.Form):
+class AgentRegistrationForm(PortalForm):
     username = forms.RegexField(
         label=_("用户名"),
         regex=r"^[A-Za-z0-9_.-]{4,30}$",
@@ -76,12 +77,12 @@ class AgentRegistrationForm(forms.Form):
         return data
 
 
-class EnterpriseClaimForm(forms.Form):
+class EnterpriseClaimForm(PortalForm):
     uscc = forms.CharField(label=_("统一社会信用代码"), max_length=30)
     kind = forms.ChoiceField(label=_("您的身份"), choices=MembershipKind.choices)
 
 
-class EnterpriseForm(forms.Form):
+class EnterpriseForm(PortalForm):
     """The enterprise's registration facts; used for self-registration and by clerks for walk-ins."""
 
     uscc = forms.CharField(label=_("统一社会信用代码"), max_length=30)
@@ -94,7 +95,7 @@ class EnterpriseForm(forms.Form):
     contact_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     industry = forms.ChoiceField(label=_("行业"), choices=industry_choices)
     size_class = forms.ChoiceField(label=_("企业规模"), choices=SizeClass.choices)
-    established = forms.DateField(label=_("成立日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    established = forms.DateField(label=_("成立日期"), widget=ISODateInput())
     registered_capital = forms.DecimalField(label=_("注册资本（万元）"), min_value=0, required=False)
     staff = forms.IntegerField(label=_("从业人数"), min_value=0, required=False)
     tech_staff = forms.IntegerField(label=_("科技人员数"), min_value=0, required=False)
@@ -120,10 +121,10 @@ class StaffEnterpriseForm(EnterpriseForm):
     uscc_override = forms.BooleanField(label=_("豁免校验位（历史试点代码，已核对营业执照原件）"), required=False)
 
 
-class EnterpriseSearchForm(forms.Form):
+class EnterpriseSearchForm(PortalForm):
     q = forms.CharField(label=_("统一社会信用代码或企业名称"), required=False, max_length=200)
 
 
-class MembershipDecisionForm(forms.Form):
+class MembershipDecisionForm(PortalForm):
     decision = forms.ChoiceField(choices=[("approve", _("核验通过")), ("reject", _("驳回"))])
     reason = forms.CharField(label=_("驳回原因"), required=False, max_length=200)

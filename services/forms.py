@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.formkit import PortalForm
 from portal.uploads import XLSX, inspect_upload
 
 from .choices import TaskEvent
@@ -28,10 +29,16 @@ class IdListField(forms.Field):
             raise ValidationError(_("所选事项编号无效。"), code="invalid") from None
 
 
-class ApplyForm(forms.Form):
+class ApplyForm(PortalForm):
     """What an applicant gives once for the whole bundle: the ticked items and the shared answers."""
 
-    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    error_anchors = {"selected": "items", "token": ""}
+
+    token = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=64,
+        error_messages={"required": _("表单已过期，请刷新页面后重新填写。")},
+    )
     enterprise = forms.ModelChoiceField(label=_("申请企业"), queryset=None, empty_label=None)
     selected = IdListField(required=False, label=_("办理事项"))
     contact_name = forms.CharField(label=_("联系人"), max_length=50)
@@ -55,7 +62,7 @@ class ApplyForm(forms.Form):
         return phone
 
 
-class TaskMoveForm(forms.Form):
+class TaskMoveForm(PortalForm):
     """The text a task move needs: the result (办结), the reason (不予受理) or the materials (补正)."""
 
     text = forms.CharField(label=_("说明"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -67,7 +74,7 @@ class TaskMoveForm(forms.Form):
     }
 
 
-class ImportForm(forms.Form):
+class ImportForm(PortalForm):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))
     MAX_BYTES = 5 * 1024 * 1024
 

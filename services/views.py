@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -100,17 +102,78 @@ class _ApplyMixin:
         elif "selected" in form.initial:
             ticked = set(form.initial["selected"])
         else:
-            ticked = {bi.pk for bi in items if bi.is_basic or bi.default_selected or bi.recommended_for(enterprise)}
+            ticked = {bi.pk for bi in items if bi.default_selected or bi.recommended_for(enterprise)}
+        basic = [bi for bi in items if bi.kind == ItemKind.BASIC]
+        value_added = [bi for bi in items if bi.kind == ItemKind.VALUE_ADDED]
+        # Basic items are always part of the application: shown as included, never as boxes to untick.
+        chosen = basic + [bi for bi in value_added if bi.pk in ticked]
+        can_apply = bool(enterprises) and bundle.published
         return {
             "bundle": bundle,
-            "basic_items": [bi for bi in items if bi.kind == ItemKind.BASIC],
-            "value_added_items": [bi for bi in items if bi.kind == ItemKind.VALUE_ADDED],
+            "basic_items": basic,
+            "value_added_items": value_added,
             "recommended": {bi.pk for bi in items if bi.recommended_for(enterprise)},
             "ticked": ticked,
+            "chosen_items": chosen,
             "form": form,
             "behalf_enterprise": fixed,
-            "can_apply": bool(enterprises) and bundle.published,
+            "can_apply": can_apply,
+            "task_list": application_task_list(form, chosen) if can_apply else [],
         }
+
+
+class TaskState:
+    """The status of one part of a bundle application (the GOV.UK task list), said once."""
+
+    DONE = "done"
+    TO_DO = "todo"
+    ERROR = "error"
+    CANNOT_START = "cannot_start"
+    TO_READ = "to_read"
+    LABELS = {
+        TO_READ: _lazy("请查看"),
+        DONE: _lazy("已完成"),
+        TO_DO: _lazy("未完成"),
+        ERROR: _lazy("有问题"),
+        CANNOT_START: _lazy("暂不能开始"),
+    }
+
+
+CONTACT_FIELDS = ("contact_name", "contact_phone", "address", "note")
+
+
+def application_task_list(form, chosen) -> list[dict]:
+    """The parts of a bundle application, each with its anchor on the page and its status: the items,
+    the materials to bring, the contact details, then checking the answers (the next page)."""
+    errors = form.errors if form.is_bound else {}
+    values = form.data if form.is_bound else form.initial
+    items_state = TaskState.ERROR if ("selected" in errors or "__all__" in errors) else TaskState.DONE
+    contact_filled = all(values.get(name) for name in ("contact_name", "contact_phone"))
+    if any(name in errors for name in CONTACT_FIELDS):
+        contact_state = TaskState.ERROR
+    elif contact_filled:
+        contact_state = TaskState.DONE
+    else:
+        contact_state = TaskState.TO_DO
+    materials = sum(len(bi.service.materials.all()) for bi in chosen)
+    ready = items_state == contact_state == TaskState.DONE
+    parts = [
+        ("items", _lazy("选择办理事项"), items_state, ngettext("已选 %(n)d 项", "已选 %(n)d 项", len(chosen))),
+        ("materials", _lazy("准备申请材料"), TaskState.TO_READ, ngettext("%(n)d 份材料", "%(n)d 份材料", materials)),
+        ("contact", _lazy("填写联系信息"), contact_state, ""),
+        ("check", _lazy("核对并提交"), TaskState.TO_DO if ready else TaskState.CANNOT_START, ""),
+    ]
+    counts = {"items": len(chosen), "materials": materials}
+    return [
+        {
+            "anchor": anchor,
+            "title": title,
+            "state": state,
+            "state_label": TaskState.LABELS[state],
+            "detail": detail % {"n": counts[anchor]} if detail else "",
+        }
+        for anchor, title, state, detail in parts
+    ]
 
 
 class BundleDetailView(_ApplyMixin, TemplateView):
@@ -195,7 +258,7 @@ def _validate(form, bundle):
     if not form.is_valid():
         return None
     try:
-        return actions.check_selection(bundle=bundle, selected_ids=form.cleaned_data["selected"], basic_included=False)
+        return actions.check_selection(bundle=bundle, selected_ids=form.cleaned_data["selected"], basic_included=True)
     except ValidationError as exc:
         form_errors_from(form, exc)
         return None
@@ -223,6 +286,7 @@ class ApplicationSubmitView(RoleRequiredMixin, _PostedBundleMixin, View):
                 contact_phone=data["contact_phone"],
                 address=data["address"],
                 note=data["note"],
+                basic_included=True,
                 channel=Channel.WINDOW if fixed is not None else Channel.ONLINE,
                 idempotency_key=data["token"],
             )
@@ -255,7 +319,7 @@ class SelectionCheckView(_PostedBundleMixin, View):
         problems: list[str] = []
         chosen = []
         try:
-            chosen = actions.check_selection(bundle=bundle, selected_ids=selected, basic_included=False)
+            chosen = actions.check_selection(bundle=bundle, selected_ids=selected, basic_included=True)
         except ValidationError as exc:
             problems = exc.messages
         return render(

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from insights.models import CommonIssue
 from issues.models import Category
+from portal.formkit import ISODateInput, PortalForm
 from portal.models import Department, Enterprise
 from services.models import ServiceItem
 
@@ -12,7 +13,7 @@ from .choices import REVIEW_DIMENSIONS, BallotChoice, MeetingKind, OfficerBackgr
 from .models import MeetingSeries
 
 
-class ProblemRowForm(forms.Form):
+class ProblemRowForm(PortalForm):
     """One row of the batch form: a problem raised at the session. A row left empty is skipped."""
 
     enterprise = forms.ModelChoiceField(label=_("提出企业"), queryset=Enterprise.objects.none())
@@ -38,17 +39,17 @@ class BaseProblemFormSet(forms.BaseFormSet):
 ProblemFormSet = forms.formset_factory(ProblemRowForm, formset=BaseProblemFormSet, extra=5, max_num=30)
 
 
-class BallotForm(forms.Form):
+class BallotForm(PortalForm):
     department = forms.IntegerField(widget=forms.HiddenInput)
     choice = forms.ChoiceField(label=_("评价"), choices=BallotChoice.choices, widget=forms.RadioSelect)
     code = forms.CharField(label=_("投票码"), max_length=40, required=False)
 
 
-class VotingCodesForm(forms.Form):
+class VotingCodesForm(PortalForm):
     count = forms.IntegerField(label=_("生成数量"), min_value=1, max_value=500, initial=50)
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(PortalForm):
     department = forms.IntegerField(widget=forms.HiddenInput)
     answer = forms.CharField(label=_("应询答复"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -56,7 +57,7 @@ class AnswerForm(forms.Form):
 STAR_CHOICES = [(n, "★" * n) for n in range(5, 0, -1)]
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(PortalForm):
     service_item = forms.ModelChoiceField(label=_("服务事项"), queryset=ServiceItem.objects.filter(active=True))
     findings = forms.CharField(label=_("发现的问题与建议"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -67,34 +68,34 @@ class ReviewForm(forms.Form):
         self.order_fields(["service_item", *[f for f, _label in REVIEW_DIMENSIONS], "findings"])
 
 
-class RaiseProblemForm(forms.Form):
+class RaiseProblemForm(PortalForm):
     category = forms.ModelChoiceField(label=_("问题分类"), queryset=Category.objects.all(), to_field_name="code")
     enterprise = forms.ModelChoiceField(
         label=_("所涉企业"), queryset=Enterprise.objects.order_by("name"), required=False
     )
 
 
-class OfficerApplyForm(forms.Form):
+class OfficerApplyForm(PortalForm):
     background = forms.ChoiceField(label=_("身份"), choices=OfficerBackground.choices)
     organisation = forms.CharField(label=_("单位"), max_length=100, required=False)
     statement = forms.CharField(label=_("申请理由"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class OfficerDecideForm(forms.Form):
+class OfficerDecideForm(PortalForm):
     approve = forms.TypedChoiceField(
         label=_("决定"), choices=[("1", _("聘任")), ("0", _("不予聘任"))], coerce=lambda v: v == "1"
     )
-    term_start = forms.DateField(label=_("聘期开始"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    term_end = forms.DateField(label=_("聘期结束"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    term_start = forms.DateField(label=_("聘期开始"), required=False, widget=ISODateInput())
+    term_end = forms.DateField(label=_("聘期结束"), required=False, widget=ISODateInput())
 
 
-class SeriesForm(forms.Form):
+class SeriesForm(PortalForm):
     name = forms.CharField(label=_("名称"), max_length=100)
     kind = forms.ChoiceField(label=_("形式"), choices=MeetingKind.choices)
     description = forms.CharField(label=_("简介"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class SessionForm(forms.Form):
+class SessionForm(PortalForm):
     """A session and its attendees: one line per enterprise, ``USCC [person] [title]``."""
 
     series = forms.ModelChoiceField(label=_("系列"), queryset=MeetingSeries.objects.order_by("name"))
@@ -134,10 +135,10 @@ class SessionForm(forms.Form):
         return rows
 
 
-class InquiryForm(forms.Form):
+class InquiryForm(PortalForm):
     title = forms.CharField(label=_("询问主题"), max_length=120)
     body = forms.CharField(label=_("询问机关"), max_length=60, initial="市人大常委会")
-    held_on = forms.DateField(label=_("询问日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("询问日期"), widget=ISODateInput())
     common_issues = forms.ModelMultipleChoiceField(label=_("询问的共性问题"), queryset=CommonIssue.objects.none())
     departments = forms.ModelMultipleChoiceField(
         label=_("被询问部门"), queryset=Department.objects.filter(is_active=True).order_by("code")

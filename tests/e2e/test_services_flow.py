@@ -151,6 +151,6 @@ def test_excludes_pair_is_flagged_live_and_refused_on_submit(page, live_server, 
     page.fill("input[name=contact_name]", "沈建国")
     page.fill("input[name=contact_phone]", "13812345678")
     page.click("[data-testid=apply-next]")
-    page.wait_for_selector("[data-testid=form-errors]")
-    assert "不能同时选择" in page.inner_text("[data-testid=form-errors]")
+    page.wait_for_selector("[data-testid=error-summary]")
+    assert "不能同时选择" in page.inner_text("[data-testid=error-summary]")
     assert Application.objects.count() == 0

@@ -91,7 +91,6 @@ def test_full_online_flow_check_answers_then_submit_once(client_for, member, ope
     ("case", "expected"),
     [
         ("stranger", "不属于一类事"),
-        ("basic_unticked", "是基本服务，必须办理"),
         ("excludes", "不能同时选择"),
         ("requires", "需要同时选择"),
         ("unpublished", "已下架或尚未发布"),
@@ -107,8 +106,6 @@ def test_bad_input_is_refused_with_a_message_on_the_page(client_for, member, ope
     extra = {}
     if case == "stranger":
         selected.append(BundleItemFactory().pk)
-    elif case == "basic_unticked":
-        selected = selected[:1]
     elif case == "excludes":
         selected += [opening.free_seal.pk, opening.paid_seal.pk]
     elif case == "requires":
@@ -367,3 +364,43 @@ def test_task_moves_need_the_handler_role(client, client_for, member, clerk, sub
 def test_unknown_bundle_is_404(client_for, member, opening):
     assert client_for(member).get(reverse("services:bundle_detail", args=["nope"])).status_code == 404
     assert client_for(member).post(reverse("services:apply_submit", args=["nope"]), {}).status_code == 404
+
+
+def test_basic_items_are_included_without_boxes_and_need_not_be_posted(client_for, member, opening, enterprise):
+    client = client_for(member)
+    # given the bundle page: basic items are shown as included, not as checkboxes to untick
+    body = client.get(reverse("services:bundle_detail", args=["qykb"])).content.decode()
+    assert "已包含" in body
+    for pk in opening.basic_ids:
+        assert f'name="selected" value="{pk}"' not in body
+    # when only a value-added item is posted
+    response = client.post(reverse("services:apply_submit", args=["qykb"]), _form(opening, enterprise, selected=[]))
+    # then the application still holds the basic items
+    assert response.status_code == 302
+    assert sorted(Application.objects.get().items.values_list("bundle_item_id", flat=True)) == sorted(opening.basic_ids)
+
+
+def test_anonymous_visitor_sees_the_bundle_and_login_before_any_form(client, opening):
+    body = client.get(reverse("services:bundle_detail", args=["qykb"])).content.decode()
+    assert "企业设立登记" in body and "公司章程" in body
+    assert "登录后申请" in body
+    assert "apply-form" not in body and 'name="contact_name"' not in body
+    assert body.index("登录后申请") < body.index("企业设立登记")
+
+
+def test_task_list_gives_a_status_per_part(client_for, member, opening, enterprise):
+    client = client_for(member)
+    # given the page opened fresh: items chosen, contact not yet given, check cannot start
+    body = client.get(reverse("services:bundle_detail", args=["qykb"])).content.decode()
+    assert 'data-testid="task-items" data-state="done"' in body
+    assert 'data-testid="task-materials" data-state="to_read"' in body
+    assert 'data-testid="task-contact" data-state="todo"' in body
+    assert 'data-testid="task-check" data-state="cannot_start"' in body
+    # when it is posted with a bad phone and a forbidden pair
+    data = _form(opening, enterprise, selected=[opening.free_seal.pk, opening.paid_seal.pk], contact_phone="电话")
+    body = client.post(reverse("services:apply_check", args=["qykb"]), data).content.decode()
+    # then the contact part has a problem, what was typed is kept, and the summary links to the field
+    assert 'data-testid="task-contact" data-state="error"' in body
+    assert 'value="沈建国"' in body and 'value="电话"' in body
+    assert "存在以下问题" in body and 'href="#id_contact_phone"' in body
+    assert "<title>错误：" in body
