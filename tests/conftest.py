@@ -11,6 +11,7 @@ from tests.portal.factories import (
     UserFactory,
     member_of,
 )
+from tests.queries import NumQueries
 
 
 @pytest.fixture
@@ -92,6 +93,13 @@ def auditor(db):
 @pytest.fixture
 def security_admin(db):
     return UserFactory(username="security", role=Role.SECURITY, is_staff=True)
+
+
+@pytest.fixture
+def num_queries():
+    """The one query counter (tests/queries.py): ``with num_queries(4): …`` pins the exact count;
+    ``num_queries.get(client, url)`` and ``num_queries.of(action)`` give the number to compare 3 rows with 30."""
+    return NumQueries()
 
 
 @pytest.fixture(autouse=True)

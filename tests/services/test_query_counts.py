@@ -1,21 +1,12 @@
 """Lists run the same number of queries for 3 rows as for 30 (no N+1)."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from services.choices import ItemKind
 from tests.services.factories import BundleFactory, BundleItemFactory, ServiceItemFactory, ServiceMaterialFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _count(client, url, params=None) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, params or {})
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 def _bundles(n, department):
@@ -34,21 +25,23 @@ def _items(bundle, n, department):
             item.requires.add(bundle.items.exclude(pk=item.pk).first())
 
 
-def test_catalogue_home(client, department):
+def test_catalogue_home(client, department, num_queries):
     _bundles(3, department)
-    few = _count(client, reverse("services:catalogue"))
+    url = reverse("services:catalogue")
+    few = num_queries.get(client, url)
+    searched = num_queries.get(client, url, {"q": "测试", "board": "policy"})
     _bundles(27, department)
-    assert _count(client, reverse("services:catalogue")) == few
-    assert _count(client, reverse("services:catalogue"), {"q": "测试", "board": "policy"}) <= few + 1
+    assert num_queries.get(client, url) == few == 1
+    assert num_queries.get(client, url, {"q": "测试", "board": "policy"}) == searched == 1
 
 
-def test_bundle_page(client_for, member, department):
+def test_bundle_page(client_for, member, department, num_queries):
     bundle = BundleFactory(code="big")
     _items(bundle, 3, department)
     url = reverse("services:bundle_detail", args=["big"])
-    few = _count(client_for(member), url)
+    few = num_queries.get(client_for(member), url)
     _items(bundle, 27, department)
-    assert _count(client_for(member), url) == few
+    assert num_queries.get(client_for(member), url) == few == 16
 
 
 def _applications(n, submit, opening):
@@ -56,26 +49,27 @@ def _applications(n, submit, opening):
         submit(selected_ids=[*opening.basic_ids, opening.free_seal.pk, opening.bank_booking.pk])
 
 
-def test_my_applications(client_for, member, submit, opening, handler):
+def test_my_applications(client_for, member, submit, opening, handler, num_queries):
     _applications(3, submit, opening)
     url = reverse("services:application_list")
-    few = _count(client_for(member), url)
+    few = num_queries.get(client_for(member), url)
     _applications(27, submit, opening)
-    assert _count(client_for(member), url) == few
+    assert num_queries.get(client_for(member), url) == few == 9
 
 
-def test_department_inbox(client_for, handler, submit, opening):
+def test_department_inbox(client_for, handler, submit, opening, num_queries):
     _applications(3, submit, opening)
     url = reverse("services:task_inbox")
-    few = _count(client_for(handler), url)
+    few = num_queries.get(client_for(handler), url)
+    overdue = num_queries.get(client_for(handler), url, {"due": "overdue"})
     _applications(27, submit, opening)
-    assert _count(client_for(handler), url) == few
-    assert _count(client_for(handler), url, {"due": "overdue"}) <= few + 1
+    assert num_queries.get(client_for(handler), url) == few == 11
+    assert num_queries.get(client_for(handler), url, {"due": "overdue"}) == overdue == 10
 
 
-def test_clerk_application_list(client_for, clerk, submit, opening):
+def test_clerk_application_list(client_for, clerk, submit, opening, num_queries):
     _applications(3, submit, opening)
     url = reverse("services:application_list")
-    few = _count(client_for(clerk), url)
+    few = num_queries.get(client_for(clerk), url)
     _applications(27, submit, opening)
-    assert _count(client_for(clerk), url) == few
+    assert num_queries.get(client_for(clerk), url) == few == 9
