@@ -15,6 +15,7 @@ from django.utils import timezone
 from issues import actions, deadlines
 from issues.choices import IssueStatus, Level, RatingSource
 from issues.models import Category, Channel, FollowUp, Issue, IssueEvent, Rating
+from portal.choices import Role
 from portal.models import Enterprise
 from portal.models.enterprises import enterprise_ids_for
 from portal.workdays import add_working_days
@@ -106,6 +107,7 @@ def issue_made(
     title="储能集装箱消防验收无人受理",
     category="approval",
     enterprise=None,
+    channel=None,
     tier="general",
     **fields,
 ) -> Issue:
@@ -120,12 +122,16 @@ def issue_made(
     category = Category.objects.get(code=category) if isinstance(category, str) else category
     rule = deadlines.rule_for(category, tier)
     path = PATHS[status]
+    # as issue_submit: an enterprise member registers online as themself, staff through a channel for
+    # the enterprise's legal representative
+    by_member = member.role == Role.ENTERPRISE
+    channel = channel or ("online" if by_member else "window")
     values = {
         "reference": uuid.uuid4().hex[:30],
         "enterprise": enterprise,
-        "contact_name": member.name[:50],
-        "contact_phone": (member.phone or enterprise.contact_phone)[:20],
-        "channel": Channel.objects.get(code="online"),
+        "contact_name": (member.name if by_member else enterprise.legal_representative)[:50],
+        "contact_phone": ((member.phone if by_member else "") or enterprise.contact_phone)[:20],
+        "channel": Channel.objects.get(code=channel) if isinstance(channel, str) else channel,
         "category": category,
         "tier": tier,
         "level": enterprise.region.level if enterprise.region.level in Level.values else Level.COUNTY,

@@ -36,3 +36,14 @@ def test_a_made_problem_is_what_the_actions_leave(people, status):
     assert got["fields"] == expected["fields"]
     assert got["timeline"] == expected["timeline"]
     assert got["ratings"] == expected["ratings"] and got["follow_ups"] == expected["follow_ups"]
+
+
+@pytest.mark.parametrize("status", ["submitted", "dispatched"])
+def test_a_problem_a_clerk_registered_is_made_as_the_actions_leave_it(people, enterprise, status):
+    # given a clerk registering for an enterprise through the window
+    roles = {"member": people["clerk"], "clerk": people["clerk"], "handler": people["handler"]}
+    now = at("2026-03-02")
+    driven = issue_in(status, **roles, enterprise=enterprise, channel="window", now=now)
+    made = issue_made(status, **roles, enterprise=enterprise, channel="window", now=now)
+    # then the contact is the enterprise's, the channel the window, like every other field
+    assert _state(made) == _state(driven)

@@ -3,8 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from issues.models import Issue
@@ -68,13 +66,11 @@ def test_batch_form_registers_the_filled_rows_only(client, clerk, member, enterp
     assert Issue.objects.count() == 2
 
 
-def test_meeting_list_query_count_is_the_same_for_3_and_30(client, clerk, enterprise):
+def test_meeting_list_query_count_is_the_same_for_3_and_30(client, clerk, enterprise, num_queries):
     the_series = series(clerk)
 
     def count():
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get("/voice/meetings/").status_code == 200
-        return len(ctx.captured_queries)
+        return num_queries.get(client, "/voice/meetings/")
 
     for i in range(3):
         session(clerk, [enterprise], the_series=the_series, held_at=at("2026-01-07", 9 + i))
@@ -201,23 +197,19 @@ def test_supervisor_schedules_an_inquiry(client, supervisor, clerk, department, 
     assert created.departments.count() == 2 and list(created.common_issues.all()) == [common]
 
 
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
-
-
-def test_session_page_query_count_is_the_same_for_3_and_30_problems(client, clerk, enterprise, other_enterprise):
+def test_session_page_query_count_is_the_same_for_3_and_30_problems(
+    client, clerk, enterprise, other_enterprise, num_queries
+):
     meeting = session(clerk, [enterprise, other_enterprise])
     client.force_login(clerk)
     url = f"/voice/meetings/{meeting.pk}/"
     actions.session_register_problems(actor=clerk, session=meeting, problems=problem_rows([enterprise], 3))
-    three = _queries(client, url)
+    three = num_queries.get(client, url)
     actions.session_register_problems(actor=clerk, session=meeting, problems=problem_rows([other_enterprise], 27))
-    assert _queries(client, url) == three == 13
+    assert num_queries.get(client, url) == three == 13
 
 
-def test_findings_page_query_count_is_the_same_for_3_and_30(client, clerk, department):
+def test_findings_page_query_count_is_the_same_for_3_and_30(client, clerk, department, num_queries):
     from services.models import ServiceItem
 
     item = ServiceItem.objects.create(code="QY-001", name="企业开办", item_type="admin", department=department)
@@ -241,9 +233,9 @@ def test_findings_page_query_count_is_the_same_for_3_and_30(client, clerk, depar
 
     client.force_login(clerk)
     make(3)
-    three = _queries(client, "/voice/findings/")
+    three = num_queries.get(client, "/voice/findings/")
     make(27)
-    assert _queries(client, "/voice/findings/") == three == 12
+    assert num_queries.get(client, "/voice/findings/") == three == 12
 
 
 def test_a_questioned_departments_handler_enters_its_answer(client, supervisor, handler, other_handler, department):
