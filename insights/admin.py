@@ -1,10 +1,12 @@
-"""Back office of the insights app: common problems readable and their public texts editable;
-status, links and answers change only through the pages (actions)."""
+"""Back office of the insights app: common problems readable and their record editable through
+``common_issue_update`` (audited; a recorded mechanism moves the status); links and answers change only
+through the pages (actions)."""
 
 from django.contrib import admin
 
-from portal.admin import AuditedModelAdmin
+from portal.admin import ActionModelAdmin
 
+from . import actions
 from .models import CommonIssue, CommonIssueReuse
 
 
@@ -20,7 +22,8 @@ class CommonIssueReuseInline(admin.TabularInline):
 
 
 @admin.register(CommonIssue)
-class CommonIssueAdmin(AuditedModelAdmin):
+class CommonIssueAdmin(ActionModelAdmin):
+    save_action = actions.common_issue_admin_save
     list_display = ["reference", "title", "lead_department", "status", "is_public", "is_exemplary", "created_at"]
     list_filter = ["status", "is_public", "is_exemplary", "mechanism_kind"]
     search_fields = ["reference", "title", "summary"]

@@ -1,5 +1,6 @@
-"""Back office of the market app: every save goes through the entity's action (audited); statuses are
-read-only and change only through the actions (verification here, the rest in the pages and API)."""
+"""Back office of the market app: every save goes through the entity's action (audited); intermediaries and
+purchases are read-only, their statuses change only through the actions (verification here, the rest in the
+pages and API)."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
@@ -7,18 +8,19 @@ from django.utils.translation import gettext_lazy as _
 from market import actions
 from market.choices import IntermediaryStatus
 from market.models import Facility, Intermediary, Purchase, Qualification
+from portal.admin import ActionModelAdmin, ReadOnlyAdmin
 from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
 
 
 @admin.register(Facility)
-class FacilityAdmin(admin.ModelAdmin):
+class FacilityAdmin(ActionModelAdmin):
+    """Facilities are created and edited here (audited); withdrawn with 停用, never deleted (bookings)."""
+
+    save_action = actions.facility_admin_save
     list_display = ["name", "kind", "owner_department", "owner_enterprise", "capacity", "unit", "is_active"]
     list_filter = ["kind", "unit", "is_active"]
     search_fields = ["name"]
     raw_id_fields = ["owner_department", "owner_enterprise", "region", "eligible_region"]
-
-    def save_model(self, request, obj, form, change):
-        actions.facility_save(actor=request.user, facility=obj)
 
 
 class QualificationInline(admin.TabularInline):
@@ -32,8 +34,9 @@ class QualificationInline(admin.TabularInline):
 
 
 @admin.register(Intermediary)
-class IntermediaryAdmin(admin.ModelAdmin):
-    """Registrations are verified here (action "核验通过"); the register itself is the intermediary's act."""
+class IntermediaryAdmin(ReadOnlyAdmin):
+    """Read-only, except that registrations are verified here (action "核验通过", through
+    ``intermediary_verify``); the register itself is the intermediary's act."""
 
     list_display = ["name", "uscc", "status", "credit_score", "rating", "created_at"]
     list_filter = ["status"]
@@ -59,12 +62,6 @@ class IntermediaryAdmin(admin.ModelAdmin):
     ]
     exclude = ["members"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.action(description=_("核验通过所选中介机构"))
     def verify_selected(self, request, queryset):
         done = 0
@@ -79,18 +76,9 @@ class IntermediaryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Purchase)
-class PurchaseAdmin(admin.ModelAdmin):
+class PurchaseAdmin(ReadOnlyAdmin):
     """Read-only: purchases move only through the enterprise's and the intermediaries' actions."""
 
     list_display = ["reference", "title", "service_type", "budget", "selection_method", "status", "contract_price"]
     list_filter = ["status", "service_type", "selection_method"]
     search_fields = ["reference", "title"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -108,3 +108,20 @@ def api_key_touch(*, api_key: ApiKey) -> None:
     if api_key.last_used_at is None or (now - api_key.last_used_at).total_seconds() >= 60:
         ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
         api_key.last_used_at = now
+
+
+def api_key_admin_save(*, actor: User, instance: ApiKey, form, formsets=(), change: bool) -> str | None:
+    """The back office's save of a key: :func:`api_key_change` for an issued key, else :func:`api_key_issue`.
+    Returns the new key (to be shown once) or None."""
+    if change:
+        api_key_change(actor=actor, api_key=instance, name=instance.name, read_all_channels=instance.read_all_channels)
+        return None
+    issued, key = api_key_issue(
+        actor=actor,
+        name=form.cleaned_data["name"],
+        channel=form.cleaned_data["channel"],
+        read_all_channels=form.cleaned_data["read_all_channels"],
+    )
+    instance.__dict__.update({f.attname: getattr(issued, f.attname) for f in ApiKey._meta.concrete_fields})
+    instance._state.adding = False
+    return key

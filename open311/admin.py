@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from issues.models import Channel
+from portal.admin import ActionModelAdmin
 from portal.permissions import can_manage_tokens
 
 from . import actions
@@ -21,12 +22,13 @@ class ApiKeyAddForm(forms.ModelForm):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(ActionModelAdmin):
     list_display = ["name", "channel", "prefix", "read_all_channels", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["channel", "read_all_channels"]
     search_fields = ["name", "prefix"]
     list_select_related = ["channel"]
     readonly_fields = ["prefix", "account", "created_at", "created_by", "last_used_at", "revoked_at", "revoked_by"]
+    save_action = actions.api_key_admin_save
     actions = ["revoke"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -61,24 +63,12 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def has_revoke_permission(self, request):
         return can_manage_tokens(request.user)
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            actions.api_key_change(
-                actor=request.user, api_key=obj, name=obj.name, read_all_channels=obj.read_all_channels
+    def action_done(self, request, obj, key):
+        if key:
+            messages.warning(
+                request,
+                _("新密钥（只显示这一次，请立即复制并安全地交给对接系统）：%(key)s") % {"key": key},
             )
-            return
-        issued, key = actions.api_key_issue(
-            actor=request.user,
-            name=form.cleaned_data["name"],
-            channel=form.cleaned_data["channel"],
-            read_all_channels=form.cleaned_data["read_all_channels"],
-        )
-        obj.__dict__.update({f.attname: getattr(issued, f.attname) for f in ApiKey._meta.concrete_fields})
-        obj._state.adding = False
-        messages.warning(
-            request,
-            _("新密钥（只显示这一次，请立即复制并安全地交给对接系统）：%(key)s") % {"key": key},
-        )
 
     @admin.action(description=_("吊销所选密钥"), permissions=["revoke"])
     def revoke(self, request, queryset):

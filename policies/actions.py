@@ -13,13 +13,13 @@ from django_q.tasks import async_task
 
 from portal.audit import audit_record
 from portal.choices import MembershipStatus
-from portal.exceptions import ConcurrentUpdate
+from portal.exceptions import ConcurrentUpdate, PermissionDeniedError
 from portal.models import Enterprise, User
 from portal.notifications import notify
 
 from .choices import PolicyMode, PolicyStatus
 from .models import CONDITION_KEYS, GUIDE_FIELDS, Condition, Entitlement, Policy, PolicyVersion, rules_text
-from .workflow import ENTITLEMENT, POLICY
+from .workflow import ENTITLEMENT, POLICY, is_policy_admin
 
 POLICY_FIELDS = [
     "title",
@@ -121,6 +121,31 @@ def policy_update(
     policy_version_record(actor=actor, policy=policy, note=note or _("修改"))
     if policy.status == PolicyStatus.PUBLISHED and policy.mode == PolicyMode.EXEMPT:
         _enqueue_policy_push(policy.pk)
+    return policy
+
+
+def policy_admin_save(*, actor: User, instance: Policy, form, formsets=(), change: bool) -> Policy:
+    """The back office's save of a policy and its condition rows: :func:`policy_create` or
+    :func:`policy_update` with the forms' data, so the rules, the version, the audit row and the 免申即享
+    push happen exactly as anywhere else. The status is never edited here (publish / unpublish / expire)."""
+    if not is_policy_admin(actor):
+        raise PermissionDeniedError(_("只有系统管理员可以维护政策。"))
+    fields = {name: form.cleaned_data[name] for name in POLICY_FIELDS if name in form.cleaned_data}
+    conditions = None
+    for formset in formsets:
+        if formset.model is Condition:
+            conditions = [
+                {key: row.cleaned_data.get(key) for key in CONDITION_KEYS}
+                for row in formset.forms
+                if row.cleaned_data and not row.cleaned_data.get("DELETE") and (row.instance.pk or row.has_changed())
+            ]
+    if change:
+        policy = Policy.objects.get(pk=instance.pk)
+        policy = policy_update(actor=actor, policy=policy, conditions=conditions, note=_("后台编辑"), **fields)
+    else:
+        policy = policy_create(actor=actor, conditions=conditions, **fields)
+    instance.__dict__.update({f.attname: getattr(policy, f.attname) for f in Policy._meta.concrete_fields})
+    instance._state.adding = False
     return policy
 
 

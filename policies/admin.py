@@ -7,11 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin import AuditedModelAdmin
+from portal.admin import ActionModelAdmin, ReadOnlyAdmin
 from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
 
 from . import actions
-from .choices import PolicyMode, PolicyStatus
 from .forms import ConditionAdminForm
 from .models import CONDITION_KEYS, Condition, Entitlement, Policy, PolicyVersion
 
@@ -47,7 +46,7 @@ class PolicyVersionInline(admin.TabularInline):
 
 
 @admin.register(Policy)
-class PolicyAdmin(AuditedModelAdmin):
+class PolicyAdmin(ActionModelAdmin):
     list_display = ["title", "doc_number", "department", "region", "mode", "benefit_amount", "status"]
     list_filter = ["status", "mode", "board", "region"]
     search_fields = ["title", "doc_number", "summary"]
@@ -55,6 +54,8 @@ class PolicyAdmin(AuditedModelAdmin):
     autocomplete_fields = ["department", "region"]
     readonly_fields = ["status", "published_at", "version", "created_at", "updated_at"]
     inlines = [ConditionInline, PolicyVersionInline]
+    # policy_create / policy_update: rules, version, audit and the 免申即享 push; withdrawn, never deleted
+    save_action = actions.policy_admin_save
     actions = ["publish", "unpublish", "expire"]
     fieldsets = (
         (None, {"fields": ["title", "doc_number", "department", "region", "board", "summary"]}),
@@ -69,14 +70,6 @@ class PolicyAdmin(AuditedModelAdmin):
     class Media:
         js = ["js/policies_admin.js"]
         css = {"all": ["css/policies_admin.css"]}
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        policy = form.instance
-        actions.policy_rules_refresh(policy=policy)
-        actions.policy_version_record(actor=request.user, policy=policy, note=str(_("后台编辑")))
-        if policy.status == PolicyStatus.PUBLISHED and policy.mode == PolicyMode.EXEMPT:
-            actions._enqueue_policy_push(policy.pk)
 
     @admin.action(description=_("发布所选政策"))
     def publish(self, request, queryset):
@@ -104,19 +97,10 @@ class PolicyAdmin(AuditedModelAdmin):
 
 
 @admin.register(Entitlement)
-class EntitlementAdmin(AuditedModelAdmin):
+class EntitlementAdmin(ReadOnlyAdmin):
     """Read-only here: clerks confirm or withdraw on the 免申即享 page (with a reason)."""
 
     list_display = ["enterprise", "policy", "status", "amount", "created_at", "decided_by"]
     list_filter = ["status", "policy__mode"]
     search_fields = ["enterprise__name", "enterprise__uscc", "policy__title"]
     list_select_related = ["enterprise", "policy", "decided_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

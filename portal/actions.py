@@ -109,29 +109,69 @@ def stdnum_valid(code: str) -> bool:
     return True
 
 
-def _set_certifications(enterprise: Enterprise, codes) -> list[str]:
+def _set_certifications(enterprise: Enterprise, codes) -> list:
+    """Make the enterprise's certifications exactly ``codes``: codes, or rows ``{"code", "obtained_on",
+    "expires_on"}`` (the back office's). Returns what it holds afterwards, comparable before and after."""
+    rows = {(c["code"] if isinstance(c, dict) else c): c for c in codes}
+    dates = {code: row for code, row in rows.items() if isinstance(row, dict)}
     valid = set(Certification.values)
-    wanted = set(codes)
+    wanted = set(rows)
     bad = wanted - valid
     if bad:
         raise ValidationError({"certifications": _("未知的资质：%(codes)s") % {"codes": "、".join(sorted(bad))}})
-    existing = set(enterprise.certifications.values_list("code", flat=True))
-    enterprise.certifications.filter(code__in=existing - wanted).delete()
+    existing = {c.code: c for c in enterprise.certifications.all()}
+    enterprise.certifications.filter(code__in=set(existing) - wanted).delete()
     EnterpriseCertification.objects.bulk_create(
-        [EnterpriseCertification(enterprise=enterprise, code=code) for code in sorted(wanted - existing)]
+        [
+            EnterpriseCertification(
+                enterprise=enterprise,
+                code=code,
+                obtained_on=dates.get(code, {}).get("obtained_on"),
+                expires_on=dates.get(code, {}).get("expires_on"),
+            )
+            for code in sorted(wanted - set(existing))
+        ]
     )
-    return sorted(wanted)
+    for code, row in dates.items():
+        current = existing.get(code)
+        if current and (current.obtained_on, current.expires_on) != (row.get("obtained_on"), row.get("expires_on")):
+            current.obtained_on, current.expires_on = row.get("obtained_on"), row.get("expires_on")
+            current.full_clean(exclude=["enterprise"])
+            current.save(update_fields=["obtained_on", "expires_on"])
+    return sorted(
+        _cert_key(code, dates[code].get("obtained_on"), dates[code].get("expires_on")) if code in dates else code
+        for code in wanted
+    )
+
+
+def _cert_key(code: str, obtained_on, expires_on) -> str:
+    return f"{code}:{obtained_on or ''}:{expires_on or ''}"
+
+
+def _certifications_held(enterprise: Enterprise, with_dates: bool) -> list:
+    if not with_dates:
+        return sorted(enterprise.certification_codes)
+    return sorted(_cert_key(c.code, c.obtained_on, c.expires_on) for c in enterprise.certifications.all())
 
 
 @transaction.atomic
 def enterprise_update_facts(
-    *, actor: User, enterprise: Enterprise, certifications: list[str] | None = None, **facts
+    *,
+    actor: User,
+    enterprise: Enterprise,
+    certifications: list | None = None,
+    region: Region | None = None,
+    **facts,
 ) -> Enterprise:
-    """Change an enterprise's facts (the policy calculator reads them); audits what changed."""
+    """Change an enterprise's facts (the policy calculator reads them); audits what changed, and after
+    commit tells the other apps (the 免申即享 re-check). ``certifications``: codes, or rows with their dates."""
     unknown = set(facts) - set(ENTERPRISE_FACT_FIELDS)
     if unknown:
         raise ValueError(f"unknown enterprise facts: {sorted(unknown)}")
     changed = {}
+    if region is not None and region.pk != enterprise.region_id:
+        changed["region"] = {"old": enterprise.region_id, "new": region.pk}
+        enterprise.region = region
     for field, value in facts.items():
         old = getattr(enterprise, field)
         if isinstance(old, Decimal) and value is not None:
@@ -142,7 +182,8 @@ def enterprise_update_facts(
     enterprise.full_clean()
     enterprise.save()
     if certifications is not None:
-        before = sorted(enterprise.certification_codes)
+        with_dates = any(isinstance(c, dict) for c in certifications)
+        before = _certifications_held(enterprise, with_dates)
         after = _set_certifications(enterprise, certifications)
         if before != after:
             changed["certifications"] = {"old": before, "new": after}
@@ -291,3 +332,93 @@ def notification_mark_read(*, user: User, notification_ids: list[int] | None = N
     if notification_ids is not None:
         rows = rows.filter(pk__in=notification_ids)
     return rows.update(read_at=timezone.now())
+
+
+# --- Back-office records (DESIGN.md rule 10) ----------------------------------------------------------
+#
+# A configuration record without a life of its own (a region, a department, a channel, a deadline rule)
+# is saved by the back office through these two actions: validated by its form, saved with its inline
+# rows, and audited as ``<app>.<model>.admin_created|admin_changed|admin_deleted``. An entity with
+# side effects or a state machine has its own action instead (``portal.admin.ActionAdminMixin``).
+
+
+def _record_action(obj, event: str) -> str:
+    return f"{obj._meta.app_label}.{obj._meta.model_name}.admin_{event}"
+
+
+def _record_snapshot(obj) -> dict:
+    from django.forms.models import model_to_dict
+
+    return {k: v for k, v in model_to_dict(obj).items() if k not in {"password"}}
+
+
+def record_formset_save(*, actor: User, formset) -> None:
+    """Save an inline formset's rows (validated by the form), each created, changed or deleted row audited."""
+    instances = formset.save(commit=False)
+    for deleted in formset.deleted_objects:
+        audit_record(actor=actor, action=_record_action(deleted, "deleted"), target=deleted)
+        deleted.delete()
+    for instance in instances:
+        is_new = instance.pk is None
+        instance.save()
+        audit_record(actor=actor, action=_record_action(instance, "created" if is_new else "changed"), target=instance)
+    formset.save_m2m()
+
+
+@transaction.atomic
+def record_save(*, actor: User, instance, form, formsets=(), change: bool):
+    """Save a back-office record as its (valid) form left it, with its inline rows; audited."""
+    instance.save()
+    form.save_m2m()
+    for formset in formsets:
+        record_formset_save(actor=actor, formset=formset)
+    changed = list(form.changed_data)
+    snapshot = _record_snapshot(instance)
+    audit_record(
+        actor=actor,
+        action=_record_action(instance, "changed" if change else "created"),
+        target=instance,
+        data={"fields": changed, "values": {k: v for k, v in snapshot.items() if k in changed}},
+    )
+    return instance
+
+
+@transaction.atomic
+def record_delete(*, actor: User, instance) -> None:
+    """Delete a back-office record; the audit row keeps what it held."""
+    audit_record(
+        actor=actor, action=_record_action(instance, "deleted"), target=instance, data=_record_snapshot(instance)
+    )
+    instance.delete()
+
+
+@transaction.atomic
+def calendar_year_confirm(*, actor: User, instance, form, formsets=(), change: bool):
+    """An administrator confirms that a year's holidays and make-up working days are entered."""
+    instance.confirmed_by = actor
+    instance.confirmed_at = timezone.now()
+    return record_save(actor=actor, instance=instance, form=form, formsets=formsets, change=change)
+
+
+@transaction.atomic
+def enterprise_admin_save(*, actor: User, instance: Enterprise, form, formsets=(), change: bool) -> Enterprise:
+    """The back office's save of an enterprise: its facts and certifications through
+    :func:`enterprise_update_facts` (audited, and the 免申即享 re-check runs after commit), its licences as
+    audited rows. Enterprises are registered in the workbench, never added here."""
+    stored = Enterprise.objects.get(pk=instance.pk)
+    facts = {field: form.cleaned_data[field] for field in ENTERPRISE_FACT_FIELDS if field in form.cleaned_data}
+    certifications = None
+    for formset in formsets:
+        if formset.model is EnterpriseCertification:
+            certifications = [
+                {key: row.cleaned_data.get(key) for key in ("code", "obtained_on", "expires_on")}
+                for row in formset.forms
+                if row.cleaned_data and not row.cleaned_data.get("DELETE") and row.cleaned_data.get("code")
+            ]
+        elif formset.has_changed():
+            record_formset_save(actor=actor, formset=formset)
+    enterprise_update_facts(
+        actor=actor, enterprise=stored, certifications=certifications, region=form.cleaned_data.get("region"), **facts
+    )
+    instance.__dict__.update({f.attname: getattr(stored, f.attname) for f in Enterprise._meta.concrete_fields})
+    return stored

@@ -3,13 +3,22 @@ calendar overrides, and the audit log (read-only). Every edit writes an audit ro
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
-from django.forms.models import model_to_dict
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
+from django_q.models import Failure, OrmQ, Schedule, Success
 
 from portal import lockout
-from portal.actions import api_tokens_revoke
-from portal.audit import audit_record
+from portal.actions import (
+    api_tokens_revoke,
+    calendar_year_confirm,
+    enterprise_admin_save,
+    record_delete,
+    record_save,
+)
 from portal.choices import PRIVILEGED_ROLES, Role
+from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
 from portal.forms import PortalAdminAuthenticationForm
 from portal.models import (
     ApiToken,
@@ -42,54 +51,82 @@ admin.site.site_title = _("管理后台")
 admin.site.index_title = _("配置与管理")
 
 
-def _snapshot(obj) -> dict:
-    return {k: v for k, v in model_to_dict(obj).items() if k not in {"password"}}
+class ActionAdminMixin:
+    """A ModelAdmin whose every write calls one declared action (DESIGN.md rules 1 and 10).
 
+    Declare ``save_action`` — called once per save of the change form (the object with its inline rows,
+    the list's editable columns too) as ``save_action(actor=, instance=, form=, formsets=, change=)`` — and
+    ``delete_action`` (``delete_action(actor=, instance=)``), or leave it None: then nothing is deleted
+    here. The forms only validate; the action saves, audits and runs the side effects (a re-check, a push).
+    ``tests/portal/test_admin_walk.py`` walks every registered admin and holds each to this.
+    """
 
-class AuditedAdminMixin:
-    """Writes ``<app>.<model>.admin_created|admin_changed|admin_deleted`` audit rows for admin edits."""
+    save_action = None
+    delete_action = None
 
-    def _action(self, obj, event: str) -> str:
-        return f"{obj._meta.app_label}.{obj._meta.model_name}.admin_{event}"
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # declared as plain functions (``save_action = actions.policy_admin_save``): never bind them
+        for name in ("save_action", "delete_action"):
+            declared = cls.__dict__.get(name)
+            if declared is not None and not isinstance(declared, staticmethod):
+                setattr(cls, name, staticmethod(declared))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The action may refuse what the form accepted (a rule across rows, a permission): the whole save is
+        # rolled back (the admin's view is atomic) and the refusal shown, in the user's language.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            text = " ".join(exc.messages)
+        except (PermissionDeniedError, TransitionNotAllowed) as exc:
+            text = str(exc.message)
+        messages.error(request, text)
+        return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        changed = list(form.changed_data) if form is not None else []
-        audit_record(
-            actor=request.user,
-            action=self._action(obj, "changed" if change else "created"),
-            target=obj,
-            data={"fields": changed, "values": {k: v for k, v in _snapshot(obj).items() if k in changed}},
+        """Nothing here: the action saves the object together with its inline rows (``save_related``)."""
+
+    def save_related(self, request, form, formsets, change):
+        formsets = list(formsets or [])
+        result = self.save_action(
+            actor=request.user, instance=form.instance, form=form, formsets=formsets, change=change
         )
+        for formset in formsets:  # rows the action saved itself (from the data): the admin's history says nothing
+            if not hasattr(formset, "new_objects"):
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        self.action_done(request, form.instance, result)
 
     def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
-        for deleted in formset.deleted_objects:
-            audit_record(actor=request.user, action=self._action(deleted, "deleted"), target=deleted)
-            deleted.delete()
-        for instance in instances:
-            is_new = instance.pk is None
-            instance.save()
-            audit_record(
-                actor=request.user, action=self._action(instance, "created" if is_new else "changed"), target=instance
-            )
-        formset.save_m2m()
+        raise NotImplementedError("inline rows are saved by the admin's save_action")
+
+    def action_done(self, request, obj, result) -> None:
+        """After the action: e.g. show a one-time secret it returned. Nothing by default."""
+
+    def has_delete_permission(self, request, obj=None):
+        return self.delete_action is not None and super().has_delete_permission(request, obj)
 
     def delete_model(self, request, obj):
-        audit_record(actor=request.user, action=self._action(obj, "deleted"), target=obj, data=_snapshot(obj))
-        super().delete_model(request, obj)
+        self.delete_action(actor=request.user, instance=obj)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)
 
 
-class AuditedModelAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ActionModelAdmin(ActionAdminMixin, admin.ModelAdmin):
     pass
 
 
+class AuditedModelAdmin(ActionModelAdmin):
+    """A configuration record without side effects: saved and deleted by the generic audited actions."""
+
+    save_action = record_save
+    delete_action = record_delete
+
+
 @admin.register(User)
-class PortalUserAdmin(AuditedAdminMixin, UserAdmin):
+class PortalUserAdmin(ActionAdminMixin, UserAdmin):
     """Accounts, under 三员分立: the system administrator edits ordinary accounts only (never its own, nor the
     security or audit administrator's: not even their passwords), the security administrator lifts
     sign-in pauses and revokes tokens, and a superuser flag adds none of these powers."""
@@ -103,6 +140,8 @@ class PortalUserAdmin(AuditedAdminMixin, UserAdmin):
         (_("平台角色"), {"fields": ["role", "department", "display_name", "phone", "office_phone"]}),
     )
     actions = ["unlock", "revoke_tokens"]
+    save_action = record_save
+    delete_action = record_delete
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
@@ -258,6 +297,9 @@ class EnterpriseAdmin(AuditedModelAdmin):
     list_select_related = ["region"]
     readonly_fields = ["uscc", "uscc_override", "created_at", "updated_at"]
     inlines = [CertificationInline, LicenseInline, MembershipInline]
+    # facts through enterprise_update_facts: audited, and the 免申即享 re-check runs
+    save_action = enterprise_admin_save
+    delete_action = None
 
     def has_add_permission(self, request):
         # Registration validates the USCC and records overrides: use the workbench form.
@@ -278,13 +320,7 @@ class CalendarYearAdmin(AuditedModelAdmin):
 
     list_display = ["year", "confirmed_by", "confirmed_at", "note"]
     readonly_fields = ["confirmed_by", "confirmed_at"]
-
-    def save_model(self, request, obj, form, change):
-        from django.utils import timezone
-
-        obj.confirmed_by = request.user
-        obj.confirmed_at = timezone.now()
-        super().save_model(request, obj, form, change)
+    save_action = calendar_year_confirm
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -334,3 +370,30 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_filter = ["channel", "status", "kind"]
     search_fields = ["title", "recipient__username"]
     list_select_related = ["recipient"]
+
+
+# --- Registered by the frameworks, read-only here -------------------------------------------------------
+# Groups and permissions are not how this platform grants powers (roles are, set on the server for the three
+# administrators): the Group admin goes. django-q2's schedules are written by ``setup_schedules`` and its task
+# rows by the workers; the back office shows them (a failed task's error, when a schedule next runs) and
+# changes none of them — a schedule edited by hand would be overwritten, unaudited, at the next deployment.
+
+admin.site.unregister(Group)
+
+
+class _ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+for _model in (Schedule, Success, Failure, OrmQ):
+    if admin.site.is_registered(_model):
+        _base = type(admin.site._registry[_model])
+        admin.site.unregister(_model)
+        admin.site.register(_model, type(f"ReadOnly{_base.__name__}", (_ReadOnlyMixin, _base), {"actions": None}))

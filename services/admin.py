@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin import AuditedModelAdmin, ReadOnlyAdmin
+from portal.admin import ActionModelAdmin, AuditedModelAdmin, ReadOnlyAdmin
 from portal.audit import audit_record
 from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
 
@@ -125,12 +125,13 @@ class BundleItemInline(admin.TabularInline):
 
 
 @admin.register(Bundle)
-class BundleAdmin(CatalogueExcelMixin, AuditedModelAdmin):
+class BundleAdmin(CatalogueExcelMixin, ActionModelAdmin):
     list_display = ["name", "code", "kind", "stage", "chain", "published", "version", "preview"]
     list_filter = ["kind", "stage", "published", "board"]
     search_fields = ["code", "name", "chain"]
     readonly_fields = ["published", "published_at", "version"]
     inlines = [BundleItemInline]
+    save_action = actions.bundle_admin_save  # publication only through the publish / unpublish actions
     actions = ["publish", "unpublish"]
     fields = [
         "code", "name", "kind", "stage", "chain", "board", "region", "summary", "description", "order",

@@ -31,6 +31,9 @@ REPLYABLE = frozenset({IssueStatus.DISPATCHED, IssueStatus.ACCEPTED, IssueStatus
 LINKABLE_EXCLUDED = frozenset({IssueStatus.WITHDRAWN})
 
 
+UNCHANGED = object()  # a keyword left out (where None is a value: no category)
+
+
 def _now(now):
     return now or timezone.now()
 
@@ -273,6 +276,7 @@ def common_issue_update(
     is_public: bool | None = None,
     is_exemplary: bool | None = None,
     internal_note: str | None = None,
+    category=UNCHANGED,
 ) -> CommonIssue:
     """Edit the record: root cause, the lasting mechanism (长效机制), publication in the library.
     Recording a mechanism moves the status to 已形成长效机制."""
@@ -299,6 +303,8 @@ def common_issue_update(
         changes["is_public"] = is_public
     if is_exemplary is not None:
         changes["is_exemplary"] = is_exemplary
+    if category is not UNCHANGED:
+        changes["category"] = category
     mechanism_text = changes.get("mechanism", common_issue.mechanism)
     if mechanism_text and changes.get("mechanism_kind", common_issue.mechanism_kind) == "":
         raise ActionError({"mechanism_kind": _("请选择长效机制类型。")})
@@ -323,6 +329,37 @@ def common_issue_update(
         data={field: str(value)[:200] for field, value in changes.items()},
     )
     return common_issue
+
+
+ADMIN_FIELDS = (
+    "title",
+    "summary",
+    "root_cause",
+    "solution",
+    "mechanism_kind",
+    "mechanism",
+    "mechanism_adopted_on",
+    "is_public",
+    "is_exemplary",
+    "internal_note",
+    "category",
+)
+
+
+def common_issue_admin_save(*, actor, instance: CommonIssue, form, formsets=(), change: bool) -> CommonIssue:
+    """The back office's save of a common problem's record: :func:`common_issue_update` with the form's data
+    (so a recorded mechanism moves the status, and everything is audited). Common problems are created from
+    clusters on the supervisor's page, never here; links and reuses change only through their actions."""
+    if not change:
+        raise PermissionDeniedError(_("共性问题须在督办页面由问题归集创建。"))
+    common = CommonIssue.objects.get(pk=instance.pk)
+    data = {name: form.cleaned_data[name] for name in ADMIN_FIELDS if name in form.cleaned_data}
+    for name in ("title", "summary", "root_cause", "solution", "mechanism_kind", "mechanism", "internal_note"):
+        if name in data and data[name] is None:
+            data[name] = ""
+    common = common_issue_update(actor=actor, common_issue=common, **data)
+    instance.__dict__.update({f.attname: getattr(common, f.attname) for f in CommonIssue._meta.concrete_fields})
+    return common
 
 
 @transaction.atomic

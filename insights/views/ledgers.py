@@ -19,7 +19,8 @@ from portal.exceptions import PermissionDeniedError
 from portal.permissions import ALL_STAFF, SUPERVISOR_ROLES, RoleRequiredMixin, user_has_role
 
 from .. import actions, exports, rankings, selectors
-from ..choices import LedgerExportStatus, LedgerKind
+from ..actions.ledger_exports import PENDING as PENDING_EXPORT
+from ..choices import LedgerKind
 from ..forms import LedgerFilterForm
 from ..models import LedgerExport
 from ._helpers import _period_form, _refuse
@@ -185,7 +186,7 @@ class LedgerExportListView(RoleRequiredMixin, TemplateView):
         page = Paginator(jobs, 20).get_page(self.request.GET.get("page"))
         ctx.update(
             page=page,
-            pending=any(job.status in (LedgerExportStatus.QUEUED, LedgerExportStatus.RUNNING) for job in page),
+            pending=any(job.status in PENDING_EXPORT for job in page),
             retention_days=settings.LEDGER_EXPORT_RETENTION_DAYS,
             limit=settings.LEDGER_EXPORT_ASYNC_ROWS,
         )

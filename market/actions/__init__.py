@@ -1,6 +1,12 @@
 """All writes of the market app (DESIGN.md rule 1)."""
 
-from market.actions.facilities import booking_create, booking_transition, bookings_expire_stale, facility_save
+from market.actions.facilities import (
+    booking_create,
+    booking_transition,
+    bookings_expire_stale,
+    facility_admin_save,
+    facility_save,
+)
 from market.actions.intermediaries import (
     direct_choice_limit,
     intermediary_complain,
@@ -23,6 +29,7 @@ __all__ = [
     "booking_transition",
     "bookings_expire_stale",
     "direct_choice_limit",
+    "facility_admin_save",
     "facility_save",
     "intermediary_complain",
     "intermediary_refresh_credit",

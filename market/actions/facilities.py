@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from market import selectors
-from market.choices import BookingStatus
+from market.choices import HOLDING_STATUSES, BookingStatus
 from market.models import Facility, FacilityBooking
 from market.workflow import BOOKING_MOVES
 from portal.audit import audit_record
@@ -205,7 +205,7 @@ def booking_transition(
     if move.needs_reason and not reason:
         raise ActionError({"reason": _("请填写理由。")})
     facility = _lock_facility(booking.facility_id)
-    held_slot = booking.status in {BookingStatus.CONFIRMED, BookingStatus.APPROVED}
+    held_slot = booking.status in HOLDING_STATUSES
     changes = {"reason": reason[:300]}
     if event == "approve":
         changes |= {"decided_by": actor, "decided_at": now}
@@ -245,6 +245,11 @@ def facility_save(*, actor: User, facility: Facility) -> Facility:
         actor=actor, action="market.facility.created" if created else "market.facility.changed", target=facility
     )
     return facility
+
+
+def facility_admin_save(*, actor: User, instance: Facility, form, formsets=(), change: bool) -> Facility:
+    """The back office's save of a facility (its change form has no inline rows)."""
+    return facility_save(actor=actor, facility=instance)
 
 
 def bookings_expire_stale(*, now: dt.datetime | None = None) -> int:

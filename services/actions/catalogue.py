@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
-from portal.exceptions import ActionError
+from portal.exceptions import ActionError, PermissionDeniedError
 from portal.models import User
 
 from ..choices import Automation, ItemKind
 from ..models import Bundle, BundleItem, BundleVersion
-from ..workflow import BUNDLE
+from ..workflow import BUNDLE, is_catalogue_admin
 
 # --- Catalogue ----------------------------------------------------------------------------------
 
@@ -111,6 +111,28 @@ def bundle_unpublish(*, actor: User, bundle: Bundle) -> Bundle:
     bundle.refresh_from_db()
     audit_record(actor=actor, action="services.bundle.unpublished", target=bundle)
     return bundle
+
+
+@transaction.atomic
+def bundle_admin_save(*, actor: User, instance: Bundle, form, formsets=(), change: bool) -> Bundle:
+    """The back office's save of a bundle with its items (validated by the forms); audited. Publication is
+    not edited here: it is a move of its own (:func:`bundle_publish`, :func:`bundle_unpublish`), and the
+    changed offering is frozen as a new version when it is next published or applied for."""
+    from portal.actions import record_formset_save
+
+    if not is_catalogue_admin(actor):
+        raise PermissionDeniedError(_("只有系统管理员可以维护一类事目录。"))
+    instance.save()
+    form.save_m2m()
+    for formset in formsets:
+        record_formset_save(actor=actor, formset=formset)
+    audit_record(
+        actor=actor,
+        action="services.bundle.changed" if change else "services.bundle.created",
+        target=instance,
+        data={"fields": list(form.changed_data), "items_changed": any(f.has_changed() for f in formsets)},
+    )
+    return instance
 
 
 # --- Catalogue import (Excel and demo data) -------------------------------------------------
