@@ -12,10 +12,10 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from portal.choices import Role
-from portal.exceptions import ConcurrentUpdate, TransitionNotAllowed
 from portal.models import Enterprise
 from portal.models.enterprises import enterprise_ids_for
 from portal.permissions import ALL_STAFF, CLERK_ROLES, ENTERPRISE_ROLES, RoleRequiredMixin
+from portal.views import run_action
 
 from . import actions, selectors
 from .filters import EntitlementFilterSet, PolicyFilterSet
@@ -195,17 +195,24 @@ class EntitlementDecideView(RoleRequiredMixin, View):
             messages.error(request, _("请选择处理方式。"))
             return redirect("policies:entitlements")
         data = form.cleaned_data
-        try:
-            if data["decision"] == "confirm":
-                actions.entitlement_confirm(actor=request.user, entitlement=entitlement, reason=data["reason"])
-                messages.success(request, _("已确认兑付。"))
-            else:
-                actions.entitlement_withdraw(actor=request.user, entitlement=entitlement, reason=data["reason"])
-                messages.success(request, _("已撤回。"))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except (TransitionNotAllowed, ConcurrentUpdate) as exc:
-            messages.error(request, str(exc.message))
+        if data["decision"] == "confirm":
+            run_action(
+                request,
+                actions.entitlement_confirm,
+                actor=request.user,
+                entitlement=entitlement,
+                reason=data["reason"],
+                success=_("已确认兑付。"),
+            )
+        else:
+            run_action(
+                request,
+                actions.entitlement_withdraw,
+                actor=request.user,
+                entitlement=entitlement,
+                reason=data["reason"],
+                success=_("已撤回。"),
+            )
         return redirect("policies:entitlements")
 
 

@@ -16,7 +16,7 @@ from portal.exceptions import ConcurrentUpdate, PermissionDeniedError, Transitio
 from portal.models import ApiToken, Enterprise, EnterpriseCertification, Membership, Notification, Region, User
 from portal.models.security import token_digest
 from portal.notifications import notify
-from portal.permissions import can_manage_tokens
+from portal.permissions import can_edit_account, can_manage_tokens
 from portal.validators import normalise_uscc, validate_uscc
 
 ENTERPRISE_FACT_FIELDS = (
@@ -422,3 +422,18 @@ def enterprise_admin_save(*, actor: User, instance: Enterprise, form, formsets=(
     )
     instance.__dict__.update({f.attname: getattr(stored, f.attname) for f in Enterprise._meta.concrete_fields})
     return stored
+
+
+@transaction.atomic
+def user_password_set(*, actor: User, user: User, password: str | None) -> User:
+    """An administrator sets an account's password in the back office (None: password sign-in disabled);
+    audited without the password; the account's API tokens are revoked (``User.set_password``)."""
+    if not (actor.pk == user.pk or can_edit_account(actor, user)):
+        raise PermissionDeniedError()
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save(update_fields=["password"])
+    audit_record(actor=actor, action="portal.user.password_set", target=user, data={"usable": bool(password)})
+    return user

@@ -1,8 +1,11 @@
 """Back office (Django admin) for administrators: users, regions, departments, enterprises,
 calendar overrides, and the audit log (read-only). Every edit writes an audit row."""
 
+from contextvars import ContextVar
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
@@ -16,6 +19,7 @@ from portal.actions import (
     enterprise_admin_save,
     record_delete,
     record_save,
+    user_password_set,
 )
 from portal.choices import PRIVILEGED_ROLES, Role
 from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
@@ -125,6 +129,17 @@ class AuditedModelAdmin(ActionModelAdmin):
     delete_action = record_delete
 
 
+# Who sets a password in the back office: the change-password view's form saves through the action.
+_password_actor: ContextVar = ContextVar("admin_password_actor", default=None)
+
+
+class AdminPasswordSetForm(AdminPasswordChangeForm):
+    def save(self, commit=True):
+        usable = self.cleaned_data.get("set_usable_password", True)
+        password = self.cleaned_data.get("password1") if usable else None
+        return user_password_set(actor=_password_actor.get(), user=self.user, password=password)
+
+
 @admin.register(User)
 class PortalUserAdmin(ActionAdminMixin, UserAdmin):
     """Accounts, under 三员分立: the system administrator edits ordinary accounts only (never its own, nor the
@@ -142,6 +157,14 @@ class PortalUserAdmin(ActionAdminMixin, UserAdmin):
     actions = ["unlock", "revoke_tokens"]
     save_action = record_save
     delete_action = record_delete
+    change_password_form = AdminPasswordSetForm
+
+    def user_change_password(self, request, id, form_url=""):
+        token = _password_actor.set(request.user)
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            _password_actor.reset(token)
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)

@@ -21,14 +21,14 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from portal.choices import Role
-from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
+from portal.exceptions import PermissionDeniedError
 from portal.models import Enterprise
 from portal.permissions import CLERK_ROLES, ENTERPRISE_ROLES, HANDLER_ROLES, RoleRequiredMixin
-from portal.views import form_errors_from
+from portal.views import form_errors_from, run_action, safe_next_url
 from portal.workdays import unknown_years
 
 from . import actions, selectors
-from .choices import Channel, ItemKind, TaskEvent
+from .choices import Channel, ItemKind
 from .filters import ApplicationFilterSet, BundleFilterSet, TaskFilterSet
 from .forms import ApplyForm, TaskMoveForm
 from .models import Application, ApplicationItem, Bundle
@@ -435,26 +435,24 @@ class TaskTransitionView(RoleRequiredMixin, View):
     allowed_roles = HANDLER_ROLES
 
     def post(self, request, pk, event):
-        if event not in TaskEvent.values:
+        if event not in TASK:
             raise Http404
         task = _task_for_handler(request.user, pk)
         form = TaskMoveForm(request.POST)
         form.is_valid()
         text = form.cleaned_data.get("text", "")
         extra = {TaskMoveForm.FIELD_FOR_EVENT[event]: text} if event in TaskMoveForm.FIELD_FOR_EVENT else {}
-        try:
-            actions.task_transition(actor=request.user, task=task, event=event, **extra)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("services:task_detail", pk=pk)
-        except (TransitionNotAllowed, PermissionDeniedError) as exc:
-            messages.error(request, str(exc.message))
-            return redirect("services:task_detail", pk=pk)
-        messages.success(
-            request, _("「%(item)s」已更新为：%(status)s。") % {"item": task.name, "status": task.get_status_display()}
+        done = run_action(
+            request,
+            actions.task_transition,
+            actor=request.user,
+            task=task,
+            event=event,
+            success=lambda moved: (
+                _("「%(item)s」已更新为：%(status)s。") % {"item": moved.name, "status": moved.get_status_display()}
+            ),
+            **extra,
         )
-        return redirect(
-            request.POST.get("next")
-            if request.POST.get("next", "").startswith("/services/")
-            else reverse("services:task_detail", args=[pk])
-        )
+        if not done:
+            return redirect("services:task_detail", pk=pk)
+        return redirect(safe_next_url(request, reverse("services:task_detail", args=[pk])))

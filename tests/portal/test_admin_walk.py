@@ -310,3 +310,24 @@ def test_an_action_refusing_the_save_rolls_it_back_and_says_why(admin_user, clie
     department.refresh_from_db()
     assert department.name == "原名"
     assert not AuditLog.objects.filter(target_type="portal.department", target_id=str(department.pk)).exists()
+
+
+def test_a_password_set_in_the_admin_goes_through_its_action(admin_user, client_for):
+    # given an ordinary account with an API token
+    from portal.actions import api_token_issue
+
+    user = UserFactory(role=Role.CLERK)
+    api_token_issue(user=user)
+    client = client_for(admin_user)
+    url = reverse("admin:auth_user_password_change", args=[user.pk])
+    data = _form_data(client.get(url).content.decode(), "user_form")
+    data["password1"] = data["password2"] = ["Another-pass-456!"]
+    # when the system administrator sets a new password on the admin's password page
+    response = client.post(url, data)
+    # then user_password_set did it: audited without the password, and the tokens revoked
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Another-pass-456!")
+    row = AuditLog.objects.get(action="portal.user.password_set", target_id=str(user.pk))
+    assert row.data == {"usable": True} and row.actor == admin_user
+    assert not user.api_tokens.filter(revoked_at__isnull=True).exists()

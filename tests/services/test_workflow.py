@@ -49,3 +49,20 @@ def test_only_the_catalogue_administrator_publishes_a_bundle(opening, admin_user
     with pytest.raises(PermissionDeniedError):
         actions.bundle_unpublish(actor=clerk, bundle=opening.bundle)
     assert BUNDLE.available(admin_user, opening.bundle) == ["publish", "unpublish"]
+
+
+def test_the_api_the_page_and_the_declaration_name_the_same_task_moves():
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from services.api.views import ApplicationItemViewSet
+
+    declared = set(TASK.moves)
+    api = {a.__name__ for a in ApplicationItemViewSet.get_extra_actions()}
+    template = Path(settings.BASE_DIR, "templates/services/task_detail.html").read_text()
+    page = set(re.findall(r"'services:task_transition' task\.pk '(\w+)'", template))
+    buttons = set(re.findall(r'\{% if "(\w+)" in moves %\}', template))
+    assert api == declared, "an API move the declaration does not know, or a declared move without endpoint"
+    assert page == buttons == declared, "a page button the declaration does not know, or a move without button"
