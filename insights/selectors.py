@@ -6,14 +6,15 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
 
-from issues.choices import OPEN_STATUSES, IssueStatus
 from issues.models import Issue
+from issues.workflow import ISSUE
 from portal.choices import Role
 
 from . import similarity
 from .models import CommonIssue, CommonIssueLink, CommonIssueReuse, IssueSearchDoc, TermStat
 
-SOLVED_STATUSES = (IssueStatus.REPLIED, IssueStatus.FOLLOWED_UP, IssueStatus.CLOSED)
+SOLVED_STATUSES = ISSUE.group("solved")
+OPEN_STATUSES = ISSUE.group("open")
 HINT_MIN_SCORE = 0.15
 API_MIN_SCORE = 0.05
 CLUSTER_MIN_SCORE = 0.2

@@ -16,19 +16,7 @@ class IssueStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
-OPEN_STATUSES = frozenset(
-    {
-        IssueStatus.SUBMITTED,
-        IssueStatus.DISPATCHED,
-        IssueStatus.ACCEPTED,
-        IssueStatus.RETURNED,
-        IssueStatus.REPLIED,
-        IssueStatus.FOLLOWED_UP,
-        IssueStatus.REOPENED,
-    }
-)
-# Statuses in which the lead department is working on the problem (its reply clock runs).
-WORKING_STATUSES = frozenset({IssueStatus.DISPATCHED, IssueStatus.ACCEPTED, IssueStatus.REOPENED})
+# The status groups (open, working, …) are declared with the state machine: issues.workflow.GROUPS.
 
 
 class Discovery(models.TextChoices):

@@ -21,6 +21,7 @@ from portal.permissions import LinkHolder
 from . import selectors
 from .choices import IssueStatus
 from .models import Issue
+from .workflow import ISSUE
 
 SALT = "issues.enterprise-code"
 LINK_MAX_AGE = 30 * 24 * 3600  # a printed code is renewed monthly
@@ -69,8 +70,10 @@ class EnterpriseCodeView(LoginRequiredMixin, TemplateView):
             issues=status_issues(enterprise, self.request.user),
             signed=False,
             signed_url=self.request.build_absolute_uri(reverse("issues:enterprise_status_signed", args=[token])),
-            can_rate=self.request.user.role == "enterprise",
         )
+        for issue in ctx["issues"]:
+            # the 去评价 button: the move's one predicate (ISSUE), as on the problem's page
+            issue.rate_open = ISSUE.allowed(self.request.user, issue, "rate")
         return ctx
 
 
@@ -84,7 +87,7 @@ class SignedEnterpriseStatusView(TemplateView):
         # The link's holder, not whoever is logged in: the page is the same for everyone holding it.
         holder = link_holder_from_token(kwargs["token"])
         enterprise = get_object_or_404(Enterprise.objects.visible_to(holder), pk=holder.link_enterprise_id)
-        ctx.update(enterprise=enterprise, issues=status_issues(enterprise, holder), signed=True, can_rate=False)
+        ctx.update(enterprise=enterprise, issues=status_issues(enterprise, holder), signed=True)
         return ctx
 
 

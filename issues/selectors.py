@@ -7,11 +7,11 @@ from django.db.models import Prefetch, QuerySet
 from portal.models import User
 
 from . import deadlines
-from .choices import AppealStatus, IssueStatus, RequestStatus
+from .choices import AppealStatus, RequestStatus
 from .filters import IssueFilterSet
 from .models import Appeal, Escalation, ExtensionRequest, Issue, IssueEvent
+from .workflow import ISSUE, statuses
 
-S = IssueStatus
 LIST_RELATED = ("enterprise", "category", "channel", "lead_department", "handler")
 
 
@@ -45,7 +45,7 @@ def issue_get(*, user: User, pk: int) -> Issue:
 
 def catch_all_queue(*, user: User) -> QuerySet[Issue]:
     """The 兜底 queue: waiting for classification and dispatch, oldest deadline first."""
-    return _base(user).filter(status__in=[S.SUBMITTED, S.RETURNED]).order_by("dispatch_due", "id")
+    return _base(user).filter(status__in=statuses("awaiting_dispatch")).order_by("dispatch_due", "id")
 
 
 def department_inbox(*, user: User) -> QuerySet[Issue]:
@@ -55,13 +55,13 @@ def department_inbox(*, user: User) -> QuerySet[Issue]:
     return (
         Issue.objects.for_department(user.department)
         .select_related(*LIST_RELATED)
-        .filter(status__in=[S.DISPATCHED, S.ACCEPTED, S.REOPENED, S.REPLIED, S.FOLLOWED_UP])
+        .filter(status__in=statuses("with_department"))
         .by_deadline()
     )
 
 
 def follow_up_queue(*, user: User) -> QuerySet[Issue]:
-    return _base(user).filter(status=S.REPLIED).order_by("followup_due", "id")
+    return _base(user).filter(status__in=statuses("awaiting_follow_up")).order_by("followup_due", "id")
 
 
 def overdue_list(*, user: User, today: dt.date | None = None) -> QuerySet[Issue]:
@@ -78,9 +78,9 @@ def due_soon_list(*, user: User, today: dt.date | None = None) -> QuerySet[Issue
     return (
         _base(user)
         .filter(
-            Q(status__in=[S.DISPATCHED, S.ACCEPTED, S.REOPENED], reply_due__gte=today, reply_due__lte=limit)
-            | Q(status__in=[S.SUBMITTED, S.RETURNED], dispatch_due__gte=today, dispatch_due__lte=limit)
-            | Q(status=S.REPLIED, followup_due__gte=today, followup_due__lte=limit)
+            Q(status__in=statuses("working"), reply_due__gte=today, reply_due__lte=limit)
+            | Q(status__in=statuses("awaiting_dispatch"), dispatch_due__gte=today, dispatch_due__lte=limit)
+            | Q(status__in=statuses("awaiting_follow_up"), followup_due__gte=today, followup_due__lte=limit)
         )
         .by_deadline()
     )
@@ -92,45 +92,23 @@ def with_supervisor_list(*, user: User) -> QuerySet[Issue]:
     from django.db.models import Q
 
     return _base(user).filter(
-        Q(with_supervisor=True, status__in=[S.SUBMITTED, S.RETURNED])
-        | Q(reopen_limit_reached=True, status__in=[S.REPLIED, S.FOLLOWED_UP])
+        Q(with_supervisor=True, status__in=statuses("awaiting_dispatch"))
+        | Q(reopen_limit_reached=True, status__in=statuses("answered"))
     )
 
 
+def api_move_name(move: str) -> str:
+    """A move's name in the API (its action path): ``request_extension`` → ``request-extension``."""
+    return move.replace("_", "-")
+
+
 def available_moves(user: User, issue: Issue) -> list[str]:
-    """The moves ``user`` may make on ``issue`` now, named as the API's action paths (pages map them to
-    their forms). Asks the same transition table as the actions (``actions.can``); the actions still
-    check everything. Uses ``issue.co_departments.all()`` (prefetched by detail reads)."""
-    from portal.choices import Role
-    from portal.permissions import CLERK_ROLES, SUPERVISOR_ROLES, user_has_role
-
-    from .actions import can
-
+    """The moves ``user`` may make on ``issue`` now (``ISSUE.available``: each move's one predicate and
+    its state), named as the API's action paths. Reads ``co_departments.all()`` and ``ratings.all()``
+    (prefetched by detail reads)."""
     if not user.is_authenticated:
         return []
-    is_lead = user.role == Role.HANDLER and user.department_id == issue.lead_department_id
-    is_co = user.role == Role.HANDLER and any(d.pk == user.department_id for d in issue.co_departments.all())
-    is_clerk = user_has_role(user, CLERK_ROLES)
-    is_supervisor = user_has_role(user, SUPERVISOR_ROLES)
-    is_member = user.role == Role.ENTERPRISE
-    today = deadlines.local_date()
-    checks = [
-        ("classify", is_clerk),
-        ("dispatch", is_clerk and (is_supervisor or not issue.with_supervisor)),
-        ("withdraw", is_member),
-        ("accept", is_lead),
-        ("return", is_lead and issue.return_due is not None and today <= issue.return_due),
-        ("reply", is_lead),
-        ("request-extension", is_lead),
-        ("co-opinion", is_co),
-        ("escalate", is_supervisor),
-        ("urge", is_supervisor),
-        ("consult", is_supervisor),
-        ("follow-up", is_clerk),
-        ("rate", is_member and issue.rating is None),
-        ("close", is_supervisor),
-    ]
-    return [name for name, allowed in checks if allowed and can(issue, name.replace("-", "_"))]
+    return [api_move_name(name) for name in ISSUE.available(user, issue)]
 
 
 def pending_extensions(*, user: User) -> QuerySet[ExtensionRequest]:

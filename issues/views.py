@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,12 +26,14 @@ from portal.permissions import (
     RoleRequiredMixin,
     user_has_role,
 )
-from portal.views import form_errors_from, safe_next_url
+from portal.views import WorkflowMoveView, form_errors_from, safe_next_url
 from portal.workdays import unknown_years
 
 from . import actions, deadlines, forms, selectors
-from .models import Appeal, ExtensionRequest, Issue, IssueAttachment, Rating
+from .models import Appeal, ExtensionRequest, Issue, IssueAttachment
+from .moves import ENTRIES
 from .pagination import BadCursor, keyset_page
+from .workflow import ISSUE
 
 
 def _link(request, cursor: str | None) -> str:
@@ -234,49 +236,41 @@ class IssueIntakeView(IssueReportView):
 # --- detail and moves ----------------------------------------------------------------------
 
 
-# page move key → its form (None: a button only); the API names of selectors.available_moves map here
-MOVE_FORMS = {
-    "classify": forms.ClassifyForm,
-    "dispatch": forms.DispatchForm,
-    "withdraw": forms.ReasonForm,
-    "accept": None,
-    "return": forms.ReasonForm,
-    "reply": forms.ReplyForm,
-    "extension": forms.ExtensionForm,
-    "co_opinion": forms.OpinionForm,
-    "escalate": forms.EscalateForm,
-    "urge": forms.NoteForm,
-    "consult": forms.MinutesForm,
-    "follow_up": forms.FollowUpForm,
-    "rate": forms.RateForm,
-    "close": forms.CloseForm,
-    "appeal": forms.ReasonForm,
-}
-PAGE_MOVE = {"request-extension": "extension", "co-opinion": "co_opinion", "follow-up": "follow_up"}
-
-
-def available_moves(user, issue) -> dict:
-    """Which move forms to show this user (buttons only; the actions re-check everything)."""
-    moves = {}
-    for name in selectors.available_moves(user, issue):
-        key = PAGE_MOVE.get(name, name)
-        form_class = MOVE_FORMS[key]
-        if key == "classify":
-            moves[key] = form_class(
-                initial={
+def available_moves(user, issue, bound: dict | None = None) -> list[dict]:
+    """The move forms to show this user: the moves ``ISSUE.available`` allows (each move's one predicate,
+    the same the actions' guards and the API's ``available_moves`` ask), each with its form — the bound
+    form with its errors for a move being redisplayed."""
+    bound = bound or {}
+    moves = []
+    for name in ISSUE.available(user, issue):
+        entry = ENTRIES[name]
+        form = bound.get(name)
+        if form is None and entry.form is not None:
+            initial = {}
+            if name == "classify":
+                initial = {
                     "category": issue.category.code,
                     "tier": issue.tier,
                     "ownerless_kind": getattr(issue.ownerless_kind, "code", None),
                 }
-            )
-        else:
-            moves[key] = form_class() if form_class is not None else None
-    if user.role == Role.HANDLER and any(
-        r.score <= 2 and r.department_id == user.department_id and r.source == "enterprise" and not hasattr(r, "appeal")
-        for r in issue.ratings.all()
-    ):
-        moves["appeal"] = forms.ReasonForm()
+            form = entry.form(initial=initial)
+        moves.append({"name": name, "label": ISSUE[name].label, "form": form, "danger": entry.danger})
     return moves
+
+
+def detail_context(request, issue, *, bound: dict | None = None) -> dict:
+    selectors.attach_lights([issue])
+    user = request.user
+    staff = user.role != Role.ENTERPRISE
+    return {
+        "issue": issue,
+        "staff": staff,
+        "events": [event for event in issue.events.all() if staff or event.public],
+        "moves": available_moves(user, issue, bound),
+        "event_label": actions.event_label,
+        "can_reveal": user_has_role(user, CLERK_ROLES),
+        "rate_link": rate_link(request, issue) if window_rating_open(user, issue) else "",
+    }
 
 
 class IssueDetailView(LoginRequiredMixin, TemplateView):
@@ -284,23 +278,13 @@ class IssueDetailView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        issue = _get_issue(self.request, kwargs["pk"])
-        selectors.attach_lights([issue])
-        user = self.request.user
-        staff = user.role != Role.ENTERPRISE
-        ctx["issue"] = issue
-        ctx["staff"] = staff
-        ctx["events"] = [event for event in issue.events.all() if staff or event.public]
-        ctx["moves"] = available_moves(user, issue)
-        ctx["event_label"] = actions.event_label
-        ctx["can_reveal"] = user_has_role(user, CLERK_ROLES)
-        ctx["rate_link"] = rate_link(self.request, issue) if window_rating_open(user, issue) else ""
+        ctx.update(detail_context(self.request, _get_issue(self.request, kwargs["pk"])))
         return ctx
 
 
 def window_rating_open(user, issue) -> bool:
     """At the window the clerk shows the enterprise a link and QR code to rate the round itself."""
-    return user_has_role(user, CLERK_ROLES) and actions.can(issue, "rate") and issue.rating is None
+    return user_has_role(user, CLERK_ROLES) and ISSUE.can(issue, "rate")
 
 
 def rate_link(request, issue) -> str:
@@ -322,100 +306,23 @@ class RateQrView(RoleRequiredMixin, View):
         return response
 
 
-class IssueMoveView(LoginRequiredMixin, View):
-    """POST one move (dispatch, accept, return, …) on a problem, then back to where the user was."""
+class IssueMoveView(WorkflowMoveView):
+    """POST one move (dispatch, accept, return, …) on a problem: the generic move view over
+    :data:`issues.moves.ENTRIES`, back to where the user was, or the page again with the errors."""
 
-    MOVES = MOVE_FORMS
+    entries = ENTRIES
 
-    def post(self, request, pk, move):
-        if move not in self.MOVES:
-            raise Http404
-        issue = _get_issue(request, pk)
-        default = reverse("issues:issue_detail", args=[issue.pk])
-        form_class = self.MOVES[move]
-        data = {}
-        if form_class is not None:
-            form = form_class(request.POST)
-            if not form.is_valid():
-                for errors in form.errors.values():
-                    for error in errors:
-                        messages.error(request, error)
-                return redirect(safe_next_url(request, default))
-            data = form.cleaned_data
-        try:
-            self.run(move, request.user, issue, data)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        except (TransitionNotAllowed, PermissionDeniedError) as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("已%(move)s。") % {"move": actions.event_label(self.event_name(move))})
-        return redirect(safe_next_url(request, default))
+    def get_object(self, request, pk):
+        return _get_issue(request, pk)
 
-    @staticmethod
-    def event_name(move):
-        return {"extension": "request_extension"}.get(move, move)
+    def default_url(self, issue):
+        return reverse("issues:issue_detail", args=[issue.pk])
 
-    def run(self, move, user, issue, data):
-        if move == "classify":
-            actions.issue_classify(
-                actor=user,
-                issue=issue,
-                category=data["category"],
-                tier=data["tier"],
-                ownerless_kind=data["ownerless_kind"],
-            )
-        elif move == "dispatch":
-            actions.issue_dispatch(
-                actor=user,
-                issue=issue,
-                lead_department=data["lead_department"],
-                co_departments=data["co_departments"],
-                note=data["note"],
-            )
-        elif move == "withdraw":
-            actions.issue_withdraw(actor=user, issue=issue, reason=data["reason"])
-        elif move == "accept":
-            actions.issue_accept(actor=user, issue=issue)
-        elif move == "return":
-            actions.issue_return(actor=user, issue=issue, reason=data["reason"])
-        elif move == "reply":
-            actions.issue_reply(actor=user, issue=issue, reply=data["reply"], public_reply=data["public_reply"])
-        elif move == "extension":
-            actions.issue_request_extension(
-                actor=user, issue=issue, requested_due=data["requested_due"], reason=data["reason"]
-            )
-        elif move == "escalate":
-            actions.issue_escalate(actor=user, issue=issue, to_department=data["to_department"], reason=data["reason"])
-        elif move == "follow_up":
-            actions.issue_follow_up(
-                actor=user,
-                issue=issue,
-                reached=data["reached"],
-                satisfied=data["satisfied"],
-                satisfaction=data["satisfaction"] or None,
-                note=data["note"],
-            )
-        elif move == "rate":
-            actions.issue_rate(actor=user, issue=issue, rating=data["rating"], comment=data["comment"])
-        elif move == "close":
-            actions.issue_close(actor=user, issue=issue, note=data["note"])
-        elif move == "co_opinion":
-            actions.issue_co_opinion(actor=user, issue=issue, note=data["opinion"])
-        elif move == "urge":
-            actions.issue_urge(actor=user, issue=issue, note=data["note"])
-        elif move == "consult":
-            actions.issue_consult(actor=user, issue=issue, minutes=data["minutes"])
-        elif move == "appeal":
-            rating = (
-                Rating.objects.filter(issue=issue, score__lte=2, department_id=user.department_id, source="enterprise")
-                .order_by("-round")
-                .first()
-            )
-            if rating is None:
-                raise TransitionNotAllowed(_("该问题没有可申诉的差评。"))
-            actions.appeal_submit(actor=user, rating=rating, reason=data["reason"])
+    def success_message(self, move, result):
+        return _("已%(move)s。") % {"move": actions.event_label(move)}
+
+    def render_invalid(self, request, issue, move, form):
+        return render(request, IssueDetailView.template_name, detail_context(request, issue, bound={move: form}))
 
 
 class SupervisorDecisionView(RoleRequiredMixin, View):

@@ -8,8 +8,9 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from issues.choices import OPEN_STATUSES, IssueStatus
+from issues.choices import IssueStatus
 from issues.models import Category, Issue, IssueEvent
+from issues.workflow import ISSUE
 
 from .models import ApiKey
 from .selectors import catch_all_category_code, ownerless_kinds
@@ -29,7 +30,7 @@ def end_of_day(day: dt.date | None) -> str | None:
 def open_or_closed(status: str) -> str:
     """GeoReport's two statuses: ``closed`` once the loop has ended (办结 or withdrawn), else ``open``.
     A replied problem stays open: the follow-up call or a bad rating can still reopen it."""
-    return "open" if status in OPEN_STATUSES else "closed"
+    return "open" if status in ISSUE.group("open") else "closed"
 
 
 def service(category: Category) -> dict:
@@ -99,7 +100,7 @@ def status_notes(issue: Issue, *, own: bool) -> str:
     due = issue.current_due()
     if due:
         notes.append(_("当前期限：%(date)s") % {"date": due.isoformat()})
-    if own and issue.public_reply and issue.status not in (IssueStatus.SUBMITTED, IssueStatus.RETURNED):
+    if own and issue.public_reply and issue.status not in ISSUE.group("awaiting_dispatch"):
         notes.append(_("答复：%(reply)s") % {"reply": issue.public_reply})
     return "；".join(notes)
 

@@ -5,8 +5,8 @@ import datetime as dt
 from django.conf import settings
 from django.db.models import QuerySet
 
-from issues.choices import OPEN_STATUSES
 from issues.models import Category, Issue, IssueEvent, OwnerlessKind
+from issues.workflow import ISSUE
 
 from .models import ApiKey, key_digest
 
@@ -60,7 +60,11 @@ def request_list(
         issues = issues.filter(category__code__in=service_codes)
     if statuses and set(statuses) != {"open", "closed"}:
         open_only = statuses == ["open"]
-        issues = issues.filter(status__in=OPEN_STATUSES) if open_only else issues.exclude(status__in=OPEN_STATUSES)
+        issues = (
+            issues.filter(status__in=ISSUE.group("open"))
+            if open_only
+            else issues.exclude(status__in=ISSUE.group("open"))
+        )
     if start:
         issues = issues.filter(registered_at__gte=start)
     if end:

@@ -62,6 +62,8 @@ class ActionOutcome:
     ok: bool
     value: Any = None
     error: str = ""
+    # the input was wrong (a ValidationError): redisplay the form; otherwise a refusal (state, permission)
+    invalid: bool = False
 
     def __bool__(self) -> bool:
         return self.ok
@@ -76,11 +78,11 @@ def run_action(
     **kwargs,
 ) -> ActionOutcome:
     """The one way a page runs an action: call ``fn(*args, **kwargs)``; on success add the ``success``
-    message (a string, or a function of the action's return value); on a domain error (a
-    ValidationError/ActionError, TransitionNotAllowed, ConcurrentUpdate, PermissionDeniedError from
-    :mod:`portal.exceptions`) show it — on ``form`` next to its fields when a form is given (the view
-    then redisplays the form with the typed input), else as an error message — and change nothing.
-    Returns an :class:`ActionOutcome` (truthy when the action succeeded)."""
+    message (a string, or a function of the action's return value). A domain error changes nothing and
+    is shown: wrong input (ValidationError/ActionError) on ``form`` next to its fields when a form is
+    given (the view then redisplays the form with the typed input, ``outcome.invalid``), else as an
+    error message; a refusal (TransitionNotAllowed, ConcurrentUpdate, PermissionDeniedError) as an error
+    message. Returns an :class:`ActionOutcome` (truthy when the action succeeded)."""
     try:
         value = fn(*args, **kwargs)
     except ValidationError as exc:
@@ -89,16 +91,61 @@ def run_action(
         else:
             for message in exc.messages:
                 messages.error(request, message)
-        return ActionOutcome(False, error=" ".join(str(m) for m in exc.messages))
+        return ActionOutcome(False, error=" ".join(str(m) for m in exc.messages), invalid=True)
     except (TransitionNotAllowed, PermissionDeniedError) as exc:
-        if form is not None:
-            form.add_error(None, exc.message)
-        else:
-            messages.error(request, exc.message)
+        messages.error(request, exc.message)
         return ActionOutcome(False, error=str(exc.message))
     if success:
         messages.success(request, success(value) if callable(success) else success)
     return ActionOutcome(True, value=value)
+
+
+class WorkflowMoveView(LoginRequiredMixin, View):
+    """The one view that runs any move of a workflow from a page: POST ``<pk>/move/<name>/`` → the
+    move's form → its action (:func:`run_action`) → a success message and back to where the user was
+    (``next``, else the object's page); wrong input redisplays the object's page with the errors next
+    to the form and the typed input kept; a refusal (state, permission) is an error message.
+
+    A subclass names ``entries`` (:func:`portal.workflow.move_entries`) and implements
+    :meth:`get_object` (404 for whom may not see it), :meth:`render_invalid` (the object's page with the
+    bound form) and :meth:`default_url`; :meth:`success_message` may be overridden."""
+
+    entries: dict = {}
+
+    def get_object(self, request, pk):  # pragma: no cover - subclasses
+        raise NotImplementedError
+
+    def default_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+    def render_invalid(self, request, obj, move: str, form):  # pragma: no cover - subclasses
+        raise NotImplementedError
+
+    def success_message(self, move: str, result) -> str:
+        return _("已完成。")
+
+    def post(self, request, pk, move):
+        entry = self.entries.get(move)
+        if entry is None:
+            raise Http404
+        obj = self.get_object(request, pk)
+        form = entry.form(request.POST, request.FILES) if entry.form is not None else None
+        if form is not None and not form.is_valid():
+            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+            return self.render_invalid(request, obj, move, form)
+        outcome = run_action(
+            request,
+            entry.run,
+            request.user,
+            obj,
+            form.cleaned_data if form is not None else {},
+            form=form,
+            success=lambda result: self.success_message(move, result),
+        )
+        if not outcome and outcome.invalid and form is not None:
+            messages.error(request, outcome.error)
+            return self.render_invalid(request, self.get_object(request, pk), move, form)
+        return redirect(safe_next_url(request, self.default_url(obj)))
 
 
 class HomeView(TemplateView):

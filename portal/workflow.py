@@ -50,6 +50,12 @@ class Move:
     label: str = ""
     # A move with side data (a reason, a reply): the page shows a form, not only a button.
     needs_input: bool = False
+    # The refusal a user reads when ``allowed`` says no (a text, or a function of user and object);
+    # empty: the generic "no permission" message.
+    denied: Any = ""
+    # The refusal when the status allows the move but ``when`` does not (a text or a function of the
+    # object); empty: the workflow's "not in this state" message.
+    refused: Any = ""
 
     def __post_init__(self):
         object.__setattr__(self, "sources", frozenset(self.sources))
@@ -73,9 +79,13 @@ class Workflow:
         moves: Iterable[Move],
         groups: Mapping[str, Iterable[str]] | None = None,
         status_field: str = "status",
+        permission_first: bool = False,
     ):
         self.name = name
         self.status_field = status_field
+        # Check who asks before the state (the refusal says "only the lead department may …" rather
+        # than "not in this state" to someone who could never make the move).
+        self.permission_first = permission_first
         self.moves: dict[str, Move] = {}
         for move in moves:
             if move.name in self.moves:
@@ -117,11 +127,22 @@ class Workflow:
         """The action's guard: raise if the state does not allow the move or the user may not make it.
         ``user=None`` is the system (a scheduled job): only the state is checked."""
         m = self.moves[move]
-        if not m.state_allows(obj, self.status_field):
+        if self.permission_first:
+            self._check_permission(user, obj, m)
+        if getattr(obj, self.status_field) not in m.sources:
             raise TransitionNotAllowed(not_allowed_message)
-        if user is not None and not m.allowed(user, obj):
-            raise PermissionDeniedError()
+        if m.when is not None and not m.when(obj):
+            refused = m.refused(obj) if callable(m.refused) else m.refused
+            raise TransitionNotAllowed(refused or not_allowed_message)
+        if not self.permission_first:
+            self._check_permission(user, obj, m)
         return m
+
+    @staticmethod
+    def _check_permission(user, obj, m: Move) -> None:
+        if user is not None and not m.allowed(user, obj):
+            denied = m.denied(user, obj) if callable(m.denied) else m.denied
+            raise PermissionDeniedError(denied or None)
 
     def apply(
         self,
@@ -151,3 +172,39 @@ class Workflow:
             status_field=self.status_field,
             not_allowed_message=not_allowed_message,
         )
+
+
+@dataclass(frozen=True)
+class MoveEntry:
+    """How a person makes one move through the interfaces: the page's form, the API's input serializer,
+    and the one call that runs the action with the cleaned input (``run(user, obj, data)``; ``data``
+    holds the form's cleaned data or the serializer's validated data — the same keys). The generic page
+    view (:class:`portal.views.WorkflowMoveView`) and the generated API endpoints
+    (:func:`portal.api.moves.move_actions`) read the same entries, so a move exists on both or neither.
+
+    ``api_result``: ``(serializer_class, http_status)`` when the API answers with what the action
+    returned (e.g. the new extension request) instead of the object's detail."""
+
+    name: str
+    run: Callable[[Any, Any, Mapping[str, Any]], Any]
+    form: Any = None
+    serializer: Any = None
+    api_result: tuple[Any, int] | None = None
+    danger: bool = False
+    # the API's description of the endpoint (OpenAPI)
+    description: str = ""
+
+    @property
+    def api_name(self) -> str:
+        """The API's action path: ``request_extension`` → ``request-extension``."""
+        return self.name.replace("_", "-")
+
+
+def move_entries(workflow: Workflow, entries: Iterable[MoveEntry]) -> dict[str, MoveEntry]:
+    """The entries by name, in the workflow's declaration order; each must name a move of the workflow."""
+    by_name = {}
+    for entry in entries:
+        if entry.name not in workflow:
+            raise ValueError(f"{workflow.name}: no move {entry.name!r}")
+        by_name[entry.name] = entry
+    return {name: by_name[name] for name in workflow.moves if name in by_name}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from issues import actions as issue_actions
 from issues.choices import IssueStatus
 from issues.models import Issue
+from issues.workflow import ISSUE
 from portal.audit import audit_record
 from portal.choices import DepartmentKind
 from portal.exceptions import ActionError, ConcurrentUpdate, PermissionDeniedError, TransitionNotAllowed
@@ -26,8 +27,8 @@ from ..choices import MechanismKind
 from ..models import CommonIssue, CommonIssueLink, CommonIssueReuse
 from ..workflow import COMMON_ISSUE
 
-DISPATCHABLE = frozenset({IssueStatus.SUBMITTED, IssueStatus.RETURNED})
-REPLYABLE = frozenset({IssueStatus.DISPATCHED, IssueStatus.ACCEPTED, IssueStatus.REOPENED})
+DISPATCHABLE = ISSUE.group("awaiting_dispatch")
+REPLYABLE = ISSUE.group("working")
 LINKABLE_EXCLUDED = frozenset({IssueStatus.WITHDRAWN})
 
 

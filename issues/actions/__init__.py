@@ -4,8 +4,16 @@ Every action is keyword-only, atomic and audited; ``now=`` lets demo data and ba
 The package re-exports every action, so callers write ``from issues import actions``.
 """
 
-from ._core import TRANSITIONS, can, event_label
-from .closing import appeal_decide, appeal_submit, issue_close, issue_consult, issue_follow_up, issue_rate
+from ._core import can, event_label
+from .closing import (
+    appeal_decide,
+    appeal_submit,
+    issue_appeal,
+    issue_close,
+    issue_consult,
+    issue_follow_up,
+    issue_rate,
+)
 from .handling import (
     extension_decide,
     issue_accept,
@@ -21,7 +29,6 @@ from .intake import issue_add_attachments, issue_classify, issue_submit, issue_w
 from .overdue import sweep_overdue
 
 __all__ = [
-    "TRANSITIONS",
     "appeal_decide",
     "appeal_submit",
     "can",
@@ -29,6 +36,7 @@ __all__ = [
     "extension_decide",
     "issue_accept",
     "issue_add_attachments",
+    "issue_appeal",
     "issue_classify",
     "issue_close",
     "issue_co_opinion",

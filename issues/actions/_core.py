@@ -1,6 +1,8 @@
-"""The transition table and the one transition function of the problem state machine (DESIGN.md rule 3).
+"""The guard and the one transition function of the problem state machine (DESIGN.md rule 3).
 
-Every action checks who may act, then calls :func:`_transition`, which does the conditional UPDATE
+The moves, who may make them and the status groups are declared once in :mod:`issues.workflow`.
+Every action asks :func:`_guard` (``ISSUE.check``: who may act and whether the state allows it), then
+calls :func:`_transition`, which does the conditional UPDATE
 (``portal.statemachine.apply_transition``), writes the audit row and the timeline event, and queues
 the notifications (after commit).
 """
@@ -13,11 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.choices import MembershipStatus, Role
-from portal.exceptions import ActionError, PermissionDeniedError
+from portal.exceptions import ActionError
 from portal.models import Department, User
-from portal.models.enterprises import enterprise_ids_for
 from portal.notifications import notify
-from portal.permissions import user_has_role
 from portal.statemachine import apply_transition
 
 from ..choices import (
@@ -28,55 +28,32 @@ from ..models import (
     Issue,
     IssueEvent,
 )
+from ..workflow import ISSUE, as_of
 
 S = IssueStatus
-WORKING = (S.DISPATCHED, S.ACCEPTED, S.REOPENED)
-
-# event → (statuses it is allowed from, status it leads to; None = stays where it is)
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
-    "classify": ((S.SUBMITTED, S.RETURNED), None),
-    "withdraw": ((S.SUBMITTED,), S.WITHDRAWN),
-    "dispatch": ((S.SUBMITTED, S.RETURNED), S.DISPATCHED),
-    "accept": ((S.DISPATCHED, S.REOPENED), S.ACCEPTED),
-    "return": ((S.DISPATCHED, S.ACCEPTED), S.RETURNED),
-    "reply": (WORKING, S.REPLIED),
-    "request_extension": (WORKING, None),
-    "approve_extension": (WORKING, None),
-    "reject_extension": (WORKING, None),
-    # from replied/followed_up only once 重办 is exhausted (the action checks reopen_limit_reached)
-    "escalate": (
-        (S.SUBMITTED, S.DISPATCHED, S.ACCEPTED, S.RETURNED, S.REOPENED, S.REPLIED, S.FOLLOWED_UP),
-        S.DISPATCHED,
-    ),
-    "follow_up": ((S.REPLIED,), S.FOLLOWED_UP),
-    "follow_up_unreached": ((S.REPLIED,), None),
-    "rate": ((S.REPLIED, S.FOLLOWED_UP), None),
-    "reopen": ((S.REPLIED, S.FOLLOWED_UP), S.REOPENED),
-    "refer_to_supervisor": ((S.REPLIED, S.FOLLOWED_UP), None),
-    # from replied only once 重办 is exhausted, with a reason the enterprise sees (the action checks)
-    "close": ((S.REPLIED, S.FOLLOWED_UP), S.CLOSED),
-    "consult": ((S.SUBMITTED, S.RETURNED, S.DISPATCHED, S.ACCEPTED, S.REOPENED, S.REPLIED, S.FOLLOWED_UP), None),
-    "co_opinion": (WORKING, None),
-    "urge": ((S.SUBMITTED, S.RETURNED, S.DISPATCHED, S.ACCEPTED, S.REOPENED, S.REPLIED), None),
-}
 
 
 def event_label(action: str) -> str:
     return str(EVENT_LABELS.get(action, action))
 
 
-# Moves that a replied problem allows only once 重办 is exhausted and the supervisor decides.
-AFTER_REPLY_AT_REOPEN_LIMIT = {"escalate": (S.REPLIED, S.FOLLOWED_UP), "close": (S.REPLIED,)}
-
-
 def can(issue: Issue, event: str) -> bool:
-    """Whether the move is allowed from the problem's state (the actions and the buttons ask it)."""
-    allowed_from, _to = TRANSITIONS[event]
-    if issue.status not in allowed_from:
-        return False
-    if issue.status in AFTER_REPLY_AT_REOPEN_LIMIT.get(event, ()):
-        return issue.reopen_limit_reached
-    return True
+    """Whether the problem's state allows the move (who asks is not considered): ``ISSUE.can``."""
+    return ISSUE.can(issue, event)
+
+
+def _state_message(issue: Issue, event: str) -> str:
+    return _("问题当前状态为「%(status)s」，不能%(event)s。") % {
+        "status": issue.get_status_display(),
+        "event": event_label(event),
+    }
+
+
+def _guard(actor, issue: Issue, move: str, now: dt.datetime, *, message: str | None = None) -> None:
+    """The action's guard: who may (the move's one predicate) and the state (its sources and condition),
+    judged on the day the action acts (``now``) — :data:`issues.workflow.ISSUE`."""
+    with as_of(timezone.localdate(now)):
+        ISSUE.check(actor, issue, move, not_allowed_message=message or _state_message(issue, move))
 
 
 # --- recipients -------------------------------------------------------------------------------
@@ -120,17 +97,15 @@ def _transition(
     recipients: Iterable = (),
     department: Department | None = None,
 ) -> Issue:
-    allowed_from, to_status = TRANSITIONS[event]
+    move = ISSUE[event]
+    allowed_from, to_status = move.sources, move.target
     from_status = issue.status
     to_status = to_status or from_status
     changes = dict(changes or {})
     if not issue.ever_overdue and issue.is_overdue(timezone.localdate(now)):
         # a move made after the step's deadline: the step was late, whether or not the sweep saw it
         changes.setdefault("ever_overdue", True)
-    message = _("问题当前状态为「%(status)s」，不能%(event)s。") % {
-        "status": issue.get_status_display(),
-        "event": event_label(event),
-    }
+    message = _state_message(issue, event)
     apply_transition(
         issue,
         to_status=to_status,
@@ -166,23 +141,6 @@ def _transition(
 
 def _now(now: dt.datetime | None) -> dt.datetime:
     return now or timezone.now()
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise PermissionDeniedError(message)
-
-
-def _is_member(actor, enterprise_id: int) -> bool:
-    return user_has_role(actor, {Role.ENTERPRISE}) and enterprise_id in enterprise_ids_for(actor)
-
-
-def _is_lead_handler(actor, issue: Issue) -> bool:
-    return (
-        user_has_role(actor, {Role.HANDLER})
-        and issue.lead_department_id is not None
-        and actor.department_id == issue.lead_department_id
-    )
 
 
 # --- intake ----------------------------------------------------------------------------------

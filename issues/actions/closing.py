@@ -7,12 +7,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
-from portal.choices import Role
-from portal.exceptions import ActionError, TransitionNotAllowed
+from portal.exceptions import ActionError, PermissionDeniedError, TransitionNotAllowed
 from portal.models import User
 from portal.notifications import notify
-from portal.permissions import CLERK_ROLES, SUPERVISOR_ROLES, user_has_role
-from portal.statemachine import apply_transition
 from portal.workdays import add_working_days
 
 from .. import deadlines
@@ -28,18 +25,15 @@ from ..models import (
     IssueSettings,
     Rating,
 )
+from ..workflow import APPEAL, appeal_target, is_rated_handler
 from ._core import (
-    TRANSITIONS,
-    S,
+    _guard,
     _handlers,
-    _is_member,
     _issue_url,
     _members,
     _now,
-    _require,
     _supervisors,
     _transition,
-    can,
 )
 
 
@@ -110,13 +104,15 @@ def issue_rate(*, actor: User, issue: Issue, rating, comment: str = "", now: dt.
     Nobody else can rate: staff record what the enterprise says on a call as 回访满意度
     (:func:`issue_follow_up`), which never counts as, blocks or replaces this rating."""
     now = _now(now)
-    _require(_is_member(actor, issue.enterprise_id), _("只有提出问题的企业本人可以评价。"))
+    _guard(
+        actor,
+        issue,
+        "rate",
+        now,
+        message=_("问题当前状态为「%(status)s」，答复后才能评价。") % {"status": issue.get_status_display()},
+    )
     score = _check_score(rating, comment)
     comment = (comment or "").strip()
-    if issue.status not in TRANSITIONS["rate"][0]:
-        raise TransitionNotAllowed(
-            _("问题当前状态为「%(status)s」，答复后才能评价。") % {"status": issue.get_status_display()}
-        )
     if _already_rated(issue):
         raise TransitionNotAllowed(_("本轮办理已评价，评价提交后不能修改或重复评价。"))
     try:
@@ -165,7 +161,7 @@ def issue_follow_up(
     from the enterprise's own 好差评, which it never creates, blocks or replaces.
     Reached → followed_up; not reached → the attempt is recorded, still waiting."""
     now = _now(now)
-    _require(user_has_role(actor, CLERK_ROLES), _("只有窗口人员或督办人员可以记录回访。"))
+    _guard(actor, issue, "follow_up", now)
     level = None
     if satisfaction not in (None, ""):
         if not reached:
@@ -207,10 +203,8 @@ def issue_close(*, actor: User, issue: Issue, note: str = "", now: dt.datetime |
     """办结 by a supervisor; refused until the current round has been followed up — except for a problem
     whose 重办 is exhausted, which the supervisor may close with a reason that the enterprise sees."""
     now = _now(now)
-    _require(user_has_role(actor, SUPERVISOR_ROLES), _("只有督办人员可以办结问题。"))
+    _guard(actor, issue, "close", now)
     note = (note or "").strip()
-    if issue.status == S.REPLIED and not can(issue, "close"):
-        raise TransitionNotAllowed(_("问题尚未回访，100% 回访后才能办结。"))
     if issue.reopen_limit_reached and not note:
         raise ActionError({"note": _("重办已达上限的问题须说明办结理由（企业可见）。")})
     return _transition(
@@ -231,7 +225,7 @@ def issue_consult(*, actor: User, issue: Issue, minutes: str, now: dt.datetime |
     """集中会商: the supervisor convenes the departments concerned on a problem (typically one whose
     重办 is exhausted) and records the minutes on its timeline."""
     now = _now(now)
-    _require(user_has_role(actor, SUPERVISOR_ROLES), _("只有督办人员可以组织集中会商。"))
+    _guard(actor, issue, "consult", now)
     minutes = (minutes or "").strip()
     if not minutes:
         raise ActionError({"minutes": _("请填写会商纪要。")})
@@ -252,13 +246,20 @@ def issue_consult(*, actor: User, issue: Issue, minutes: str, now: dt.datetime |
 
 
 @transaction.atomic
+def issue_appeal(*, actor: User, issue: Issue, reason: str, now: dt.datetime | None = None) -> Appeal:
+    """申诉 from the problem: the rating appealed is :func:`issues.workflow.appeal_target` (the latest bad
+    enterprise rating of the actor's own department not appealed yet) — the page and the API alike."""
+    now = _now(now)
+    _guard(actor, issue, "appeal", now)
+    return appeal_submit(actor=actor, rating=appeal_target(actor, issue), reason=reason, now=now)
+
+
+@transaction.atomic
 def appeal_submit(*, actor: User, rating: Rating, reason: str, now: dt.datetime | None = None) -> Appeal:
     """申诉 by the rated department against a bad rating (≤ 2); a supervisor decides."""
     now = _now(now)
-    _require(
-        user_has_role(actor, {Role.HANDLER}) and rating.department_id and actor.department_id == rating.department_id,
-        _("只有被评价部门的承办人可以申诉。"),
-    )
+    if not is_rated_handler(actor, rating):
+        raise PermissionDeniedError(_("只有被评价部门的承办人可以申诉。"))
     if rating.score > 2:
         raise ActionError({"rating": _("只能对「不满意」或「非常不满意」的评价申诉。")})
     reason = (reason or "").strip()
@@ -292,16 +293,17 @@ def appeal_decide(
 ) -> Appeal:
     """A supervisor decides an appeal. The rating itself is never changed."""
     now = _now(now)
-    _require(user_has_role(actor, SUPERVISOR_ROLES), _("只有督办人员可以裁定申诉。"))
-    status = AppealStatus.UPHELD if uphold else AppealStatus.DISMISSED
-    apply_transition(
+    move = "uphold" if uphold else "dismiss"
+    refused = _("该申诉已裁定。")
+    APPEAL.check(actor, appeal, move, not_allowed_message=refused)
+    status = APPEAL[move].target
+    APPEAL.apply(
         appeal,
-        to_status=status,
-        allowed_from=[AppealStatus.PENDING],
+        move,
         actor=actor,
         action=f"issues.appeal.{status}",
         changes={"decided_by": actor, "decided_at": now, "decision_note": (note or "").strip()},
-        not_allowed_message=_("该申诉已裁定。"),
+        not_allowed_message=refused,
     )
     IssueEvent.objects.create(
         issue=appeal.issue,

@@ -6,11 +6,9 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal.choices import DepartmentKind, Role
-from portal.exceptions import ActionError, PermissionDeniedError, TransitionNotAllowed
+from portal.choices import DepartmentKind
+from portal.exceptions import ActionError, TransitionNotAllowed
 from portal.models import User
-from portal.permissions import CLERK_ROLES, SUPERVISOR_ROLES, user_has_role
-from portal.statemachine import apply_transition
 from portal.workdays import add_working_days
 
 from .. import deadlines
@@ -25,21 +23,17 @@ from ..models import (
     Issue,
     IssueEvent,
 )
+from ..workflow import EXTENSION, ISSUE
 from ._core import (
-    AFTER_REPLY_AT_REOPEN_LIMIT,
-    TRANSITIONS,
-    WORKING,
     S,
     _clerks,
     _department,
+    _guard,
     _handlers,
-    _is_lead_handler,
     _members,
     _now,
-    _require,
     _supervisors,
     _transition,
-    can,
 )
 
 
@@ -74,9 +68,7 @@ def issue_dispatch(
     """交办: the 兜底 clerk (or, once the problem is with the supervisor, only a supervisor) sends the
     problem to a lead department and co-departments. The reply clock starts now."""
     now = _now(now)
-    _require(user_has_role(actor, CLERK_ROLES), _("只有兜底办窗口人员或督办人员可以交办问题。"))
-    if issue.with_supervisor and not user_has_role(actor, SUPERVISOR_ROLES):
-        raise PermissionDeniedError(_("该问题已两次退回或两次交办未解决，已转兜底督办，须由督办人员交办。"))
+    _guard(actor, issue, "dispatch", now)
     lead = _department(lead_department)
     if lead.kind in (DepartmentKind.CATCH_ALL, DepartmentKind.SERVICE_CENTRE):
         raise ActionError({"lead_department": _("牵头部门须为承办问题的职能部门，不能是兜底办或服务中心。")})
@@ -112,7 +104,7 @@ def issue_dispatch(
 def issue_accept(*, actor: User, issue: Issue, now: dt.datetime | None = None) -> Issue:
     """签收 by a handler of the lead department. The reply deadline does not move."""
     now = _now(now)
-    _require(_is_lead_handler(actor, issue), _("只有牵头部门的承办人可以签收。"))
+    _guard(actor, issue, "accept", now)
     # 签收 is on time within 1 working day of the dispatch (or of the 重办 for a reopened problem):
     # ``accept_due``, set by both moves and published in the open data.
     due = issue.accept_due
@@ -137,15 +129,10 @@ def issue_return(*, actor: User, issue: Issue, reason: str, now: dt.datetime | N
     """退回 with a reason, only within the return limit (1 working day) after dispatch. After two returns
     or two dispatches without a solution the problem goes to the 兜底 supervisor."""
     now = _now(now)
-    _require(_is_lead_handler(actor, issue), _("只有牵头部门的承办人可以退回。"))
+    _guard(actor, issue, "return", now)
     reason = (reason or "").strip()
     if not reason:
         raise ActionError({"reason": _("请填写退回理由。")})
-    if issue.status in TRANSITIONS["return"][0] and issue.return_due and deadlines.local_date(now) > issue.return_due:
-        raise TransitionNotAllowed(
-            _("已超过退回时限（交办后 1 个工作日内，截至 %(due)s），不能退回，请办理或申请协调。")
-            % {"due": issue.return_due.isoformat()}
-        )
     returns = issue.returns_count + 1
     to_supervisor = returns >= 2 or issue.dispatch_count >= 2
     department = issue.lead_department
@@ -170,7 +157,7 @@ def issue_reply(
     """答复 by the lead department: the internal reply and the version the enterprise sees
     (the internal text when none is given). The follow-up deadline starts."""
     now = _now(now)
-    _require(_is_lead_handler(actor, issue), _("只有牵头部门的承办人可以答复。"))
+    _guard(actor, issue, "reply", now)
     reply = (reply or "").strip()
     if not reply:
         raise ActionError({"reply": _("请填写答复内容。")})
@@ -203,10 +190,9 @@ def _withdraw_pending_extensions(issue: Issue, *, actor: User, now: dt.datetime)
     """A reply makes a pending extension request moot: it is withdrawn (audited, on the timeline), so
     it leaves the supervisor's list instead of waiting there for good."""
     for request in issue.extension_requests.filter(status=RequestStatus.PENDING):
-        apply_transition(
+        EXTENSION.apply(
             request,
-            to_status=RequestStatus.WITHDRAWN,
-            allowed_from=[RequestStatus.PENDING],
+            "withdraw",
             actor=actor,
             action="issues.extensionrequest.withdrawn",
             changes={"decided_at": now, "decision_note": _("已答复，延期申请自动撤回。")},
@@ -232,13 +218,10 @@ def issue_request_extension(
 ) -> ExtensionRequest:
     """延期申请 by the lead department, before the reply deadline has passed; a supervisor decides."""
     now = _now(now)
-    _require(_is_lead_handler(actor, issue), _("只有牵头部门的承办人可以申请延期。"))
+    _guard(actor, issue, "request_extension", now)
     reason = (reason or "").strip()
     if not reason:
         raise ActionError({"reason": _("请填写延期理由。")})
-    today = deadlines.local_date(now)
-    if issue.status in WORKING and issue.reply_due and today > issue.reply_due:
-        raise TransitionNotAllowed(_("答复期限 %(due)s 已过，不能再申请延期。") % {"due": issue.reply_due.isoformat()})
     if requested_due is None or (issue.reply_due and requested_due <= issue.reply_due):
         raise ActionError({"requested_due": _("申请的新期限须晚于当前答复期限。")})
     if issue.extension_requests.filter(status=RequestStatus.PENDING).exists():
@@ -274,16 +257,17 @@ def extension_decide(
 ) -> ExtensionRequest:
     """A supervisor approves (the new reply deadline is recorded) or rejects an extension request."""
     now = _now(now)
-    _require(user_has_role(actor, SUPERVISOR_ROLES), _("只有督办人员可以审批延期申请。"))
-    status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
-    apply_transition(
+    move = "approve" if approve else "reject"
+    refused = _("该延期申请已处理。")
+    EXTENSION.check(actor, request, move, not_allowed_message=refused)
+    status = EXTENSION[move].target
+    EXTENSION.apply(
         request,
-        to_status=status,
-        allowed_from=[RequestStatus.PENDING],
+        move,
         actor=actor,
         action=f"issues.extensionrequest.{status}",
         changes={"decided_by": actor, "decided_at": now, "decision_note": note.strip()},
-        not_allowed_message=_("该延期申请已处理。"),
+        not_allowed_message=refused,
     )
     issue = request.issue
     changes = {}
@@ -312,12 +296,10 @@ def issue_escalate(*, actor: User, issue: Issue, to_department, reason: str, now
     """提级: a supervisor moves the problem to a department at the next government level, where its
     deadlines start afresh."""
     now = _now(now)
-    _require(user_has_role(actor, SUPERVISOR_ROLES), _("只有督办人员可以提级。"))
+    _guard(actor, issue, "escalate", now)
     reason = (reason or "").strip()
     if not reason:
         raise ActionError({"reason": _("请填写提级理由。")})
-    if issue.status in AFTER_REPLY_AT_REOPEN_LIMIT["escalate"] and not can(issue, "escalate"):
-        raise TransitionNotAllowed(_("问题已答复，只有重办已达上限、转督办的问题可以在答复后提级。"))
     target = _department(to_department)
     current = LEVEL_ORDER.index(issue.level) if issue.level in LEVEL_ORDER else 0
     target_level = target.region.level
@@ -365,12 +347,7 @@ def issue_escalate(*, actor: User, issue: Issue, to_department, reason: str, now
 def issue_co_opinion(*, actor: User, issue: Issue, note: str, now: dt.datetime | None = None) -> Issue:
     """协办意见: a co-department's handler gives its part of the answer to the lead department."""
     now = _now(now)
-    is_co = (
-        user_has_role(actor, {Role.HANDLER})
-        and actor.department_id is not None
-        and issue.co_departments.filter(pk=actor.department_id).exists()
-    )
-    _require(is_co, _("只有协办部门的承办人可以提交协办意见。"))
+    _guard(actor, issue, "co_opinion", now)
     note = (note or "").strip()
     if not note:
         raise ActionError({"opinion": _("请填写协办意见。")})
@@ -390,8 +367,8 @@ def issue_co_opinion(*, actor: User, issue: Issue, note: str, now: dt.datetime |
 def issue_urge(*, actor: User, issue: Issue, note: str = "", now: dt.datetime | None = None) -> Issue:
     """督办催办: a supervisor presses whoever holds the problem now (department or 兜底 clerk)."""
     now = _now(now)
-    _require(user_has_role(actor, SUPERVISOR_ROLES), _("只有督办人员可以督办催办。"))
-    if issue.status in (S.SUBMITTED, S.RETURNED, S.REPLIED):
+    _guard(actor, issue, "urge", now)
+    if issue.status in ISSUE.group("awaiting_dispatch") | ISSUE.group("awaiting_follow_up"):
         recipients = [issue.dispatched_by] if issue.dispatched_by_id else list(_clerks())
     else:
         recipients = [issue.handler] if issue.handler_id else list(_handlers([issue.lead_department_id]))

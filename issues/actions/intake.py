@@ -30,14 +30,13 @@ from ..models import (
     OwnerlessKind,
 )
 from ..uploads import MAX_ATTACHMENTS, check_upload
+from ..workflow import is_clerk, is_lead_handler, is_member
 from ._core import (
     _clerks,
-    _is_lead_handler,
-    _is_member,
+    _guard,
     _issue_url,
     _members,
     _now,
-    _require,
     _resolve,
     _transition,
 )
@@ -161,10 +160,8 @@ def issue_submit(
 @transaction.atomic
 def issue_add_attachments(*, actor: User, issue: Issue, attachments, now: dt.datetime | None = None) -> list:
     now = _now(now)
-    _require(
-        _is_member(actor, issue.enterprise_id) or user_has_role(actor, CLERK_ROLES) or _is_lead_handler(actor, issue),
-        _("您不能为该问题上传附件。"),
-    )
+    if not (is_member(actor, issue) or is_clerk(actor) or is_lead_handler(actor, issue)):
+        raise PermissionDeniedError(_("您不能为该问题上传附件。"))
     if issue.attachments.count() + len(list(attachments)) > MAX_ATTACHMENTS:
         raise ActionError({"attachments": _("最多上传 %(n)d 个附件。") % {"n": MAX_ATTACHMENTS}})
     saved = _save_attachments(issue, attachments, actor, now)
@@ -188,7 +185,7 @@ def issue_classify(
 ) -> Issue:
     """兜底 classification before dispatch: category, tier, 三不管 kind; the dispatch deadline follows."""
     now = _now(now)
-    _require(user_has_role(actor, CLERK_ROLES), _("只有兜底办窗口人员或督办人员可以分类定级。"))
+    _guard(actor, issue, "classify", now)
     changes = {}
     category = _resolve(Category, category, "category", _("问题分类")) or issue.category
     if tier is not None and tier not in Tier.values:
@@ -216,7 +213,7 @@ def issue_classify(
 def issue_withdraw(*, actor: User, issue: Issue, reason: str = "", now: dt.datetime | None = None) -> Issue:
     """The enterprise takes its problem back before it is dispatched."""
     now = _now(now)
-    _require(_is_member(actor, issue.enterprise_id), _("只有提出问题的企业可以撤回。"))
+    _guard(actor, issue, "withdraw", now)
     return _transition(
         issue,
         event="withdraw",

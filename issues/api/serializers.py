@@ -7,6 +7,7 @@ from rest_framework import serializers
 from portal.api.serializers import DepartmentRefSerializer, EnterpriseRefSerializer
 from portal.choices import Role
 from portal.masking import mask_phone
+from portal.models import Department
 
 from .. import selectors
 from ..actions import event_label
@@ -188,10 +189,24 @@ class IssueCreateSerializer(serializers.Serializer):
     ownerless_kind = serializers.CharField(required=False, allow_blank=True)
 
 
+def _department(pk):
+    """An active department by id (the action checks what kind it may be), else "unknown department"."""
+    department = Department.objects.filter(pk=pk, is_active=True).select_related("region").first()
+    if department is None:
+        raise serializers.ValidationError(_("未知的部门。"))
+    return department
+
+
 class IssueDispatchInputSerializer(serializers.Serializer):
     lead_department = serializers.IntegerField()
     co_departments = serializers.ListField(child=serializers.IntegerField(), required=False)
     note = serializers.CharField(required=False, allow_blank=True)
+
+    def validate_lead_department(self, value):
+        return _department(value)
+
+    def validate_co_departments(self, value):
+        return [_department(pk) for pk in value]
 
 
 class IssueReasonInputSerializer(serializers.Serializer):
@@ -210,6 +225,9 @@ class IssueReplyInputSerializer(serializers.Serializer):
 class IssueEscalateInputSerializer(serializers.Serializer):
     to_department = serializers.IntegerField()
     reason = serializers.CharField(allow_blank=True)
+
+    def validate_to_department(self, value):
+        return _department(value)
 
 
 class IssueFollowUpInputSerializer(serializers.Serializer):

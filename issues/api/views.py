@@ -8,13 +8,15 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from portal.api.moves import with_move_actions
 from portal.exceptions import ActionError
-from portal.models import Department, Enterprise
+from portal.models import Enterprise
 from portal.permissions import HasPortalRole
 
 from .. import actions, selectors
 from ..filters import IssueFilterSet
-from ..models import Appeal, Category, Channel, ExtensionRequest, Issue, IssueEvent, Rating
+from ..models import Appeal, Category, Channel, ExtensionRequest, Issue, IssueEvent
+from ..moves import ENTRIES
 from . import serializers as s
 from .pagination import IssueCursorPagination
 
@@ -37,6 +39,7 @@ class IssueChannelViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = Channel.objects.active()
 
 
+@with_move_actions(ENTRIES)
 class IssueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """涉企问题: lists by visibility; every move is an action with the same rules as the pages."""
 
@@ -101,164 +104,10 @@ class IssueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
-    def _department(self, pk, field):
-        department = Department.objects.filter(pk=pk, is_active=True).select_related("region").first()
-        if department is None:
-            raise ActionError({field: _("未知的部门。")})
-        return department
-
-    @extend_schema(request=s.IssueDispatchInputSerializer, responses={200: s.IssueSerializer})
-    @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
-    def dispatch_(self, request, pk=None):
-        issue = self.get_object()
-        data = self._input(s.IssueDispatchInputSerializer)
-        actions.issue_dispatch(
-            actor=request.user,
-            issue=issue,
-            lead_department=self._department(data["lead_department"], "lead_department"),
-            co_departments=[self._department(pk, "co_departments") for pk in data.get("co_departments", [])],
-            note=data.get("note", ""),
-        )
+    def move_response(self, issue):
         return self._respond(issue)
 
-    @extend_schema(request=None, responses={200: s.IssueSerializer})
-    @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        issue = self.get_object()
-        actions.issue_accept(actor=request.user, issue=issue)
-        return self._respond(issue)
-
-    @extend_schema(request=s.IssueReasonInputSerializer, responses={200: s.IssueSerializer})
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_(self, request, pk=None):
-        issue = self.get_object()
-        data = self._input(s.IssueReasonInputSerializer)
-        actions.issue_return(actor=request.user, issue=issue, reason=data["reason"])
-        return self._respond(issue)
-
-    @extend_schema(request=s.IssueReplyInputSerializer, responses={200: s.IssueSerializer})
-    @action(detail=True, methods=["post"])
-    def reply(self, request, pk=None):
-        issue = self.get_object()
-        data = self._input(s.IssueReplyInputSerializer)
-        actions.issue_reply(
-            actor=request.user, issue=issue, reply=data["reply"], public_reply=data.get("public_reply", "")
-        )
-        return self._respond(issue)
-
-    @extend_schema(request=s.IssueEscalateInputSerializer, responses={200: s.IssueSerializer})
-    @action(detail=True, methods=["post"])
-    def escalate(self, request, pk=None):
-        issue = self.get_object()
-        data = self._input(s.IssueEscalateInputSerializer)
-        actions.issue_escalate(
-            actor=request.user,
-            issue=issue,
-            to_department=self._department(data["to_department"], "to_department"),
-            reason=data["reason"],
-        )
-        return self._respond(issue)
-
-    @extend_schema(request=s.IssueFollowUpInputSerializer, responses={200: s.IssueSerializer})
-    @action(detail=True, methods=["post"], url_path="follow-up")
-    def follow_up(self, request, pk=None):
-        issue = self.get_object()
-        data = self._input(s.IssueFollowUpInputSerializer)
-        actions.issue_follow_up(
-            actor=request.user,
-            issue=issue,
-            reached=data.get("reached", True),
-            satisfied=data.get("satisfied"),
-            satisfaction=data.get("satisfaction"),
-            note=data.get("note", ""),
-        )
-        return self._respond(issue)
-
-    @extend_schema(request=s.IssueRateInputSerializer, responses={200: s.IssueSerializer})
-    @action(detail=True, methods=["post"])
-    def rate(self, request, pk=None):
-        issue = self.get_object()
-        data = self._input(s.IssueRateInputSerializer)
-        actions.issue_rate(actor=request.user, issue=issue, rating=data["rating"], comment=data.get("comment", ""))
-        return self._respond(issue)
-
-    @extend_schema(request=s.IssueNoteInputSerializer, responses={200: s.IssueSerializer})
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        issue = self.get_object()
-        data = self._input(s.IssueNoteInputSerializer)
-        actions.issue_close(actor=request.user, issue=issue, note=data.get("note", ""))
-        return self._respond(issue)
-
-    @extend_schema(request=s.IssueNoteInputSerializer, responses={200: s.IssueSerializer})
-    @action(detail=True, methods=["post"])
-    def urge(self, request, pk=None):
-        """督办催办 by a supervisor: presses whoever holds the problem now."""
-        issue = self.get_object()
-        data = self._input(s.IssueNoteInputSerializer)
-        actions.issue_urge(actor=request.user, issue=issue, note=data.get("note", ""))
-        return self._respond(issue)
-
-    @extend_schema(request=s.IssueOpinionInputSerializer, responses={200: s.IssueSerializer})
-    @action(detail=True, methods=["post"], url_path="co-opinion", url_name="co-opinion")
-    def co_opinion(self, request, pk=None):
-        """协办意见 by a handler of one of the co-departments."""
-        issue = self.get_object()
-        data = self._input(s.IssueOpinionInputSerializer)
-        actions.issue_co_opinion(actor=request.user, issue=issue, note=data["opinion"])
-        return self._respond(issue)
-
-    @extend_schema(request=s.IssueMinutesInputSerializer, responses={200: s.IssueSerializer})
-    @action(detail=True, methods=["post"])
-    def consult(self, request, pk=None):
-        """集中会商 by a supervisor (typically once 重办 is exhausted): the minutes go on the timeline."""
-        issue = self.get_object()
-        data = self._input(s.IssueMinutesInputSerializer)
-        actions.issue_consult(actor=request.user, issue=issue, minutes=data["minutes"])
-        return self._respond(issue)
-
-    @extend_schema(request=s.IssueOptionalReasonInputSerializer, responses={200: s.IssueSerializer})
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
-        issue = self.get_object()
-        data = self._input(s.IssueOptionalReasonInputSerializer)
-        actions.issue_withdraw(actor=request.user, issue=issue, reason=data.get("reason", ""))
-        return self._respond(issue)
-
-    @extend_schema(request=s.IssueClassifyInputSerializer, responses={200: s.IssueSerializer})
-    @action(detail=True, methods=["post"])
-    def classify(self, request, pk=None):
-        issue = self.get_object()
-        data = self._input(s.IssueClassifyInputSerializer)
-        actions.issue_classify(
-            actor=request.user,
-            issue=issue,
-            category=data.get("category"),
-            tier=data.get("tier"),
-            ownerless_kind=data.get("ownerless_kind") or None,
-        )
-        return self._respond(issue)
-
-    @extend_schema(request=s.IssueExtensionInputSerializer, responses={201: s.ExtensionRequestSerializer})
-    @action(detail=True, methods=["post"], url_path="request-extension")
-    def request_extension(self, request, pk=None):
-        issue = self.get_object()
-        data = self._input(s.IssueExtensionInputSerializer)
-        ext = actions.issue_request_extension(
-            actor=request.user, issue=issue, requested_due=data["requested_due"], reason=data["reason"]
-        )
-        return Response(s.ExtensionRequestSerializer(ext).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=s.IssueReasonInputSerializer, responses={201: s.AppealSerializer})
-    @action(detail=True, methods=["post"])
-    def appeal(self, request, pk=None):
-        issue = self.get_object()
-        data = self._input(s.IssueReasonInputSerializer)
-        rating = Rating.objects.filter(issue=issue, score__lte=2, source="enterprise").order_by("-round").first()
-        if rating is None:
-            raise ActionError({"rating": _("该问题没有可申诉的差评。")})
-        appeal = actions.appeal_submit(actor=request.user, rating=rating, reason=data["reason"])
-        return Response(s.AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
+    # the moves (dispatch, accept, …, appeal): generated from issues.moves.ENTRIES by with_move_actions
 
 
 class ExtensionRequestViewSet(viewsets.ReadOnlyModelViewSet):

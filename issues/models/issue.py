@@ -22,15 +22,17 @@ from ..choices import (
     RatingScore,
     Tier,
 )
+from ..workflow import ISSUE
+from ..workflow import statuses as group_statuses
 from .config import Category, Channel, OwnerlessKind
 
 # The step a problem is at: (the overdue step it would be, its deadline field, the statuses of that step).
 # Said once: current_due() / current_step(), current_due_expression(), the overdue condition and the sweep
 # all read it. A status not listed (followed up, closed, withdrawn) has no deadline.
 STEPS = (
-    (OverdueStep.DISPATCH, "dispatch_due", [IssueStatus.SUBMITTED, IssueStatus.RETURNED]),
-    (OverdueStep.REPLY, "reply_due", [IssueStatus.DISPATCHED, IssueStatus.ACCEPTED, IssueStatus.REOPENED]),
-    (OverdueStep.FOLLOW_UP, "followup_due", [IssueStatus.REPLIED]),
+    (OverdueStep.DISPATCH, "dispatch_due", group_statuses("awaiting_dispatch")),
+    (OverdueStep.REPLY, "reply_due", group_statuses("working")),
+    (OverdueStep.FOLLOW_UP, "followup_due", group_statuses("awaiting_follow_up")),
 )
 
 
@@ -290,7 +292,7 @@ class Issue(models.Model):
         return self.current_step()[0] if self.is_overdue() else ""
 
     def current_step_name(self) -> str:
-        if self.status in (IssueStatus.SUBMITTED, IssueStatus.RETURNED):
+        if self.status in ISSUE.group("awaiting_dispatch"):
             return str(_("等待交办"))
         if self.status in (IssueStatus.DISPATCHED, IssueStatus.REOPENED):
             return str(_("等待部门签收办理"))

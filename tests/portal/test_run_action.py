@@ -59,7 +59,8 @@ def test_with_a_form_the_error_goes_next_to_its_field_and_the_input_stays():
     def fail():
         raise ActionError({"note": "太短", "elsewhere": "别处"})
 
-    assert not run_action(request, fail, form=form, success="never")
+    outcome = run_action(request, fail, form=form, success="never")
+    assert not outcome and outcome.invalid
     assert form.errors["note"] == ["太短"] and form.non_field_errors() == ["别处"]
     assert form["note"].value() == "abc"
     assert _messages(request) == []
@@ -70,8 +71,10 @@ def test_with_a_form_the_error_goes_next_to_its_field_and_the_input_stays():
     def refuse():
         raise PermissionDeniedError("不可以")
 
-    assert not run_action(request, refuse, form=form)
-    assert form.non_field_errors() == ["不可以"]
+    outcome = run_action(request, refuse, form=form)
+    # a refusal is not about the input: a message, and the view need not redisplay the form
+    assert not outcome and not outcome.invalid and not form.non_field_errors()
+    assert _messages(request) == [("error", "不可以")]
 
 
 def test_safe_next_url_keeps_local_targets_and_refuses_others():
