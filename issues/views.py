@@ -5,7 +5,6 @@ import io
 import segno
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +15,6 @@ from django.views.generic import FormView, TemplateView
 
 from portal.audit import audit_record
 from portal.choices import Role
-from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
 from portal.permissions import (
     ALL_STAFF,
     CLERK_ROLES,
@@ -26,7 +24,7 @@ from portal.permissions import (
     RoleRequiredMixin,
     user_has_role,
 )
-from portal.views import WorkflowMoveView, form_errors_from, safe_next_url
+from portal.views import WorkflowMoveView, run_action, safe_next_url
 from portal.workdays import unknown_years
 
 from . import actions, deadlines, forms, selectors
@@ -197,16 +195,16 @@ class IssueReportView(RoleRequiredMixin, FormView):
         )
 
     def form_valid(self, form):
-        try:
-            issue = self.submit(form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
+        outcome = run_action(
+            self.request,
+            self.submit,
+            form.cleaned_data,
+            form=form,
+            success=lambda issue: _("问题已提交，编号 %(reference)s。") % {"reference": issue.reference},
+        )
+        if not outcome:
             return self.form_invalid(form)
-        except PermissionDeniedError as exc:
-            form.add_error(None, exc.message)
-            return self.form_invalid(form)
-        messages.success(self.request, _("问题已提交，编号 %(reference)s。") % {"reference": issue.reference})
-        return redirect("issues:issue_detail", pk=issue.pk)
+        return redirect("issues:issue_detail", pk=outcome.value.pk)
 
 
 class IssueIntakeView(IssueReportView):
@@ -341,11 +339,14 @@ class SupervisorDecisionView(RoleRequiredMixin, View):
         if not form.is_valid():
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         else:
-            try:
-                self.decide(obj, approve=form.cleaned_data["approve"], note=form.cleaned_data["note"])
-                messages.success(request, self.success_message)
-            except (TransitionNotAllowed, PermissionDeniedError) as exc:
-                messages.error(request, exc.message)
+            run_action(
+                request,
+                self.decide,
+                obj,
+                approve=form.cleaned_data["approve"],
+                note=form.cleaned_data["note"],
+                success=self.success_message,
+            )
         return redirect(safe_next_url(request, reverse("issues:supervision")))
 
 
@@ -383,16 +384,16 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
 
 class ContactRevealView(RoleRequiredMixin, View):
     """Clerks and supervisors who must call the enterprise see the full phone number; each reveal is
-    audited (PIPL: masked by default, unmasking logged)."""
+    audited (PIPL: masked by default, unmasking logged). The number is shown in this response only —
+    never in a flash message, which Django keeps in a cookie."""
 
     allowed_roles = CLERK_ROLES
 
     def post(self, request, pk):
         issue = _get_issue(request, pk)
         audit_record(actor=request.user, action="issues.issue.contact_revealed", target=issue)
-        messages.info(
-            request,
-            _("联系人 %(name)s 的完整电话：%(phone)s（本次查看已记录）")
-            % {"name": issue.contact_name, "phone": issue.contact_phone},
-        )
-        return redirect("issues:issue_detail", pk=issue.pk)
+        ctx = detail_context(request, issue)
+        ctx["contact_revealed"] = True
+        response = render(request, IssueDetailView.template_name, ctx)
+        response["Cache-Control"] = "private, no-store"
+        return response
