@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
-from portal.workflow import WORKFLOWS, Move, Workflow, anyone
+from portal.workflow import WORKFLOWS, Move, MoveEntry, Workflow, anyone, move_entries
 
 
 def _owner(user, obj):
@@ -49,3 +49,47 @@ def test_check_refuses_state_before_permission():
 def test_a_move_declared_twice_is_refused():
     with pytest.raises(ValueError):
         Workflow("tests.twice", moves=[Move("a"), Move("a")])
+
+
+GUARDED = Workflow(
+    "tests.guarded",
+    permission_first=True,
+    moves=[
+        Move(
+            "close",
+            sources={"open"},
+            target="closed",
+            allowed=_owner,
+            when=lambda o: o.notes > 0,
+            denied=lambda user, obj: f"only {obj.owner}",
+            refused="write a note first",
+        ),
+        Move("reopen", sources={"closed"}, target="open", allowed=_owner, denied="only the owner"),
+    ],
+)
+
+
+def test_refusals_say_why_and_permission_may_come_first():
+    obj = SimpleNamespace(status="closed", owner="ann", notes=0)
+    # permission first: who may never make the move hears that, whatever the state
+    with pytest.raises(PermissionDeniedError) as exc:
+        GUARDED.check("bob", obj, "close")
+    assert exc.value.message == "only ann"
+    with pytest.raises(TransitionNotAllowed) as exc:
+        GUARDED.check("ann", obj, "close", not_allowed_message="not now")
+    assert exc.value.message == "not now"
+    obj.status = "open"
+    with pytest.raises(TransitionNotAllowed) as exc:
+        GUARDED.check("ann", obj, "close")
+    assert exc.value.message == "write a note first"
+    obj.notes = 1
+    assert GUARDED.check("ann", obj, "close").target == "closed"
+
+
+def test_move_entries_follow_the_workflow_and_name_only_its_moves():
+    run = lambda user, obj, data: None  # noqa: E731
+    entries = move_entries(GUARDED, [MoveEntry("reopen", run), MoveEntry("close", run)])
+    assert list(entries) == ["close", "reopen"]
+    assert MoveEntry("request_extension", run).api_name == "request-extension"
+    with pytest.raises(ValueError):
+        move_entries(GUARDED, [MoveEntry("delete", run)])

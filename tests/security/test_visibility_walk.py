@@ -244,7 +244,7 @@ def fills(name, kind, objects):
     """Every set of URL arguments to try for one pattern on one object."""
     base = objects[kind]
     if name == "issues:issue_move":
-        return [{**base, "move": move} for move in IssueMoveView.MOVES]
+        return [{**base, "move": move} for move in IssueMoveView.entries]
     if name == "services:task_transition":
         return [{**base, "event": event} for event in TaskEvent.values]
     if name == "market:booking_move":
