@@ -144,7 +144,7 @@ QUERIES = {
     ("handler", "/issues/inbox/"): 10,
     ("clerk", "/issues/follow-ups/"): 9,
     ("supervisor", "/issues/supervision/"): 17,
-    ("member", "/issues/code/{enterprise}/"): 11,
+    ("member", "/issues/code/{enterprise}/"): 12,  # + the member's enterprises, for the rate predicate
     ("anonymous", "/issues/status/{token}/"): 4,
     ("clerk", "/issues/{issue}/"): 33,
 }
