@@ -3,8 +3,6 @@
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -203,14 +201,8 @@ def test_ranking_pages_and_drilldown(
     assert client.get(reverse("insights:rankings"), {"period": "2026-13"}).status_code == 200
 
 
-def _count(client, url, params):
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url, params).status_code == 200
-    return len(ctx)
-
-
 def test_ranking_and_library_pages_make_constant_queries(
-    client, client_for, member, other_member, clerk, handler, other_handler, supervisor
+    client, client_for, member, other_member, clerk, handler, other_handler, supervisor, num_queries
 ):
     seed_period(3, members=[member], clerk=clerk, handlers=[handler], supervisor=supervisor, day="2026-03-10")
     seed_period(
@@ -222,15 +214,16 @@ def test_ranking_and_library_pages_make_constant_queries(
         day="2026-04-14",
     )
     staff = client_for(supervisor)
-    for url in (reverse("insights:rankings"), reverse("insights:rankings_staff")):
-        assert _count(staff, url, {"period": "2026-03"}) == _count(staff, url, {"period": "2026-04"})
-    march = _count(staff, reverse("insights:ledger"), {"period": "2026-03"})
-    april = _count(staff, reverse("insights:ledger"), {"period": "2026-04"})
-    assert march == april
+    for url, expected in ((reverse("insights:rankings"), 19), (reverse("insights:rankings_staff"), 19)):
+        march = num_queries.get(staff, url, {"period": "2026-03"})
+        assert num_queries.get(staff, url, {"period": "2026-04"}) == march == expected, url
+    march = num_queries.get(staff, reverse("insights:ledger"), {"period": "2026-03"})
+    april = num_queries.get(staff, reverse("insights:ledger"), {"period": "2026-04"})
+    assert march == april == 10
 
 
 def test_library_and_common_list_constant_queries(
-    client, client_for, member, other_member, supervisor, fire_department, clerk
+    client, client_for, member, other_member, supervisor, fire_department, clerk, num_queries
 ):
     def make(n):
         for number in range(n):
@@ -243,15 +236,15 @@ def test_library_and_common_list_constant_queries(
 
     make(3)
     small = [
-        _count(client, reverse("insights:library"), {}),
-        _count(client_for(clerk), reverse("insights:common_list"), {}),
+        num_queries.get(client, reverse("insights:library")),
+        num_queries.get(client_for(clerk), reverse("insights:common_list")),
     ]
     make(27)
     large = [
-        _count(client, reverse("insights:library"), {}),
-        _count(client_for(clerk), reverse("insights:common_list"), {}),
+        num_queries.get(client, reverse("insights:library")),
+        num_queries.get(client_for(clerk), reverse("insights:common_list")),
     ]
-    assert small == large
+    assert small == large == [3, 7]
 
 
 def test_exports_are_xlsx_and_masked(client_for, member, other_member, clerk, handler, other_handler, supervisor):
