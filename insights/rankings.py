@@ -55,6 +55,7 @@ from django.utils.translation import gettext as _
 
 from issues.choices import AppealStatus, IssueStatus
 from issues.models import Appeal, Issue, IssueSettings, ever_overdue_condition
+from portal.i18n import localized_name
 from portal.models import Department, Region
 
 TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
@@ -420,7 +421,7 @@ def ranking(*, period: Period, by: str = "department", filters: dict | None = No
     others = sorted((row for row in current.values() if not row.received), key=lambda r: r.key)
     rows = ranked + thin + others
     model = Department if by == "department" else Region
-    names = dict(model.objects.filter(pk__in=[row.key for row in rows]).values_list("pk", "name"))
+    names = {obj.pk: localized_name(obj) for obj in model.objects.filter(pk__in=[row.key for row in rows])}
     for row in rows:
         row.name = names.get(row.key, "—")
     return Ranking(

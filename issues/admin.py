@@ -23,9 +23,9 @@ from .models import (
 
 @admin.register(Channel)
 class ChannelAdmin(AuditedModelAdmin):
-    list_display = ["code", "name", "order", "is_active"]
+    list_display = ["code", "name", "name_en", "order", "is_active"]
     list_editable = ["order", "is_active"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "name_en"]
 
 
 @admin.register(Category)
@@ -33,13 +33,13 @@ class CategoryAdmin(AuditedModelAdmin):
     list_display = ["code", "name", "parent", "order", "is_active"]
     list_editable = ["order", "is_active"]
     list_select_related = ["parent"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "name_en"]
 
 
 @admin.register(OwnerlessKind)
 class OwnerlessKindAdmin(AuditedModelAdmin):
-    list_display = ["code", "name", "order", "is_active"]
-    search_fields = ["code", "name"]
+    list_display = ["code", "name", "name_en", "order", "is_active"]
+    search_fields = ["code", "name", "name_en"]
 
 
 @admin.register(DeadlineRule)

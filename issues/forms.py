@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.choices import DepartmentKind
 from portal.formkit import PortalForm
+from portal.i18n import lazy_interpolate
 from portal.models import Department, Enterprise
 
 from .choices import Discovery, RatingScore, Tier
@@ -60,7 +61,9 @@ class IssueReportForm(PortalForm):
     attachments = MultipleFileField(
         label=_("附件"),
         required=False,
-        help_text=_("最多 %(n)d 个，每个不超过 10 MB；支持 PDF、PNG、JPEG、Word、Excel。") % {"n": MAX_ATTACHMENTS},
+        help_text=lazy_interpolate(
+            _("最多 %(n)d 个，每个不超过 10 MB；支持 PDF、PNG、JPEG、Word、Excel。"), {"n": MAX_ATTACHMENTS}
+        ),
     )
 
     def __init__(self, *args, user=None, **kwargs):

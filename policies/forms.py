@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.choices import Certification, SizeClass, TaxCreditGrade
 from portal.formkit import ISODateInput, PortalForm
+from portal.i18n import lazy_interpolate
 from portal.industry import validate_industry_code
 from portal.models import Region
 
@@ -23,7 +24,7 @@ def _money(label):
         max_digits=14,
         decimal_places=2,
         min_value=Decimal(0),
-        error_messages={"min_value": NON_NEGATIVE % {"label": label}},
+        error_messages={"min_value": lazy_interpolate(NON_NEGATIVE, {"label": label})},
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
         help_text=_("万元"),
     )
@@ -31,7 +32,10 @@ def _money(label):
 
 def _people(label):
     return forms.IntegerField(
-        label=label, required=False, min_value=0, error_messages={"min_value": NON_NEGATIVE % {"label": label}}
+        label=label,
+        required=False,
+        min_value=0,
+        error_messages={"min_value": lazy_interpolate(NON_NEGATIVE, {"label": label})},
     )
 
 

@@ -284,9 +284,9 @@ class RegionAdmin(AuditedModelAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(AuditedModelAdmin):
-    list_display = ["code", "name", "kind", "board", "region", "phone", "is_active"]
+    list_display = ["code", "name", "name_en", "kind", "board", "region", "phone", "is_active"]
     list_filter = ["kind", "board", "region__level", "is_active"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "name_en"]
     list_select_related = ["region"]
 
 

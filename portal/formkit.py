@@ -73,6 +73,9 @@ class PortalFormMixin:
     # Where the error summary links for a field the page shows in its own way (a hidden field standing
     # for a group of checkboxes, say): field name → id of the element on the page.
     error_anchors: dict[str, str] = {}
+    # No browser-side "required" bubbles: the server's messages, in the page's language, with the summary,
+    # are the one way errors are told (GOV.UK turns the browser's validation off for the same reason).
+    use_required_attribute = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

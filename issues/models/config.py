@@ -6,6 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.i18n import english_name_field, localized_name
+
 from ..choices import (
     Tier,
 )
@@ -21,6 +23,7 @@ class Channel(models.Model):
 
     code = models.SlugField(_("代码"), max_length=30, unique=True)
     name = models.CharField(_("名称"), max_length=50)
+    name_en = english_name_field(100)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
 
@@ -32,7 +35,7 @@ class Channel(models.Model):
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return localized_name(self)
 
 
 class Category(models.Model):
@@ -40,6 +43,7 @@ class Category(models.Model):
 
     code = models.SlugField(_("代码"), max_length=30, unique=True)
     name = models.CharField(_("名称"), max_length=50)
+    name_en = english_name_field(100)
     parent = models.ForeignKey(
         "self", verbose_name=_("上级分类"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
@@ -54,7 +58,7 @@ class Category(models.Model):
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return localized_name(self)
 
 
 class OwnerlessKind(models.Model):
@@ -62,6 +66,7 @@ class OwnerlessKind(models.Model):
 
     code = models.SlugField(_("代码"), max_length=30, unique=True)
     name = models.CharField(_("名称"), max_length=50)
+    name_en = english_name_field(100)
     description = models.TextField(_("说明"), blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
@@ -74,7 +79,7 @@ class OwnerlessKind(models.Model):
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return localized_name(self)
 
 
 class DeadlineRule(models.Model):

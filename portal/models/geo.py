@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import Board, DepartmentKind, RegionLevel
+from portal.i18n import english_name_field, localized_name
 
 
 class RegionQuerySet(models.QuerySet):
@@ -63,6 +64,7 @@ class Department(models.Model):
 
     code = models.SlugField(_("部门简码"), max_length=30, unique=True)
     name = models.CharField(_("名称"), max_length=100)
+    name_en = english_name_field(200)
     kind = models.CharField(_("类型"), max_length=20, choices=DepartmentKind.choices)
     board = models.CharField(_("板块"), max_length=20, choices=Board.choices, blank=True)
     region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="departments")
@@ -83,7 +85,7 @@ class Department(models.Model):
         ordering = ["region__code", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return localized_name(self)
 
     @property
     def level(self) -> str:

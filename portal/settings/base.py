@@ -113,6 +113,8 @@ TEMPLATES = [
                 "portal.context_processors.portal",
                 "django.template.context_processors.csp",
             ],
+            # {{ obj|localized_name }} everywhere without a {% load %} (portal.i18n).
+            "builtins": ["portal.templatetags.portal_i18n"],
         },
     },
 ]
@@ -224,6 +226,8 @@ X_FRAME_OPTIONS = "DENY"
 # --- I18n ---------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+# django-filter's empty choice said "- Select an option -" on the Chinese pages (issue 15).
+FILTERS_EMPTY_CHOICE_LABEL = _("全部")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
