@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from insights.workflow import COMMON_ISSUE
 from portal.api.serializers import DepartmentRefSerializer, RegionSerializer
 
 from ..models import CommonIssue, CommonIssueReuse
@@ -69,6 +70,8 @@ class CommonIssuePublicSerializer(serializers.ModelSerializer):
 
 
 class CommonIssueStaffSerializer(CommonIssuePublicSerializer):
+    available_moves = serializers.SerializerMethodField()
+
     class Meta(CommonIssuePublicSerializer.Meta):
         fields = [
             *CommonIssuePublicSerializer.Meta.fields,
@@ -77,7 +80,14 @@ class CommonIssueStaffSerializer(CommonIssuePublicSerializer):
             "is_public",
             "created_at",
             "answered_at",
+            "available_moves",
         ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_available_moves(self, obj) -> list[str]:
+        """What the caller may do with the record now (``insights.workflow.COMMON_ISSUE``)."""
+        request = self.context.get("request")
+        return COMMON_ISSUE.available(request.user, obj) if request is not None else []
 
 
 class RankingRowSerializer(serializers.Serializer):

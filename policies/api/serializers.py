@@ -5,10 +5,12 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from policies.facts import INPUT_LABELS
 from policies.models import Entitlement, Policy
+from policies.workflow import ENTITLEMENT
 from portal.api.serializers import DepartmentRefSerializer, EnterpriseRefSerializer
 from portal.choices import Certification, SizeClass, TaxCreditGrade
 from portal.industry import validate_industry_code
@@ -213,9 +215,27 @@ class EntitlementSerializer(serializers.ModelSerializer):
     policy = PolicyBriefSerializer(read_only=True)
     enterprise = EnterpriseRefSerializer(read_only=True)
 
+    available_moves = serializers.SerializerMethodField()
+
     class Meta:
         model = Entitlement
-        fields = ["id", "policy", "enterprise", "status", "amount", "reason", "created_at", "decided_at"]
+        fields = [
+            "id",
+            "policy",
+            "enterprise",
+            "status",
+            "amount",
+            "reason",
+            "created_at",
+            "decided_at",
+            "available_moves",
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_available_moves(self, obj) -> list[str]:
+        """The decisions the caller may POST now (``policies.workflow.ENTITLEMENT``)."""
+        request = self.context.get("request")
+        return ENTITLEMENT.available(request.user, obj) if request is not None else []
 
 
 class EntitlementDecisionSerializer(serializers.Serializer):

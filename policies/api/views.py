@@ -86,7 +86,7 @@ class EntitlementViewSet(viewsets.ReadOnlyModelViewSet):
         entitlement = actions.entitlement_confirm(
             actor=request.user, entitlement=self.get_object(), reason=serializer.validated_data.get("reason", "")
         )
-        return Response(EntitlementSerializer(entitlement).data)
+        return Response(EntitlementSerializer(entitlement, context=self.get_serializer_context()).data)
 
     @extend_schema(request=EntitlementDecisionSerializer, responses={200: EntitlementSerializer})
     @action(detail=True, methods=["post"])
@@ -96,4 +96,4 @@ class EntitlementViewSet(viewsets.ReadOnlyModelViewSet):
         entitlement = actions.entitlement_withdraw(
             actor=request.user, entitlement=self.get_object(), reason=serializer.validated_data.get("reason", "")
         )
-        return Response(EntitlementSerializer(entitlement).data)
+        return Response(EntitlementSerializer(entitlement, context=self.get_serializer_context()).data)

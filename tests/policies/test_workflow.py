@@ -71,3 +71,13 @@ def test_the_back_office_offers_unpublish(client_for, admin_user):
     policy.refresh_from_db()
     assert policy.status == PolicyStatus.DRAFT
     assert AuditLog.objects.filter(action="policies.policy.unpublished", target_id=str(policy.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_the_api_offers_the_decisions_the_declaration_allows(clerk, member, enterprise, api_for):
+    entitlement = Entitlement.objects.create(policy=PolicyFactory(), enterprise=enterprise, amount=1)
+    url = f"/api/v1/entitlements/{entitlement.pk}/"
+    assert api_for(clerk).get(url).json()["available_moves"] == ["confirm", "withdraw"]
+    assert api_for(member).get(url).json()["available_moves"] == []
+    body = api_for(clerk).post(f"{url}confirm/", {"reason": "已核定"}, format="json").json()
+    assert (body["status"], body["available_moves"]) == ("confirmed", ["withdraw"])
