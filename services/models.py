@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import Board, Role, SizeClass
@@ -119,9 +120,12 @@ class BundleQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Everyone sees published bundles; catalogue administrators also see drafts (preview)."""
-        if user.is_authenticated and user.has_role(Role.ADMIN):
-            return self
-        return self.published()
+        return self if drafts_visible_to(user) else self.published()
+
+
+def drafts_visible_to(user) -> bool:
+    """Whether ``user`` sees unpublished bundles too (the catalogue's two audiences)."""
+    return user.is_authenticated and user.has_role(Role.ADMIN)
 
 
 class Bundle(models.Model):
@@ -170,6 +174,11 @@ class Bundle(models.Model):
     @property
     def group_label(self) -> str:
         return self.get_stage_display() if self.kind == BundleKind.LIFECYCLE else self.chain
+
+    @cached_property
+    def region_full_name(self) -> str:
+        """The scope's full name (湖州市吴兴区…); kept with a cached bundle (services.catalogue_cache)."""
+        return self.region.full_name if self.region_id else ""
 
 
 class BundleItem(models.Model):
@@ -473,3 +482,21 @@ __all__ = [
     "ServiceItem",
     "ServiceMaterial",
 ]
+
+
+class CatalogueVersion(models.Model):
+    """The one row counting changes to the published catalogue (bundles, their items, service items and
+    materials, and the names of departments and regions they show). Pages cache what is a pure function of
+    the catalogue under this number (``services.catalogue_cache``); every change moves it."""
+
+    number = models.PositiveBigIntegerField(_("版本号"), default=0)
+    # A new random stamp with every change: a number moved in a transaction that then rolled back is
+    # reused by the next change, a stamp never is (so nothing cached under it is ever read again).
+    stamp = models.CharField(_("版本标记"), max_length=32, default="")
+
+    class Meta:
+        verbose_name = _("目录版本")
+        verbose_name_plural = _("目录版本")
+
+    def __str__(self) -> str:
+        return str(self.number)

@@ -3,11 +3,13 @@
 from collections import OrderedDict
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.template.loader import render_to_string
 
 from portal.models import Enterprise, User
 
+from .catalogue_cache import cached_by_catalogue
 from .choices import BundleKind, ItemKind, LifecycleStage
-from .models import Application, ApplicationItem, Bundle, BundleItem, ServiceMaterial
+from .models import Application, ApplicationItem, Bundle, BundleItem, ServiceMaterial, drafts_visible_to
 
 
 def bundle_list(*, user: User) -> QuerySet[Bundle]:
@@ -49,6 +51,51 @@ def bundle_items(*, bundle: Bundle) -> QuerySet[BundleItem]:
         )
         .order_by("order", "id")
     )
+
+
+def bundle_offer(*, code: str) -> tuple[Bundle | None, list[BundleItem]]:
+    """The bundle (with its region's full name) and its items as its page lists them, each item with the
+    HTML of its catalogue part already rendered (``html_row`` for a basic item's cells, ``html_label``
+    and ``html_help`` for a value-added one, ``html_materials`` for its row of materials), its
+    ``material_count`` and its ``service_code``: built once per catalogue version
+    and language (``catalogue_cache``). Rows keep their own fields (kind, default, recommendation
+    criteria) and nothing related, so they cache small. Visibility is the caller's: see
+    :func:`bundle_cached`."""
+    return cached_by_catalogue(f"bundle:{code}", lambda: _build_offer(code))
+
+
+def _build_offer(code: str) -> tuple[Bundle | None, list[BundleItem]]:
+    bundle = Bundle.objects.select_related("region").filter(code=code).first()
+    if bundle is None:
+        return None, []
+    bundle.region_full_name  # noqa: B018 - computed now, cached with the row
+    bundle._state.fields_cache = {}
+    rows = list(bundle_items(bundle=bundle))
+
+    def part(bi, name):
+        context = {"bi": bi, "part": name, "optional": bi.kind != ItemKind.BASIC}
+        return render_to_string("services/_bundle_item_parts.html", context)
+
+    for bi in rows:
+        if bi.kind == ItemKind.BASIC:
+            bi.html_row = part(bi, "row")
+        else:
+            bi.html_label = part(bi, "label")
+            bi.html_help = part(bi, "help")
+        bi.html_materials = part(bi, "materials")
+        bi.material_count = len(bi.service.materials.all())
+        bi.service_code = bi.service.code
+        bi._prefetched_objects_cache = {}
+        bi._state.fields_cache = {}
+    return bundle, rows
+
+
+def bundle_cached(*, user: User, code: str) -> tuple[Bundle, list[BundleItem]]:
+    """:func:`bundle_get` from the catalogue cache, with the rows of :func:`bundle_offer`, for pages."""
+    bundle, rows = bundle_offer(code=code)
+    if bundle is None or not (bundle.published or drafts_visible_to(user)):  # as Bundle.objects.visible_to
+        raise Bundle.DoesNotExist
+    return bundle, rows
 
 
 def bundle_get(*, user: User, code: str) -> Bundle:

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -28,10 +29,11 @@ from portal.views import form_errors_from, run_action, safe_next_url
 from portal.workdays import unknown_years
 
 from . import actions, selectors
+from .catalogue_cache import cached_by_catalogue
 from .choices import Channel, ItemKind
 from .filters import ApplicationFilterSet, BundleFilterSet, TaskFilterSet
 from .forms import ApplyForm, TaskMoveForm
-from .models import Application, ApplicationItem, Bundle
+from .models import Application, ApplicationItem, Bundle, drafts_visible_to
 from .workflow import TASK
 
 APPLICANT_ROLES = ENTERPRISE_ROLES | CLERK_ROLES
@@ -44,15 +46,28 @@ class CatalogueView(TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        enterprise_param = _behalf_param(self.request)
+        ctx["enterprise_param"] = enterprise_param
+        if not self.request.GET:
+            # Unfiltered, the list is a pure function of the catalogue: rendered once per version.
+            audience = "all" if drafts_visible_to(self.request.user) else "published"
+            ctx["body"] = cached_by_catalogue(f"home:{audience}", lambda: self.render_body(enterprise_param))
+        else:
+            ctx.update(self.body_context(enterprise_param))
+        return ctx
+
+    def body_context(self, enterprise_param: str) -> dict:
         filterset = BundleFilterSet(self.request.GET or None, queryset=selectors.bundle_list(user=self.request.user))
         bundles = list(filterset.qs)
-        ctx.update(
-            filter=filterset,
-            bundles=bundles,
-            groups=selectors.catalogue_groups(bundles),
-            enterprise_param=_behalf_param(self.request),
-        )
-        return ctx
+        return {
+            "filter": filterset,
+            "bundles": bundles,
+            "groups": selectors.catalogue_groups(bundles),
+            "enterprise_param": enterprise_param,
+        }
+
+    def render_body(self, enterprise_param: str) -> str:
+        return render_to_string("services/_catalogue_body.html", self.body_context(enterprise_param))
 
 
 def _behalf_param(request) -> str:
@@ -64,12 +79,6 @@ def _behalf_param(request) -> str:
 class _ApplyMixin:
     """Shared by the bundle page, the check page and the submit: the bundle, the applicant's
     enterprises and the form."""
-
-    def get_bundle(self, code: str) -> Bundle:
-        try:
-            return selectors.bundle_get(user=self.request.user, code=code)
-        except Bundle.DoesNotExist:
-            raise Http404 from None
 
     def applicant_context(self, data=None, initial=None):
         user = self.request.user
@@ -84,17 +93,19 @@ class _ApplyMixin:
             enterprises = selectors.enterprises_for_applicant(user=user)
         else:
             enterprises = Enterprise.objects.none()
+        len(enterprises)  # read once: count(), bool() and [0] below use the rows read
         if fixed is not None:
             initial = {**(initial or {}), "enterprise": fixed.pk}
         elif not (initial or {}).get("enterprise") and enterprises.count() == 1:
-            initial = {**(initial or {}), "enterprise": enterprises.get().pk}
+            initial = {**(initial or {}), "enterprise": enterprises[0].pk}
         form = ApplyForm(data, initial=initial, enterprises=enterprises, fixed_enterprise=fixed)
         return form, fixed, enterprises
 
-    def bundle_context(self, bundle, form, fixed, enterprises, enterprise=None):
-        items = list(selectors.bundle_items(bundle=bundle))
+    def bundle_context(self, bundle, form, fixed, enterprises, enterprise=None, items=None):
+        if items is None:
+            _bundle, items = selectors.bundle_offer(code=bundle.code)
         if enterprise is None:
-            enterprise = fixed or (enterprises.first() if enterprises else None)
+            enterprise = fixed or (enterprises[0] if enterprises else None)
         if form.is_bound:
             ticked = set(form.cleaned_data.get("selected", [])) if hasattr(form, "cleaned_data") else set()
             if not ticked:
@@ -155,7 +166,7 @@ def application_task_list(form, chosen) -> list[dict]:
         contact_state = TaskState.DONE
     else:
         contact_state = TaskState.TO_DO
-    materials = sum(len(bi.service.materials.all()) for bi in chosen)
+    materials = sum(bi.material_count for bi in chosen)
     ready = items_state == contact_state == TaskState.DONE
     parts = [
         ("items", _lazy("选择办理事项"), items_state, ngettext("已选 %(n)d 项", "已选 %(n)d 项", len(chosen))),
@@ -183,10 +194,13 @@ class BundleDetailView(_ApplyMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        bundle = self.get_bundle(kwargs["code"])
+        try:
+            bundle, items = selectors.bundle_cached(user=self.request.user, code=kwargs["code"])
+        except Bundle.DoesNotExist:
+            raise Http404 from None
         initial = _initial_from_query(self.request.GET)
         form, fixed, enterprises = self.applicant_context(initial=initial)
-        ctx.update(self.bundle_context(bundle, form, fixed, enterprises))
+        ctx.update(self.bundle_context(bundle, form, fixed, enterprises, items=items))
         if self.request.user.is_authenticated and self.request.user.has_role(*CLERK_ROLES) and fixed is None:
             ctx["needs_enterprise"] = True
         return ctx

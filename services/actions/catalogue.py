@@ -13,6 +13,7 @@ from portal.audit import audit_record
 from portal.exceptions import ActionError, PermissionDeniedError
 from portal.models import User
 
+from ..catalogue_cache import catalogue_changed
 from ..choices import Automation, ItemKind
 from ..models import Bundle, BundleItem, BundleVersion
 from ..workflow import BUNDLE, is_catalogue_admin
@@ -95,6 +96,7 @@ def bundle_publish(*, actor: User, bundle: Bundle) -> Bundle:
     if bundle.published and bundle.version == version.number:
         return bundle  # already published as this very offering
     Bundle.objects.filter(pk=bundle.pk).update(published=True, published_at=timezone.now(), version=version.number)
+    catalogue_changed()  # update() sends no signal
     bundle.refresh_from_db()
     audit_record(actor=actor, action="services.bundle.published", target=bundle, data={"version": version.number})
     return bundle
@@ -108,6 +110,7 @@ def bundle_unpublish(*, actor: User, bundle: Bundle) -> Bundle:
     )
     # Not BUNDLE.apply: Bundle.version is the published offering's number, not a row version.
     Bundle.objects.filter(pk=bundle.pk).update(published=False)
+    catalogue_changed()  # update() sends no signal
     bundle.refresh_from_db()
     audit_record(actor=actor, action="services.bundle.unpublished", target=bundle)
     return bundle
@@ -384,6 +387,7 @@ def catalogue_load(*, actor, items: list[dict], bundles: list[dict], bundle_item
         if materials is not None:
             ServiceMaterial.objects.filter(item=item).delete()
             ServiceMaterial.objects.bulk_create([ServiceMaterial(item=item, **m) for m in materials])
+            catalogue_changed()  # bulk_create sends no signal
     all_items = {i.code: i for i in ServiceItem.objects.filter(code__in=item_codes)}
     saved_bundles = {}
     for bundle, _publish in planned_bundles:
