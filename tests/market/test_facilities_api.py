@@ -75,21 +75,21 @@ def test_permission_matrix(api_for, facility, member, other_member, handler, oth
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_facility_list_query_count_is_constant(api_for, department, django_assert_num_queries, n):
+def test_facility_list_query_count_is_constant(api_for, department, num_queries, n):
     for _ in range(n):
         FacilityFactory(owner_department=department)
-    with django_assert_num_queries(4):  # count, page, held bookings, queued bookings
+    with num_queries(4):  # count, page, held bookings, queued bookings
         response = api_for(None).get("/api/v1/facilities/?page_size=50")
     assert response.json()["count"] == n
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_booking_list_query_count_is_constant(api_for, department, django_assert_num_queries, n):
+def test_booking_list_query_count_is_constant(api_for, department, num_queries, n):
     facility = FacilityFactory(owner_department=department, capacity=n)
     user = member_of(EnterpriseFactory(), user=UserFactory())
     for _ in range(n):
         actions.booking_create(actor=user, facility=facility, start=day(2036, 12, 10), end=day(2036, 12, 11))
     client = api_for(user)
-    with django_assert_num_queries(3):  # count, page, the member's enterprises
+    with num_queries(3):  # count, page, the member's enterprises
         response = client.get("/api/v1/facility-bookings/?page_size=50")
     assert response.json()["count"] == n

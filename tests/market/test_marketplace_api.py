@@ -133,16 +133,16 @@ def test_stats_for_a_period(api_for, member):
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_intermediary_list_query_count_is_constant(api_for, django_assert_num_queries, n):
+def test_intermediary_list_query_count_is_constant(api_for, num_queries, n):
     for _ in range(n):
         IntermediaryFactory()
-    with django_assert_num_queries(2):
+    with num_queries(2):
         response = api_for(None).get("/api/v1/intermediaries/?page_size=50")
     assert response.json()["count"] == n
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_purchase_list_query_count_is_constant(api_for, member, django_assert_num_queries, n):
+def test_purchase_list_query_count_is_constant(api_for, member, num_queries, n):
     for _ in range(n):
         actions.purchase_create(
             actor=member,
@@ -154,7 +154,7 @@ def test_purchase_list_query_count_is_constant(api_for, member, django_assert_nu
             selection_method="lowest_price",
         )
     client = api_for(member)
-    with django_assert_num_queries(4):  # count, page, own intermediaries' types, own enterprises
+    with num_queries(4):  # count, page, own intermediaries' types, own enterprises
         response = client.get("/api/v1/purchases/?page_size=50")
     assert response.json()["count"] == n
 

@@ -29,47 +29,47 @@ def purchases(member, n):
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_facilities_page(client, department, django_assert_num_queries, n):
+def test_facilities_page(client, department, num_queries, n):
     for _ in range(n):
         FacilityFactory(owner_department=department)
-    with django_assert_num_queries(3):  # facilities, held bookings, queued bookings
+    with num_queries(3):  # facilities, held bookings, queued bookings
         assert client.get("/market/facilities/").status_code == 200
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_bookings_page(client_for, department, member, django_assert_num_queries, n):
+def test_bookings_page(client_for, department, member, num_queries, n):
     facility = FacilityFactory(owner_department=department, capacity=n)
     for _ in range(n):
         actions.booking_create(actor=member, facility=facility, start=day(2036, 12, 10), end=day(2036, 12, 11))
     client = client_for(member)
-    with django_assert_num_queries(9):  # session, user, inbox badge, count, page, own enterprises, …
+    with num_queries(9):  # session, user, inbox badge, count, page, own enterprises, …
         assert client.get("/market/bookings/").status_code == 200
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_intermediaries_page(client, django_assert_num_queries, n):
+def test_intermediaries_page(client, num_queries, n):
     for _ in range(n):
         IntermediaryFactory()
-    with django_assert_num_queries(4):  # count, page, savings, latest results
+    with num_queries(4):  # count, page, savings, latest results
         assert client.get("/market/intermediaries/?period=2036").status_code == 200
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_purchases_page(client_for, member, django_assert_num_queries, n):
+def test_purchases_page(client_for, member, num_queries, n):
     purchases(member, n)
     client = client_for(member)
-    with django_assert_num_queries(9):
+    with num_queries(9):
         assert client.get("/market/purchases/").status_code == 200
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_purchase_results_api(api_for, member, django_assert_num_queries, n):
+def test_purchase_results_api(api_for, member, num_queries, n):
     for purchase in purchases(member, n):
         firm = IntermediaryFactory()
         actions.quote_submit(
             actor=intermediary_member(firm), purchase=purchase, price=Decimal(90000), now=day(2036, 3, 2)
         )
         actions.purchase_select(actor=member, purchase=purchase, now=day(2036, 3, 11))
-    with django_assert_num_queries(2):
+    with num_queries(2):
         response = api_for(None).get("/api/v1/purchase-results/?page_size=50")
     assert response.json()["count"] == n

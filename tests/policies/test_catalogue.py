@@ -37,19 +37,19 @@ def regions(db):
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_a_current_catalogue_costs_one_query_whatever_the_number_of_policies(regions, django_assert_num_queries, n):
+def test_a_current_catalogue_costs_one_query_whatever_the_number_of_policies(regions, num_queries, n):
     for i in range(n):
         policy_with(STAFF_10, title=f"政策{i}", region=regions["330500"])
     match_facts(facts())  # builds the catalogue
-    with django_assert_num_queries(1):  # the key
+    with num_queries(1):  # the key
         result = match_facts(facts())
     assert len(result.eligible) == n
 
 
-def test_a_changed_catalogue_is_read_again_in_one_query(regions, django_assert_num_queries):
+def test_a_changed_catalogue_is_read_again_in_one_query(regions, num_queries):
     policy_with(STAFF_10, region=regions["330500"])
     catalogue_clear()
-    with django_assert_num_queries(2):  # the key, then every published policy with its rules and card
+    with num_queries(2):  # the key, then every published policy with its rules and card
         match_facts(facts())
 
 

@@ -116,10 +116,10 @@ def test_library_search_and_drafts_hidden_from_public(client, client_for, clerk,
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_library_query_count_is_constant(client, regions, django_assert_num_queries, n):
+def test_library_query_count_is_constant(client, regions, num_queries, n):
     for _ in range(n):
         PolicyFactory(region=regions["330500"])
-    with django_assert_num_queries(2):  # count, page
+    with num_queries(2):  # count, page
         assert client.get("/policies/").status_code == 200
 
 

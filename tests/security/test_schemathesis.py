@@ -50,44 +50,26 @@ def wsgi_app():
         signals.request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def api_schema(wsgi_app):
+@pytest.fixture(scope="module")
+def generated():
+    """The schema and every operation's cases, generated once for all roles: the cases depend on the
+    schema and the fixed seed only, and generating them is most of the cost (hypothesis draws), so each
+    role replays the same list instead of drawing it again. → [(operation, [(case, use_real_id)])]"""
     raw = SchemaGenerator().get_schema(request=None, public=True)
     schema = schemathesis.openapi.from_dict(raw)
-    schema.app = wsgi_app
-    return schema
+    # Operations that end the caller's own tokens (logout, revoke) go last, or every case after them is a 401.
+    ordered = sorted((result.ok() for result in schema.get_all_operations()), key=ends_own_tokens)
+    return schema, [(operation, [case for mode in EXAMPLES for case in draw(operation, mode)]) for operation in ordered]
 
 
-def real_ids(world) -> dict[str, int]:
-    """Path prefix → the id of a real object there, so half of the cases reach a real object."""
-    return {
-        "/api/v1/issues/": world["issue"].pk,
-        "/api/v1/issue-extension-requests/": world["extension"].pk,
-        "/api/v1/issue-appeals/": world["appeal"].pk,
-        "/api/v1/enterprises/": world["enterprise"].pk,
-        "/api/v1/departments/": world["department"].pk,
-        "/api/v1/applications/": world["application"].pk,
-        "/api/v1/application-items/": world["task"].pk,
-    }
-
-
-def with_real_id(operation, ids, mode):
+def draw(operation, mode) -> list:
+    """The bounded, reproducible cases of one operation: (case, whether its id is replaced by a real one)."""
+    drawn = []
     strategy = operation.as_strategy(generation_mode=mode)
-    real = next((pk for prefix, pk in ids.items() if operation.path.startswith(prefix)), None)
-    if real is None or "{id}" not in operation.path:
-        return strategy
-
-    def point(pair):
-        case, use_real = pair
-        if use_real:
-            case.path_parameters = {**(case.path_parameters or {}), "id": real}
-        return case
-
-    return st.tuples(strategy, st.booleans()).map(point)
-
-
-def run_operation(operation, headers, failures, ids, mode) -> int:
-    count = 0
+    if "{id}" in operation.path and any(operation.path.startswith(prefix) for prefix in REAL_ID_PATHS):
+        strategy = st.tuples(strategy, st.booleans())  # half of the cases reach a real object
+    else:
+        strategy = strategy.map(lambda case: (case, False))
 
     @settings(
         max_examples=EXAMPLES[mode],
@@ -97,11 +79,35 @@ def run_operation(operation, headers, failures, ids, mode) -> int:
         phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
-    @given(case=with_real_id(operation, ids, mode))
-    def exercise(case):
-        nonlocal count
-        count += 1
-        response = case.call(headers=headers)
+    @given(pair=strategy)
+    def collect(pair):
+        drawn.append(pair)
+
+    try:
+        collect()
+    except Unsatisfiable:
+        pass  # nothing to make invalid (an operation without parameters or body)
+    return drawn
+
+
+# Path prefix → the world's object whose id replaces the generated one in half of the cases.
+REAL_ID_PATHS = {
+    "/api/v1/issues/": "issue",
+    "/api/v1/issue-extension-requests/": "extension",
+    "/api/v1/issue-appeals/": "appeal",
+    "/api/v1/enterprises/": "enterprise",
+    "/api/v1/departments/": "department",
+    "/api/v1/applications/": "application",
+    "/api/v1/application-items/": "task",
+}
+
+
+def send(operation, cases, headers, failures, world, app) -> None:
+    real = next((world[name].pk for prefix, name in REAL_ID_PATHS.items() if operation.path.startswith(prefix)), None)
+    for case, use_real in cases:
+        if use_real:
+            case.path_parameters = {**(case.path_parameters or {}), "id": real}
+        response = case.call(headers=headers, app=app)
         try:
             case.validate_response(response, checks=CHECKS)
         except (Failure, FailureGroup) as exc:
@@ -109,12 +115,6 @@ def run_operation(operation, headers, failures, ids, mode) -> int:
                 f"{operation.label} [{headers.get('Authorization', 'anonymous')[:12]}] "
                 f"{response.status_code}: {str(exc).splitlines()[0:3]}"
             )
-
-    try:
-        exercise()
-    except Unsatisfiable:
-        pass  # nothing to make invalid (an operation without parameters or body)
-    return count
 
 
 def make_world(*, member, clerk, handler, supervisor):
@@ -162,26 +162,25 @@ def ends_own_tokens(operation) -> bool:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["anonymous", "member", "clerk", "handler", "supervisor"])
-def test_the_api_conforms_to_its_schema_for_every_role(role, api_schema, request, clerk, handler, supervisor, member):
+def test_the_api_conforms_to_its_schema_for_every_role(role, generated, wsgi_app, clerk, handler, supervisor, member):
     # Given some data for the cases to find, and the role's token
+    _schema, operations = generated
     world = make_world(member=member, clerk=clerk, handler=handler, supervisor=supervisor)
-    ids = real_ids(world)
     users = {"member": member, "clerk": clerk, "handler": handler, "supervisor": supervisor}
     headers = {}
     if role != "anonymous":
         headers["Authorization"] = token_header(users[role])
     # When every operation gets its bounded, reproducible set of generated cases
-    failures, cases, operations = [], 0, 0
+    failures = []
     started = time.monotonic()
-    # Operations that end the caller's own tokens (logout, revoke) go last, or every case after them is a 401.
-    ordered = sorted((result.ok() for result in api_schema.get_all_operations()), key=ends_own_tokens)
-    for operation in ordered:
-        operations += 1
+    for operation, cases in operations:
         cache.clear()  # each operation starts with fresh rate-limit windows (the 429s are documented anyway)
-        for mode in EXAMPLES:
-            cases += run_operation(operation, headers, failures, ids, mode)
+        send(operation, cases, headers, failures, world, wsgi_app)
     elapsed = time.monotonic() - started
-    print(f"schemathesis {role}: {operations} operations, {cases} cases, {len(failures)} failures, {elapsed:.1f} s")
+    cases = sum(len(cases) for _operation, cases in operations)
+    print(
+        f"schemathesis {role}: {len(operations)} operations, {cases} cases, {len(failures)} failures, {elapsed:.1f} s"
+    )
     # Then no server error, no response outside its schema, no undocumented status
-    assert operations >= 50
+    assert len(operations) >= 50
     assert failures == [], f"{len(failures)} of {cases} cases failed:\n" + "\n".join(failures[:60])
