@@ -5,12 +5,13 @@ through the pages (actions)."""
 from django.contrib import admin
 
 from portal.admin import ActionModelAdmin
+from portal.admin_a11y import LabelledTabularInline
 
 from . import actions
 from .models import CommonIssue, CommonIssueReuse
 
 
-class CommonIssueReuseInline(admin.TabularInline):
+class CommonIssueReuseInline(LabelledTabularInline):
     model = CommonIssueReuse
     extra = 0
     fields = ["region", "department", "reused_on", "note", "recorded_by"]

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin import AuditedModelAdmin, ReadOnlyAdmin
+from portal.admin_a11y import LabelledTabularInline
 
 from .models import (
     Appeal,
@@ -57,7 +58,7 @@ class DeadlineRuleAdmin(AuditedModelAdmin):
     list_filter = ["tier", "category"]
 
 
-class IssueEventInline(admin.TabularInline):
+class IssueEventInline(LabelledTabularInline):
     model = IssueEvent
     extra = 0
     can_delete = False

@@ -9,6 +9,7 @@ from market import actions
 from market.choices import IntermediaryStatus
 from market.models import Facility, Intermediary, Purchase, Qualification
 from portal.admin import ActionModelAdmin, ReadOnlyAdmin
+from portal.admin_a11y import LabelledTabularInline
 from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
 
 
@@ -23,7 +24,7 @@ class FacilityAdmin(ActionModelAdmin):
     raw_id_fields = ["owner_department", "owner_enterprise", "region", "eligible_region"]
 
 
-class QualificationInline(admin.TabularInline):
+class QualificationInline(LabelledTabularInline):
     model = Qualification
     extra = 0
     can_delete = False

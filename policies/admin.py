@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin import ActionModelAdmin, ReadOnlyAdmin
+from portal.admin_a11y import LabelledTabularInline
 from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
 
 from . import actions
@@ -15,7 +16,7 @@ from .forms import ConditionAdminForm
 from .models import CONDITION_KEYS, Condition, Entitlement, Policy, PolicyVersion
 
 
-class ConditionInline(admin.TabularInline):
+class ConditionInline(LabelledTabularInline):
     model = Condition
     form = ConditionAdminForm
     extra = 1
@@ -33,7 +34,7 @@ class ConditionInline(admin.TabularInline):
         return format_html('<span class="condition-preview">{}</span>', text)
 
 
-class PolicyVersionInline(admin.TabularInline):
+class PolicyVersionInline(LabelledTabularInline):
     model = PolicyVersion
     extra = 0
     fields = ["number", "note", "created_by", "created_at"]
@@ -51,7 +52,6 @@ class PolicyAdmin(ActionModelAdmin):
     list_filter = ["status", "mode", "board", "region"]
     search_fields = ["title", "doc_number", "summary"]
     list_select_related = ["department", "region"]
-    autocomplete_fields = ["department", "region"]
     readonly_fields = ["status", "published_at", "version", "created_at", "updated_at"]
     inlines = [ConditionInline, PolicyVersionInline]
     # policy_create / policy_update: rules, version, audit and the 免申即享 push; withdrawn, never deleted

@@ -21,6 +21,7 @@ from portal.actions import (
     record_save,
     user_password_set,
 )
+from portal.admin_a11y import LabelledTabularInline
 from portal.choices import PRIVILEGED_ROLES, Role
 from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
 from portal.forms import PortalAdminAuthenticationForm
@@ -290,17 +291,17 @@ class DepartmentAdmin(AuditedModelAdmin):
     list_select_related = ["region"]
 
 
-class CertificationInline(admin.TabularInline):
+class CertificationInline(LabelledTabularInline):
     model = EnterpriseCertification
     extra = 0
 
 
-class LicenseInline(admin.TabularInline):
+class LicenseInline(LabelledTabularInline):
     model = EnterpriseLicense
     extra = 0
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(LabelledTabularInline):
     model = Membership
     fk_name = "enterprise"
     extra = 0

@@ -8,6 +8,7 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from portal import checks, forking, receivers  # noqa: F401  (signal receivers and system checks)
+        from portal import admin_a11y, checks, forking, receivers  # noqa: F401  (receivers and checks)
 
         forking.install()
+        admin_a11y.install()

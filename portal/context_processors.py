@@ -1,14 +1,20 @@
 from django.conf import settings
 from django.db import DatabaseError
 
+from portal import display
 from portal.choices import Role
 from portal.models import Notification
 
 
 def portal(request):
-    """Site name, role flags for navigation and the unread count in the header (one query)."""
+    """Site name, role flags for navigation, the text size and the unread count in the header (one query)."""
     user = getattr(request, "user", None)
-    context = {"SITE_NAME": settings.PORTAL_SITE_NAME, "Role": Role}
+    context = {
+        "SITE_NAME": settings.PORTAL_SITE_NAME,
+        "Role": Role,
+        "TEXT_SIZE": display.text_size(request),
+        "TEXT_SIZES": display.SIZES,
+    }
     if user is not None and user.is_authenticated:
         try:
             context["unread_count"] = Notification.objects.unread_for(user).count()

@@ -3,12 +3,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from portal import views
+from portal import display, views
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("display/text-size/", display.TextSizeView.as_view(), name="text_size"),
     path("accounts/login/", views.PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PortalPasswordChangeView.as_view(), name="password_change"),

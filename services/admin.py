@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin import ActionModelAdmin, AuditedModelAdmin, ReadOnlyAdmin
+from portal.admin_a11y import LabelledTabularInline
 from portal.audit import audit_record
 from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
 
@@ -83,7 +84,7 @@ class CatalogueExcelMixin:
         return response
 
 
-class ServiceMaterialInline(admin.TabularInline):
+class ServiceMaterialInline(LabelledTabularInline):
     model = ServiceMaterial
     extra = 0
     fields = ["order", "name", "form", "count", "required", "source"]
@@ -108,7 +109,7 @@ class ServiceItemAdmin(CatalogueExcelMixin, AuditedModelAdmin):
     )
 
 
-class BundleItemInline(admin.TabularInline):
+class BundleItemInline(LabelledTabularInline):
     model = BundleItem
     extra = 0
     fields = [
@@ -120,7 +121,6 @@ class BundleItemInline(admin.TabularInline):
         "recommend_sizes",
         "recommend_max_age_years",
     ]
-    autocomplete_fields = ["service"]
     show_change_link = True
 
 
@@ -175,8 +175,6 @@ class BundleItemAdmin(AuditedModelAdmin):
     list_filter = ["bundle", "kind"]
     list_select_related = ["bundle", "service"]
     search_fields = ["service__name", "service__code", "bundle__name"]
-    autocomplete_fields = ["service"]
-    filter_horizontal = ["requires", "excludes"]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name in {"requires", "excludes"}:
@@ -194,7 +192,7 @@ class BundleVersionAdmin(ReadOnlyAdmin):
     readonly_fields = ["bundle", "number", "digest", "snapshot", "created_at", "created_by"]
 
 
-class ApplicationItemInline(admin.TabularInline):
+class ApplicationItemInline(LabelledTabularInline):
     model = ApplicationItem
     extra = 0
     can_delete = False

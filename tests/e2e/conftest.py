@@ -2,8 +2,16 @@
 
 Without /usr/bin/chromium the tests are skipped with a clear message, except under CI
 (PORTAL_REQUIRE_BROWSER=1), where a missing browser is a failure.
+
+Every page a browser test opens is audited with axe-core (issue 15): just before the page is left (the
+next navigation request of its tab) and once more at the end of the test. A serious or critical
+violation fails the test that opened the page; every audit, with its duration, is appended to
+``test-artifacts/a11y/axe.jsonl`` (``scripts/a11y-report`` sums it per page). A page already audited in
+this run in the same state (its path with numbers replaced, its title, the tab's width and text size)
+is not audited again.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -52,26 +60,160 @@ def _watch_csp(page) -> list[str]:
     return refused
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    refused = _watch_csp(page)
-    yield page
-    context.close()
-    assert not refused, refused
+AXE_JS = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+FAILING_IMPACTS = {"serious", "critical"}
+# Runs in every top-level document of an audited tab, after axe's own source: audits the page once it
+# has loaded and keeps the result in the tab's sessionStorage; until the audit is done, a click on a link
+# or a form submission is held and replayed afterwards, so no page is left unaudited. AUDITED lists the
+# states already audited in this run (the path with numbers replaced, the title, the width, the text size).
+AXE_RUNNER = """(() => {
+  if (window.top !== window) return;
+  const state = window.__portalAxe = {status: 'waiting', held: []};
+  const key = () => [location.pathname.replace(/\\d+/g, '<n>'), document.title, window.innerWidth,
+                     document.documentElement.className].join('|');
+  const finish = () => { state.status = 'done'; for (const replay of state.held.splice(0)) replay(); };
+  window.addEventListener('load', () => setTimeout(async () => {
+    const audited = JSON.parse(sessionStorage.getItem('portal-axe-keys') || '[]').concat(AUDITED);
+    if (audited.includes(key())) { finish(); return; }
+    state.status = 'running';
+    const started = performance.now();
+    let record;
+    try {
+      const result = await axe.run(document, {
+        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']},
+        resultTypes: ['violations'],
+      });
+      record = {violations: result.violations.map(v => ({
+        id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
+        targets: v.nodes.slice(0, 5).map(n => n.target.join(' ')),
+      }))};
+    } catch (error) { record = {error: String(error), violations: []}; }
+    Object.assign(record, {url: location.pathname + location.search, title: document.title,
+      width: window.innerWidth, html_class: document.documentElement.className, key: key(),
+      ms: Math.round(performance.now() - started)});
+    const records = JSON.parse(sessionStorage.getItem('portal-axe') || '[]');
+    records.push(record);
+    sessionStorage.setItem('portal-axe', JSON.stringify(records));
+    sessionStorage.setItem('portal-axe-keys', JSON.stringify(audited.concat([record.key])));
+    finish();
+  }, 0));
+  const held = () => state.status !== 'done';
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest && event.target.closest('a[href]');
+    if (!held() || !link || link.target === '_blank' || link.hasAttribute('download')) return;
+    event.preventDefault(); event.stopImmediatePropagation();
+    state.held.push(() => link.click());
+  }, true);
+  document.addEventListener('submit', (event) => {
+    if (!held()) return;
+    event.preventDefault(); event.stopImmediatePropagation();
+    const form = event.target, submitter = event.submitter;
+    state.held.push(() => form.requestSubmit(submitter || undefined));
+  }, true);
+})();"""
+_audited_states: list[str] = []
+
+
+def _axe_source() -> str | None:
+    if AXE_JS.exists():
+        return AXE_JS.read_text(encoding="utf-8")
+    message = f"accessibility audits need axe-core at {AXE_JS} (make install runs npm ci in tests/e2e)"
+    if os.environ.get("PORTAL_REQUIRE_BROWSER") == "1":
+        pytest.fail(message)
+    return None
+
+
+class Audits:
+    """The axe audits of the tabs one test opened: ``watch(tab)`` before its first page, ``collect(tab)``
+    at the end of the test."""
+
+    def __init__(self, test_name: str, log: Path):
+        self.test_name = test_name
+        self.failures: list[str] = []
+        self.source = _axe_source()
+        self.log = log
+
+    def watch(self, tab) -> None:
+        if self.source is None:
+            return
+        runner = AXE_RUNNER.replace("AUDITED", json.dumps(_audited_states, ensure_ascii=False))
+        tab.add_init_script(self.source + ";\n" + runner)
+        # A test's own goto() leaves the page without a click: wait for the page's audit first.
+        leave = tab.goto
+
+        def goto(*args, **kwargs):
+            self.wait(tab)
+            return leave(*args, **kwargs)
+
+        tab.goto = goto
+
+    @staticmethod
+    def wait(tab) -> None:
+        if tab.url.startswith("http"):
+            tab.wait_for_function("() => !window.__portalAxe || window.__portalAxe.status === 'done'")
+
+    def collect(self, tab) -> None:
+        if self.source is None or not tab.url.startswith("http"):
+            return
+        self.wait(tab)
+        records = json.loads(tab.evaluate("() => sessionStorage.getItem('portal-axe') || '[]'"))
+        with self.log.open("a", encoding="utf-8") as out:
+            for record in records:
+                _audited_states.append(record["key"])
+                out.write(json.dumps({"test": self.test_name, **record}, ensure_ascii=False) + "\n")
+                for violation in record["violations"]:
+                    if violation["impact"] in FAILING_IMPACTS:
+                        self.failures.append(
+                            f"{record['url']} ({record['title']}): {violation['impact']} {violation['id']}"
+                            f" — {violation['help']} — {violation['targets']}"
+                        )
+                if record.get("error"):
+                    self.failures.append(f"{record['url']}: axe failed: {record['error']}")
+
+
+@pytest.fixture(scope="session")
+def axe_log():
+    """This run's audits (the file is emptied when the first browser test starts)."""
+    log = ARTIFACTS / "a11y" / "axe.jsonl"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text("", encoding="utf-8")
+    return log
 
 
 @pytest.fixture
-def phone_page(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    refused = _watch_csp(page)
-    yield page
-    context.close()
+def new_page(browser, request, axe_log):
+    """``new_page(width=1280, height=900, mobile=False, **context_options)`` opens a tab in a fresh
+    context (its own cookies); every page it shows is audited, and the tab is closed after the test."""
+    audits = Audits(request.node.nodeid, axe_log)
+    opened = []
+
+    def open_tab(width=1280, height=900, mobile=False, **options):
+        options.setdefault("locale", "zh-CN")
+        context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=mobile, **options)
+        tab = context.new_page()
+        tab.set_default_timeout(15000)
+        opened.append((tab, _watch_csp(tab)))
+        audits.watch(tab)
+        return tab
+
+    yield open_tab
+    for tab, _refused in opened:
+        if not tab.is_closed():
+            audits.collect(tab)
+        tab.context.close()
+    refused = [message for _tab, messages in opened for message in messages]
     assert not refused, refused
+    assert not audits.failures, "axe found serious or critical problems:\n" + "\n".join(audits.failures)
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+@pytest.fixture
+def phone_page(new_page):
+    return new_page(width=390, height=844, mobile=True)
 
 
 @pytest.fixture
@@ -97,6 +239,6 @@ def login(live_server):
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
         page.click("[data-testid=login-submit]")
-        page.wait_for_selector("[data-testid=nav-user]")
+        page.wait_for_selector("[data-testid=nav-user]", state="attached")
 
     return do

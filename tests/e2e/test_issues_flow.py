@@ -16,14 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def pages(browser, live_server):
-    contexts = []
-
+def pages(new_page, live_server):
     def open_as(username):
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
+        page = new_page()
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", "Test-pass-123!")
@@ -31,13 +26,11 @@ def pages(browser, live_server):
         page.wait_for_selector("[data-testid=nav-user]")
         return page
 
-    yield open_as
-    for context in contexts:
-        context.close()
+    return open_as
 
 
 def test_closed_loop_with_reopen_in_the_browser(
-    pages, browser, live_server, member, clerk, handler, supervisor, screenshot
+    pages, new_page, live_server, member, clerk, handler, supervisor, screenshot
 ):
     importlib.import_module("issues.migrations.0002_seed_configuration").seed(apps, None)
     handler.display_name, handler.office_phone = "王承办", "0572-2070315"
@@ -137,9 +130,8 @@ def test_closed_loop_with_reopen_in_the_browser(
 
     # the QR code's signed link opens on a phone without login and shows no personal data
     signed_url = ent.locator("[data-testid=signed-link]").get_attribute("href")
-    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+    phone = new_page(width=390, height=844, mobile=True)
     phone.goto(signed_url)
     text = phone.locator("[data-testid=enterprise-status]").inner_text()
     assert handler.department.name in text and "王承办" not in text and "0572-2070315" not in text
     screenshot(phone, "issues-07-signed-link-phone")
-    phone.context.close()

@@ -1,0 +1,58 @@
+"""The admin, accessible (issue 15): what Django's admin leaves without a name for assistive technology.
+
+- A tabular inline shows its field labels only as column headings, so each input is announced without a
+  name: :class:`LabelledTabularInline` gives every input of the row its field's label as ``aria-label``.
+- Django's date shortcuts ("今天" beside a date) carry an untranslated ``aria-label`` that does not contain
+  the visible text; the admin's dates are the browser's own ISO date input instead (:func:`install`).
+- The two-box filter of a many-to-many field (``filter_horizontal``) puts ``aria-label`` on a plain
+  ``span``; the project's admins use the plain multiple select instead, and the permission groups (the
+  portal's roles are its own, not Django groups) are not in the admin.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin import options, widgets
+from django.db import models
+
+
+class ISODateInput(forms.DateInput):
+    """The browser's date picker; its value is always ISO (a localised value would be dropped)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ISODateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+def _innermost(widget):
+    # RelatedFieldWidgetWrapper (the "+" and pencil links beside a foreign key) wraps the real widget.
+    return getattr(widget, "widget", widget)
+
+
+class LabelledTabularInline(admin.TabularInline):
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and formfield.label:
+            _innermost(formfield.widget).attrs.setdefault("aria-label", formfield.label)
+        return formfield
+
+
+def install() -> None:
+    """Called once from PortalConfig.ready: every admin date (and date-time) field takes the browser's
+    ISO input instead of the text box with shortcuts."""
+    iso = {models.DateField: {"widget": ISODateInput}, models.DateTimeField: {"widget": ISODateTimeInput}}
+    options.FORMFIELD_FOR_DBFIELD_DEFAULTS.update(iso)
+    # The admins registered before this ran (the admin app discovers them in its own ready) copied the
+    # defaults when they were made.
+    for model_admin in admin.site._registry.values():
+        for field_class, override in iso.items():
+            current = model_admin.formfield_overrides.get(field_class, {})
+            if current.get("widget") in (widgets.AdminDateWidget, widgets.AdminSplitDateTime):
+                model_admin.formfield_overrides[field_class] = dict(override)
