@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
+# axe-core, which the browser tests load into every page they audit (tests/e2e/package-lock.json).
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
 
 .PHONY: run test install lint format messages clean bench
 
@@ -27,7 +29,12 @@ $(STAMP): requirements.txt requirements-dev.txt | $(PY)
 	$(PIP) -r requirements-dev.txt
 	touch $(STAMP) $(RUN_STAMP)
 
-install: $(STAMP)
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	@command -v npm >/dev/null || (echo "npm not found: the browser tests' accessibility audits need it (Debian: apt-get install npm)" && exit 1)
+	npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(STAMP) $(AXE)
 
 # Migrate, schedules and demo data in one process with a line per phase, then serve; the demo
 # accounts are printed last, next to the address, once the page answers.
@@ -36,7 +43,7 @@ run: $(RUN_STAMP)
 	@$(PY) manage.py prepare_demo
 	@$(PY) scripts/run-dev
 
-test: $(STAMP)
+test: $(STAMP) $(AXE)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py check
