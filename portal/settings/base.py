@@ -192,6 +192,9 @@ AUDIT_RETENTION_DAYS = env_int("DJANGO_AUDIT_RETENTION_DAYS", 184)
 POLICY_CATALOGUE_MAX_AGE = env_int("DJANGO_POLICY_CATALOGUE_MAX_AGE", 300)
 # Cookie flags: secure by default in production (prod.py), each one configurable.
 SESSION_COOKIE_HTTPONLY = True
+# Flash messages live in the server-side session, never in a cookie of their own (Django's default
+# keeps them in an unsigned-content, unencrypted cookie): a message may name a person or a reference.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SAMESITE = env("DJANGO_SESSION_COOKIE_SAMESITE", "Lax")
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", False)
 # The CSRF cookie stays readable by default: Swagger UI sends it back as a header (Django: HttpOnly adds
