@@ -88,7 +88,7 @@ CITY_DEPARTMENTS = [  # (code, name, weight as lead department)
 COUNTY_DEPARTMENT_KINDS = [("amr", "市场监督管理局"), ("hrss", "人力资源和社会保障局"), ("nrp", "自然资源和规划局")]
 COUNTY_DEPARTMENT_KINDS += [("eit", "经济和信息化局"), ("housing", "住房和城乡建设局"), ("tax", "税务局")]
 # (code, weight): the same mix as manage.py seed_scale
-from portal.management.commands.seed_scale import CATEGORIES  # noqa: E402
+from insights.scale.rows import CATEGORIES  # noqa: E402
 
 CHANNELS = [
     ("online", 40),

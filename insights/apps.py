@@ -11,6 +11,20 @@ class InsightsConfig(AppConfig):
     name = "insights"
     verbose_name = _("举一反三与晾晒评价")
     default_auto_field = "django.db.models.BigAutoField"
+    urls = ("insights/", "insights.urls")
+    api_urls = "insights.api.urls"
+    nav_template = "insights/_nav.html"
+    workbench_template = "insights/_workbench.html"
+
+    def seed_demo(self, *, rng, context: dict, stdout) -> None:
+        from insights import demo
+
+        demo.seed(rng=rng, context=context, stdout=stdout)
+
+    def schedules(self) -> list[dict]:
+        from insights.tasks import SCHEDULES
+
+        return SCHEDULES
 
     def ready(self) -> None:
         from insights import signals

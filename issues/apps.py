@@ -6,3 +6,17 @@ class IssuesConfig(AppConfig):
     name = "issues"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("涉企问题与兜底办")
+    urls = ("issues/", "issues.urls")
+    api_urls = "issues.api.urls"
+    nav_template = "issues/_nav.html"
+    workbench_template = "issues/_workbench.html"
+
+    def seed_demo(self, *, rng, context: dict, stdout) -> None:
+        from issues import demo
+
+        demo.seed(rng=rng, context=context, stdout=stdout)
+
+    def schedules(self) -> list[dict]:
+        from issues.tasks import SCHEDULES
+
+        return SCHEDULES

@@ -8,6 +8,7 @@ class Open311Config(AppConfig):
     name = "open311"
     verbose_name = _("Open311 对接")
     default_auto_field = "django.db.models.BigAutoField"
+    urls = ("open311/v2/", "open311.urls")
 
     def ready(self) -> None:
         from portal.views import register_error_renderer

@@ -12,3 +12,8 @@ class PortalConfig(AppConfig):
 
         forking.install()
         admin_a11y.install()
+
+    def schedules(self) -> list[dict]:
+        from portal.tasks import SCHEDULES
+
+        return SCHEDULES

@@ -1,4 +1,5 @@
-"""Root URLconf. Each app owns its pages (``<app>/urls.py``) and API (``<app>/api/urls.py``)."""
+"""Root URLconf. Each app owns its pages (``<app>/urls.py``) and API (``<app>/api/urls.py``) and declares
+them on its ``AppConfig`` (portal/plugins.py): the installed apps are mounted here, none is named."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -7,17 +8,13 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from portal import plugins
 from portal.views import healthz
 
 api_v1 = [
     path("", include("portal.api.urls")),
-    path("", include("services.api.urls")),
-    # insights before issues: its /issues/similar/ must win over the issue detail route
-    path("", include("insights.api.urls")),
-    path("", include("issues.api.urls")),
-    path("", include("policies.api.urls")),
-    path("", include("voice.api.urls")),
-    path("", include("market.api.urls")),
+    # issues' detail routes take digits only, so insights' /issues/similar/ is free in any order
+    *plugins.api_urls(),
 ]
 
 # Swagger UI: its start-up script is a separate file (the split view), so scripts stay 'self' only; its
@@ -38,17 +35,11 @@ swagger_ui = csp_override(
 
 urlpatterns = [
     path("", include("portal.urls_app")),
-    path("services/", include("services.urls")),
-    path("issues/", include("issues.urls")),
-    path("policies/", include("policies.urls")),
-    path("insights/", include("insights.urls")),
-    path("voice/", include("voice.urls")),
-    path("market/", include("market.urls")),
+    *plugins.page_urls(),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
-    path("open311/v2/", include("open311.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", swagger_ui, name="api-docs"),
 ]

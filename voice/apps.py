@@ -9,3 +9,11 @@ class VoiceConfig(AppConfig):
     name = "voice"
     verbose_name = _("政企恳谈与社会评议")
     default_auto_field = "django.db.models.BigAutoField"
+    urls = ("voice/", "voice.urls")
+    api_urls = "voice.api.urls"
+    nav_template = "voice/_nav.html"
+
+    def seed_demo(self, *, rng, context: dict, stdout) -> None:
+        from voice import demo
+
+        demo.seed(rng=rng, context=context, stdout=stdout)

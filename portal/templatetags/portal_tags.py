@@ -1,6 +1,6 @@
 from django import template
 
-from portal import masking
+from portal import masking, plugins
 
 register = template.Library()
 
@@ -18,3 +18,10 @@ def mask_id(value):
 @register.filter
 def mask_name(value):
     return masking.mask_name(value)
+
+
+@register.simple_tag
+def app_templates(kind: str) -> tuple[str, ...]:
+    """The templates the installed apps plug into a page (portal/plugins.py): "nav", "workbench" or
+    "enterprise_actions"."""
+    return plugins.declared_templates(kind)

@@ -1,4 +1,7 @@
-"""``manage.py seed_demo``: idempotent demo data for every app, through the apps' actions."""
+"""``manage.py seed_demo``: idempotent demo data for every app, through the apps' actions.
+
+The core's demo (regions, departments, enterprises, accounts) comes first; then each installed app that
+declares ``seed_demo`` on its ``AppConfig`` (portal/plugins.py), in ``INSTALLED_APPS`` order."""
 
 import random
 import time
@@ -7,16 +10,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-import insights.demo
-import issues.demo
-import market.demo
-import policies.demo
-import services.demo
-import voice.demo
 from portal import demo
 from portal.notifications import batched_delivery
-
-APP_DEMOS = (services.demo, issues.demo, policies.demo, insights.demo, voice.demo, market.demo)
+from portal.plugins import demo_providers
 
 
 class PhaseOutput:
@@ -55,9 +51,9 @@ class Command(BaseCommand):
                     rng=random.Random(seed), password=password, stdout=PhaseOutput(self.stdout),
                     reset_passwords=reset_passwords,
                 )  # fmt: skip
-            for app_demo in APP_DEMOS:
+            for app in demo_providers():
                 with transaction.atomic():
-                    app_demo.seed(rng=random.Random(seed), context=context, stdout=PhaseOutput(self.stdout))
+                    app.seed_demo(rng=random.Random(seed), context=context, stdout=PhaseOutput(self.stdout))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready in {time.monotonic() - started:.1f} s "

@@ -1,18 +1,14 @@
 """``manage.py setup_schedules``: create or update the django-q2 schedules every app declares.
 
-Each app lists its periodic tasks in ``<app>/tasks.py`` as ``SCHEDULES``:
+Each app declares its periodic tasks with ``schedules()`` on its ``AppConfig`` (portal/plugins.py), by
+convention the ``SCHEDULES`` list of ``<app>/tasks.py``:
 ``[{"name": ..., "func": "dotted.path", "schedule_type": "I"|"D"|..., "minutes": N}]``.
 """
 
 from django.core.management.base import BaseCommand
 from django_q.models import Schedule
 
-import insights.tasks
-import issues.tasks
-import market.tasks
-import policies.tasks
-import portal.tasks
-import services.tasks
+from portal.plugins import schedule_providers
 
 
 class Command(BaseCommand):
@@ -20,8 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = 0
-        for module in (portal.tasks, services.tasks, issues.tasks, policies.tasks, insights.tasks, market.tasks):
-            for spec in getattr(module, "SCHEDULES", []):
+        for app in schedule_providers():
+            for spec in app.schedules():
                 spec = dict(spec)
                 name = spec.pop("name")
                 Schedule.objects.update_or_create(name=name, defaults=spec)
