@@ -1,4 +1,4 @@
-"""Choice lists of the issues app. Values are readable English slugs (API.md); labels are translated."""
+"""Choice lists of the issues app. Values are readable English slugs (docs/api.md); labels are translated."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -391,7 +391,7 @@ def _detail_json(request, status: int, message) -> JsonResponse:
 
 
 # Path prefix → how an error looks there, when Django itself answers (no route matches, a NUL in the
-# request, a crash). The API's is JSON (API.md); an app with its own error format registers it from its
+# request, a crash). The API's is JSON (docs/api.md); an app with its own error format registers it from its
 # AppConfig.ready (open311: Open311's error list), so the core imports no feature app.
 ERROR_RENDERERS = {"/api/": _detail_json}
 

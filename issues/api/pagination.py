@@ -1,9 +1,9 @@
-"""Cursor pagination of the problem list API, with the response shape of API.md:
+"""Cursor pagination of the problem list API, with the response shape of docs/api.md:
 ``{"count"?, "next", "previous", "results"}``.
 
 ``next``/``previous`` carry a ``cursor`` (issues.pagination: keyset, so a deep page costs what the first
 costs). ``count`` is there when the filtered list has at most 1,000 rows and left out above that (it is
-optional in API.md), so no request counts a whole table; with a text search (``q``, which reads every
+optional in docs/api.md), so no request counts a whole table; with a text search (``q``, which reads every
 row anyway) it is there only when all results fit on the first page. ``page_size`` (≤ 200) works as before. A client
 that still asks for ``?page=N`` (numbered pages, the previous behaviour) gets exactly that, with page
 links, so nothing written against the old responses breaks; new clients follow ``next``.

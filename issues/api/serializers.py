@@ -1,4 +1,4 @@
-"""API serializers of the issues app (API.md: problems)."""
+"""API serializers of the issues app (docs/api.md: problems)."""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field

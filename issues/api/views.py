@@ -1,4 +1,4 @@
-"""API of the issues app: read viewsets and one explicit action per move (API.md)."""
+"""API of the issues app: read viewsets and one explicit action per move (docs/api.md)."""
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _

@@ -1,4 +1,4 @@
-"""Serializers of the policies API (API.md: /api/v1/policies/ and /api/v1/policies/match/)."""
+"""Serializers of the policies API (docs/api.md: /api/v1/policies/ and /api/v1/policies/match/)."""
 
 from decimal import Decimal
 
@@ -92,7 +92,7 @@ def _people(label):
 
 
 class ProfileSerializer(serializers.Serializer):
-    """What-if facts (API.md names). Money in 万元 for the last full year; a key set to null is unknown."""
+    """What-if facts (docs/api.md names). Money in 万元 for the last full year; a key set to null is unknown."""
 
     region = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=12)
     industry = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=5)

@@ -1,4 +1,4 @@
-"""The policies API (API.md): published policies, matching with the gap, 免申即享 entitlements."""
+"""The policies API (docs/api.md): published policies, matching with the gap, 免申即享 entitlements."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, viewsets

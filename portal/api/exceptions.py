@@ -1,4 +1,4 @@
-"""JSON errors a person can read (API.md): 400 validation, 403, 404, 409 wrong state or conflict."""
+"""JSON errors a person can read (docs/api.md): 400 validation, 403, 404, 409 wrong state or conflict."""
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError

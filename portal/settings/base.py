@@ -335,7 +335,7 @@ OPEN311_RATE_PER_MINUTE = env_int("DJANGO_OPEN311_RATE_PER_MINUTE", 60)
 OPEN311_CONTACT = env("DJANGO_OPEN311_CONTACT", "")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Enterprise Service Portal API",
-    "DESCRIPTION": "企业综合服务平台 public API v1 (see shared/API.md).",
+    "DESCRIPTION": "企业综合服务平台 public API v1 (the contract: docs/api.md).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -1,4 +1,4 @@
-"""API serializers of the services app (names in API.md are a contract)."""
+"""API serializers of the services app (names in docs/api.md are a contract)."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field

@@ -1,4 +1,4 @@
-"""The problems API (API.md): every move, the same rules, readable errors, constant query counts."""
+"""The problems API (docs/api.md): every move, the same rules, readable errors, constant query counts."""
 
 import pytest
 

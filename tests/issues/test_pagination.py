@@ -303,7 +303,7 @@ def test_api_cursor_pages_cover_every_row_once_with_ties(api_for, people, tied):
         body = api.get(url).json()
         back = [row["id"] for row in body["results"]] + back
         url = body["previous"]
-    # then it sees each row once, in order; the response keeps API.md's shape with the count
+    # then it sees each row once, in order; the response keeps docs/api.md's shape with the count
     assert ids == expected
     assert back + [row["id"] for row in pages[-1]["results"]] == expected
     assert len(pages) == 3 and all(set(body) == {"count", "next", "previous", "results"} for body in pages)

@@ -1,4 +1,4 @@
-"""The public API of the services app (API.md): bundles, applications, task moves."""
+"""The public API of the services app (docs/api.md): bundles, applications, task moves."""
 
 import pytest
 
