@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from issues.models import Issue
 from issues.workflow import ISSUE
 from portal.choices import Role
+from services.models import Application
 
 from . import similarity
 from .models import CommonIssue, CommonIssueLink, CommonIssueReuse, IssueSearchDoc, TermStat
@@ -319,24 +320,10 @@ def issue_ledger(*, user, period, department=None, region=None, metric: str = ""
     return qs.order_by("registered_at", "id")
 
 
-def applications_model():
-    """The services app's application model, if that app has one (it was built on another branch)."""
-    from django.apps import apps
-
-    try:
-        return apps.get_model("services", "Application")
-    except LookupError:
-        return None
-
-
 def application_ledger(*, user, period):
-    """The 一类事 applications submitted in the period that ``user`` may see, oldest first (None when the
-    services app has no application model)."""
-    model = applications_model()
-    if model is None:
-        return None
+    """The 一类事 applications submitted in the period that ``user`` may see, oldest first."""
     return (
-        model.objects.visible_to(user)
+        Application.objects.visible_to(user)
         .filter(submitted_at__gte=period.start_at, submitted_at__lt=period.end_at)
         .order_by("submitted_at", "id")
     )

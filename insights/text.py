@@ -67,14 +67,3 @@ def tokenize(text: str) -> list[str]:
             continue
         tokens.append(word)
     return tokens
-
-
-def token_string(text: str) -> str:
-    """Tokens joined by spaces: what is stored in ``IssueSearchDoc.tokens`` and fed to PostgreSQL's
-    ``to_tsvector('simple', …)`` (the 'simple' configuration keeps each space-separated word as it is)."""
-    return " ".join(tokenize(text))
-
-
-def warm_up() -> None:
-    """Build the tokenizer now (≈1 s) instead of on the first request."""
-    _tokenizer().initialize()

@@ -243,19 +243,6 @@ def policy_enterprise_matches(*, policy: Policy, limit: int = 200) -> dict:
     return out
 
 
-def region_descendant_ids(region_id: int) -> list[int]:
-    """The region and every region below it (regions are a small table: one query, walked in Python)."""
-    children = defaultdict(list)
-    for pk, parent in Region.objects.values_list("id", "parent_id"):
-        children[parent].append(pk)
-    out, todo = [], [region_id]
-    while todo:
-        node = todo.pop()
-        out.append(node)
-        todo.extend(children.get(node, []))
-    return out
-
-
 def exempt_policies_compiled(day: dt.date) -> list[CompiledPolicy]:
     """The open published 免申即享 policies, compiled (from the process's catalogue)."""
     return [

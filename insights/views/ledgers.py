@@ -57,7 +57,6 @@ class LedgerView(RoleRequiredMixin, TemplateView):
             period=period,
             page=page,
             query=self.request.GET.urlencode(),
-            applications_available=selectors.applications_model() is not None,
             limit=settings.LEDGER_EXPORT_ASYNC_ROWS,
         )
         return ctx
@@ -82,8 +81,6 @@ class _LedgerExportView(RoleRequiredMixin, View):
         return self.export(request, confirmed=True)
 
     def export(self, request, *, confirmed: bool):
-        if self.ledger == LedgerKind.APPLICATIONS and selectors.applications_model() is None:
-            raise Http404(_("办事申请模块尚未启用。"))
         form, period = _period_form(request, LedgerFilterForm)
         if period is None:
             messages.error(request, _("统计周期无效。"))

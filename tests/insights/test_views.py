@@ -269,20 +269,11 @@ def test_exports_are_xlsx_and_masked(client_for, member, other_member, clerk, ha
     assert rows[1][2] == handler.department.name
 
 
-def test_applications_ledger_needs_the_services_model(client_for, clerk):
-    # the services app's Application model is built on another branch: until it is merged the
-    # ledger page says so and the export is a 404; afterwards the export streams an xlsx
-    from insights.selectors import applications_model as _applications_model
-
+def test_applications_ledger_exports_an_empty_month_with_its_header(client_for, clerk):
     response = client_for(clerk).get(reverse("insights:ledger_applications_export"), {"period": "2026-03"})
-    if _applications_model() is None:
-        assert response.status_code == 404
-        page = client_for(clerk).get(reverse("insights:ledger"), {"period": "2026-03"})
-        assert 'data-testid="applications-note"' in page.content.decode()
-    else:
-        assert response.status_code == 200
-        rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
-        assert rows[0][0] == "申请编号"
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    assert rows[0][0] == "申请编号"
 
 
 def test_applications_ledger_exports_masked_rows(client_for, clerk, supervisor, one_application):
