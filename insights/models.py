@@ -10,12 +10,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.choices import STAFF_ROLES, Role
+from portal.permissions import is_handler, is_portal_staff, reads_all_cases
 
 from .choices import CommonIssueStatus, LedgerExportStatus, LedgerKind, MechanismKind
 from .storage import ledger_export_storage
-
-STAFF_SEE_ALL = (Role.CLERK, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
 
 
 class IssueSearchDoc(models.Model):
@@ -78,15 +76,14 @@ class CommonIssueQuerySet(models.QuerySet):
         """Staff who see all problems see every common problem; a handler those its department leads
         or that link a problem of its department; enterprises and anonymous users only the published
         ones (through the public library, which shows public fields only)."""
-        if user.is_authenticated and user.is_active:
-            if user.is_superuser or user.role in STAFF_SEE_ALL:
-                return self
-            if user.role == Role.HANDLER and user.department_id:
-                return self.filter(
-                    Q(lead_department_id=user.department_id)
-                    | Q(links__issue__lead_department_id=user.department_id)
-                    | Q(is_public=True)
-                ).distinct()
+        if reads_all_cases(user):
+            return self
+        if is_handler(user) and user.department_id:
+            return self.filter(
+                Q(lead_department_id=user.department_id)
+                | Q(links__issue__lead_department_id=user.department_id)
+                | Q(is_public=True)
+            ).distinct()
         return self.filter(is_public=True)
 
     def public(self):
@@ -190,7 +187,7 @@ class LedgerExportQuerySet(models.QuerySet):
         """Only the member of staff who asked for an export sees it (deny by default): not other
         staff, not administrators — the file may hold unmasked personal data that only the requester
         was cleared and audited for."""
-        if user.is_authenticated and user.is_active and user.role in STAFF_ROLES:
+        if is_portal_staff(user):
             return self.filter(requested_by=user)
         return self.none()
 

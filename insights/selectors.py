@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, Q
 
 from issues.models import Issue
 from issues.workflow import ISSUE
-from portal.choices import Role
+from portal.permissions import reads_all_cases
 from services.models import Application
 
 from . import similarity
@@ -23,11 +23,7 @@ CLUSTER_NEIGHBOURS = 4
 
 
 def sees_all_issues(user) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.role in (Role.CLERK, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR))
-    )
+    return reads_all_cases(user)
 
 
 def _within(user, base=None):

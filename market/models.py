@@ -19,6 +19,7 @@ from market.choices import (
 )
 from portal.choices import Certification
 from portal.models.enterprises import member_filter
+from portal.permissions import is_portal_staff
 
 
 class FacilityQuerySet(models.QuerySet):
@@ -106,9 +107,9 @@ class FacilityBookingQuerySet(models.QuerySet):
         supervisors and administrators see all. Anyone else: nothing."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        from portal.permissions import CLERK_ROLES, user_has_role
+        from portal.permissions import is_clerk
 
-        if user_has_role(user, CLERK_ROLES):
+        if is_clerk(user):
             return self
         owned = member_filter(user, prefix="facility__owner_enterprise")
         if user.department_id:
@@ -226,7 +227,7 @@ class PurchaseQuerySet(models.QuerySet):
         open purchases of their service types and those they quoted for. Anyone else: nothing."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_portal_staff:
+        if is_portal_staff(user):
             return self
         visible = member_filter(user) | Q(quotes__intermediary__members=user)
         types = set()

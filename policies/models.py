@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.choices import Board
 from portal.models.enterprises import member_filter
-from portal.permissions import CLERK_ROLES, user_has_role
+from portal.permissions import is_clerk, is_portal_staff
 
 from .choices import EntitlementStatus, Operator, PolicyMode, PolicyStatus
 from .facts import describe, fact_choices, parse_check
@@ -22,7 +22,7 @@ class PolicyQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Published policies for everyone (anonymous too); drafts and expired ones for staff."""
-        if user is not None and user.is_authenticated and user.is_active and user.is_portal_staff:
+        if is_portal_staff(user):
             return self
         return self.published()
 
@@ -227,9 +227,9 @@ class EntitlementQuerySet(models.QuerySet):
         """Clerks, supervisors and admins see all; members their enterprises'; everybody else nothing."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        if user_has_role(user, CLERK_ROLES):
+        if is_clerk(user):
             return self
-        if user.is_portal_staff:
+        if is_portal_staff(user):
             return self.none()
         return self.filter(member_filter(user)).distinct()
 

@@ -11,10 +11,16 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from portal.choices import Role
 from portal.models import Enterprise
 from portal.models.enterprises import enterprise_ids_for
-from portal.permissions import ALL_STAFF, CLERK_ROLES, ENTERPRISE_ROLES, RoleRequiredMixin
+from portal.permissions import (
+    ADMIN_ROLES,
+    ALL_STAFF,
+    CLERK_ROLES,
+    ENTERPRISE_ROLES,
+    RoleRequiredMixin,
+    is_enterprise_user,
+)
 from portal.views import run_action
 
 from . import actions, selectors
@@ -57,7 +63,7 @@ class CalculatorView(TemplateView):
         if not user.is_authenticated:
             return None, []
         choices = []
-        if user.role in ENTERPRISE_ROLES:
+        if is_enterprise_user(user):
             choices = list(Enterprise.objects.filter(pk__in=enterprise_ids_for(user)).order_by("name"))
         wanted = params.get("enterprise", "")
         if wanted.isdigit():
@@ -219,7 +225,7 @@ class EntitlementDecideView(RoleRequiredMixin, View):
 class ConditionPreviewView(RoleRequiredMixin, View):
     """Admin helper: the plain-language preview of one condition row, or why it cannot be saved."""
 
-    allowed_roles = frozenset({Role.ADMIN})
+    allowed_roles = ADMIN_ROLES
 
     def get(self, request):
         keys = ("fact", "operator", "value", "value2", "guard_fact", "guard_operator", "guard_value", "guard_value2")

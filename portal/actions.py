@@ -16,7 +16,7 @@ from portal.exceptions import ConcurrentUpdate, PermissionDeniedError, Transitio
 from portal.models import ApiToken, Enterprise, EnterpriseCertification, Membership, Notification, Region, User
 from portal.models.security import token_digest
 from portal.notifications import notify
-from portal.permissions import can_edit_account, can_manage_tokens
+from portal.permissions import can_edit_account, can_manage_tokens, is_clerk
 from portal.validators import normalise_uscc, validate_uscc
 
 ENTERPRISE_FACT_FIELDS = (
@@ -226,7 +226,7 @@ def membership_request(*, user: User, enterprise: Enterprise, kind: str) -> Memb
 
 
 def can_decide_membership(*, actor: User, membership: Membership) -> bool:
-    if actor.has_role(Role.CLERK, Role.SUPERVISOR, Role.ADMIN):
+    if is_clerk(actor):
         return True
     if actor.pk == membership.user_id:
         return False

@@ -2,16 +2,15 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from portal import display
-from portal.choices import Role
 from portal.models import Notification
 
 
 def portal(request):
-    """Site name, role flags for navigation, the text size and the unread count in the header (one query)."""
+    """Site name, the text size and the unread count in the header (one query). Templates ask roles
+    through the ``is_a`` filter (portal/permissions.py), not by comparing role values."""
     user = getattr(request, "user", None)
     context = {
         "SITE_NAME": settings.PORTAL_SITE_NAME,
-        "Role": Role,
         "TEXT_SIZE": display.text_size(request),
         "TEXT_SIZES": display.SIZES,
     }

@@ -3,6 +3,10 @@
 Pages declare the roles that may open them with :class:`RoleRequiredMixin`; objects are fetched
 through the model's ``visible_to(user)`` queryset, so another enterprise's object is a 404.
 The API uses :class:`HasPortalRole` with the same declaration.
+
+The role groups and the predicates on them (``is_clerk``, ``is_handler``, ``reads_all_cases`` …) are the one
+role vocabulary: ``visible_to``, views, actions, admin and templates (``{% if user|is_a:"clerk" %}``) ask
+them instead of spelling out roles.
 """
 
 from django.contrib.auth.mixins import AccessMixin
@@ -12,11 +16,16 @@ from rest_framework.permissions import BasePermission
 
 from portal.choices import PRIVILEGED_ROLES, STAFF_ROLES, Role
 
+# --- the role vocabulary: each group of roles named once, and asked through the predicates below -------
 ENTERPRISE_ROLES = frozenset({Role.ENTERPRISE})
+# Window work (窗口): the clerks, and the supervisors and system administrators who may do what they do.
 CLERK_ROLES = frozenset({Role.CLERK, Role.SUPERVISOR, Role.ADMIN})
 HANDLER_ROLES = frozenset({Role.HANDLER})
 SUPERVISOR_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+ADMIN_ROLES = frozenset({Role.ADMIN})
 AUDIT_ROLES = frozenset({Role.AUDITOR})
+# Who reads every case (problems, applications, common problems): window work and the audit administrator.
+CASE_READER_ROLES = CLERK_ROLES | AUDIT_ROLES
 ALL_STAFF = STAFF_ROLES
 
 
@@ -37,6 +46,61 @@ def link_enterprise_id(user) -> int | None:
 
 def user_has_role(user, roles) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.has_role(*roles))
+
+
+def is_enterprise_user(user) -> bool:
+    """An enterprise's account (it acts for the enterprises it is a verified member of)."""
+    return user_has_role(user, ENTERPRISE_ROLES)
+
+
+def is_clerk(user) -> bool:
+    """Does window work: a clerk, a supervisor or the system administrator."""
+    return user_has_role(user, CLERK_ROLES)
+
+
+def is_handler(user) -> bool:
+    """A department's handler (部门承办人)."""
+    return user_has_role(user, HANDLER_ROLES)
+
+
+def is_supervisor(user) -> bool:
+    """Supervises (督办): a supervisor or the system administrator."""
+    return user_has_role(user, SUPERVISOR_ROLES)
+
+
+def is_admin(user) -> bool:
+    """The system administrator (catalogues, drafts, configuration)."""
+    return user_has_role(user, ADMIN_ROLES)
+
+
+def is_auditor(user) -> bool:
+    return user_has_role(user, AUDIT_ROLES)
+
+
+def reads_all_cases(user) -> bool:
+    """Reads every problem, application and common problem: window work, the audit administrator and a
+    superuser (whatever its role)."""
+    return bool(
+        user and user.is_authenticated and user.is_active and (user.is_superuser or user.has_role(*CASE_READER_ROLES))
+    )
+
+
+def is_portal_staff(user) -> bool:
+    """Any member of staff (not an enterprise, a deputy, an officer or a calling system)."""
+    return bool(user and user.is_authenticated and user.is_active and user.is_portal_staff)
+
+
+# The names templates use: ``{% if user|is_a:"clerk" %}`` (portal_tags.is_a).
+ROLE_PREDICATES = {
+    "enterprise": is_enterprise_user,
+    "clerk": is_clerk,
+    "handler": is_handler,
+    "supervisor": is_supervisor,
+    "admin": is_admin,
+    "auditor": is_auditor,
+    "case_reader": reads_all_cases,
+    "staff": is_portal_staff,
+}
 
 
 # --- 三员分立: the three administrators' powers, by role only (a superuser flag grants none of them) ----

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from portal.choices import Board, Role, SizeClass
+from portal.choices import Board, SizeClass
+from portal.permissions import is_admin, is_enterprise_user, is_handler, reads_all_cases
 
 from .choices import (
     ApplicationStatus,
@@ -25,8 +26,6 @@ from .choices import (
     TaskStatus,
 )
 from .workflow import CLOCK_STOPPED, FINAL_TASK_STATUSES, TASK
-
-CLERK_VIEW_ROLES = (Role.CLERK, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
 
 
 class ServiceItemQuerySet(models.QuerySet):
@@ -125,7 +124,7 @@ class BundleQuerySet(models.QuerySet):
 
 def drafts_visible_to(user) -> bool:
     """Whether ``user`` sees unpublished bundles too (the catalogue's two audiences)."""
-    return user.is_authenticated and user.has_role(Role.ADMIN)
+    return is_admin(user)
 
 
 class Bundle(models.Model):
@@ -281,15 +280,15 @@ class ApplicationQuerySet(models.QuerySet):
         window staff and auditors all; everyone else nothing."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.has_role(*CLERK_VIEW_ROLES):
+        if reads_all_cases(user):
             return self
-        if user.has_role(Role.HANDLER):
+        if is_handler(user):
             if not user.department_id:
                 return self.none()
             return self.filter(
                 pk__in=ApplicationItem.objects.filter(department_id=user.department_id).values("application_id")
             )
-        if user.has_role(Role.ENTERPRISE):
+        if is_enterprise_user(user):
             return self.filter(enterprise_id__in=models.Subquery(_verified_enterprise_ids(user)))
         return self.none()
 
@@ -353,17 +352,17 @@ class ApplicationItemQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.has_role(*CLERK_VIEW_ROLES):
+        if reads_all_cases(user):
             return self
-        if user.has_role(Role.HANDLER):
+        if is_handler(user):
             return self.filter(department_id=user.department_id) if user.department_id else self.none()
-        if user.has_role(Role.ENTERPRISE):
+        if is_enterprise_user(user):
             return self.filter(application__enterprise_id__in=models.Subquery(_verified_enterprise_ids(user)))
         return self.none()
 
     def actionable_by(self, user):
         """Tasks the user may move: a handler's own department's tasks only."""
-        if not user.is_authenticated or not user.has_role(Role.HANDLER) or not user.department_id:
+        if not is_handler(user) or not user.department_id:
             return self.none()
         return self.filter(department_id=user.department_id)
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from issues import actions as issue_actions
 from issues.models import Channel, Issue
 from portal.audit import audit_record
-from portal.choices import STAFF_ROLES, Role
+from portal.choices import Role
 from portal.exceptions import ActionError, PermissionDeniedError, TransitionNotAllowed
 from portal.models import Department, Enterprise, User
 from portal.permissions import CLERK_ROLES, SUPERVISOR_ROLES, user_has_role
@@ -312,7 +312,7 @@ def ballot_cast(*, actor: User | None, inquiry: Inquiry, department: Department,
 def officer_apply(
     *, actor: User, background: str, organisation: str = "", statement: str = "", now=None
 ) -> OfficerApplication:
-    if not actor.is_authenticated or actor.role in STAFF_ROLES or actor.is_superuser:
+    if not actor.is_authenticated or actor.is_portal_staff:
         raise PermissionDeniedError(_("工作人员不能申请担任营商环境体验官。"))
     if OfficerApplication.objects.filter(user=actor, status=ApplicationStatus.PENDING).exists():
         raise TransitionNotAllowed(_("您已有一份待审核的申请。"))

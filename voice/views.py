@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from portal.choices import Role
 from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
 from portal.models import Enterprise
-from portal.permissions import CLERK_ROLES, SUPERVISOR_ROLES, RoleRequiredMixin, user_has_role
+from portal.permissions import ADMIN_ROLES, CLERK_ROLES, SUPERVISOR_ROLES, RoleRequiredMixin, user_has_role
 from portal.views import form_errors_from
 
 from . import actions, selectors
@@ -327,7 +327,7 @@ class FindingListView(RoleRequiredMixin, TemplateView):
 class OfficerApplicationListView(RoleRequiredMixin, TemplateView):
     """Administrators: pending applications, approved with a term or rejected."""
 
-    allowed_roles = frozenset({Role.ADMIN})
+    allowed_roles = ADMIN_ROLES
     template_name = "voice/officer_applications.html"
 
     def get_context_data(self, **kwargs):

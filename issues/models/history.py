@@ -8,8 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.choices import Role
-from portal.permissions import link_enterprise_id
+from portal.permissions import is_enterprise_user, link_enterprise_id
 
 from ..choices import (
     EVENT_LABELS,
@@ -33,7 +32,7 @@ class IssueChildQuerySet(models.QuerySet):
 class IssueEventQuerySet(IssueChildQuerySet):
     def visible_to(self, user):
         qs = super().visible_to(user)
-        if (user.is_authenticated and user.role == Role.ENTERPRISE) or link_enterprise_id(user) is not None:
+        if is_enterprise_user(user) or link_enterprise_id(user) is not None:
             return qs.filter(public=True)
         return qs
 

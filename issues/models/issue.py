@@ -10,9 +10,8 @@ from django.db.models.lookups import LessThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.choices import Role
 from portal.models.enterprises import enterprise_ids_for
-from portal.permissions import link_enterprise_id
+from portal.permissions import is_enterprise_user, is_handler, link_enterprise_id, reads_all_cases
 
 from ..choices import (
     Discovery,
@@ -84,14 +83,14 @@ class IssueQuerySet(models.QuerySet):
             return self.filter(enterprise_id=link_enterprise_id(user))
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_superuser or user.role in (Role.CLERK, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR):
+        if reads_all_cases(user):
             return self
-        if user.role == Role.HANDLER:
+        if is_handler(user):
             if user.department_id is None:
                 return self.none()
             co = Issue.co_departments.through.objects.filter(issue=OuterRef("pk"), department_id=user.department_id)
             return self.filter(Q(lead_department_id=user.department_id) | Exists(co))
-        if user.role == Role.ENTERPRISE:
+        if is_enterprise_user(user):
             return self.filter(enterprise_id__in=enterprise_ids_for(user))
         return self.none()
 

@@ -1,6 +1,7 @@
 from django import template
 
 from portal import masking, plugins
+from portal.permissions import ROLE_PREDICATES
 
 register = template.Library()
 
@@ -18,6 +19,13 @@ def mask_id(value):
 @register.filter
 def mask_name(value):
     return masking.mask_name(value)
+
+
+@register.filter
+def is_a(user, role: str) -> bool:
+    """``{% if user|is_a:"clerk" %}``: the role predicate of portal/permissions.py by name (an unknown name
+    is an error, not a silent False)."""
+    return ROLE_PREDICATES[role](user)
 
 
 @register.simple_tag

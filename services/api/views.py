@@ -8,9 +8,15 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from portal.choices import Role
 from portal.models import Enterprise
-from portal.permissions import ALL_STAFF, CLERK_ROLES, ENTERPRISE_ROLES, HANDLER_ROLES, HasPortalRole
+from portal.permissions import (
+    ALL_STAFF,
+    CLERK_ROLES,
+    ENTERPRISE_ROLES,
+    HANDLER_ROLES,
+    HasPortalRole,
+    is_enterprise_user,
+)
 from services import actions, selectors
 from services.choices import TaskEvent
 from services.filters import ApplicationFilterSet, BundleFilterSet, TaskFilterSet
@@ -103,7 +109,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     def _enterprise(user, pk) -> Enterprise:
         visible = Enterprise.objects.visible_to(user)
         if pk is None:
-            if user.has_role(Role.ENTERPRISE) and visible.count() == 1:
+            if is_enterprise_user(user) and visible.count() == 1:
                 return visible.get()
             raise ValidationError({"enterprise": [_("请指定申请企业。")]})
         try:

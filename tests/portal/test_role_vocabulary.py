@@ -1,0 +1,77 @@
+"""One role vocabulary (issue 14, item 4): the groups of roles and the predicates on them live in
+portal/permissions.py; ``visible_to`` and templates ask the predicates instead of spelling out roles."""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.template import Context, Template
+
+from portal.choices import Role
+from portal.permissions import ROLE_PREDICATES
+from tests.portal.factories import UserFactory
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def project_modules():
+    for path in sorted(ROOT.glob("*/**/*.py")):
+        top = path.relative_to(ROOT).parts[0]
+        if top in {".venv", "tests", "benchmarks", "scripts", "deploy"} or "migrations" in path.parts:
+            continue
+        yield path
+
+
+def test_no_visible_to_spells_out_roles():
+    offenders = []
+    for path in project_modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.name == "visible_to":
+                for inner in ast.walk(node):
+                    spelled = (isinstance(inner, ast.Attribute) and getattr(inner.value, "id", "") == "Role") or (
+                        isinstance(inner, ast.Name) and inner.id.endswith("_ROLES")
+                    )
+                    if spelled:
+                        offenders.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+    assert offenders == []
+
+
+def test_no_template_compares_role_values():
+    pattern = re.compile(r"\bRole\.[A-Z]+|user\.role\s*[=!]=")
+    offenders = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for match in pattern.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        (Role.ENTERPRISE, {"enterprise"}),
+        (Role.CLERK, {"clerk", "case_reader", "staff"}),
+        (Role.HANDLER, {"handler", "staff"}),
+        (Role.SUPERVISOR, {"clerk", "supervisor", "case_reader", "staff"}),
+        (Role.ADMIN, {"clerk", "supervisor", "admin", "case_reader", "staff"}),
+        (Role.AUDITOR, {"auditor", "case_reader", "staff"}),
+        (Role.SECURITY, {"staff"}),
+        (Role.DEPUTY, set()),
+        (Role.INTEGRATION, set()),
+    ],
+)
+def test_the_template_filter_asks_the_predicates(role, expected):
+    user = UserFactory(role=role)
+    template = Template(
+        "{% load portal_tags %}{% for name in names %}{% if user|is_a:name %}{{ name }} {% endif %}{% endfor %}"
+    )
+    rendered = template.render(Context({"user": user, "names": list(ROLE_PREDICATES)}))
+    assert set(rendered.split()) == expected
+    # and an inactive account or an anonymous visitor is none of them
+    user.is_active = False
+    assert template.render(Context({"user": user, "names": list(ROLE_PREDICATES)})).split() == []
+    assert template.render(Context({"user": AnonymousUser(), "names": list(ROLE_PREDICATES)})).split() == []
