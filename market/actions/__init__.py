@@ -13,6 +13,9 @@ from market.actions.intermediaries import (
     intermediary_refresh_credit,
     intermediary_register,
     intermediary_verify,
+    qualification_add,
+)
+from market.actions.purchases import (
     purchase_cancel,
     purchase_contract,
     purchase_create,
@@ -20,7 +23,6 @@ from market.actions.intermediaries import (
     purchase_rate,
     purchase_select,
     purchases_select_due,
-    qualification_add,
     quote_submit,
 )
 
