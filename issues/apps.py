@@ -20,3 +20,8 @@ class IssuesConfig(AppConfig):
         from issues.tasks import SCHEDULES
 
         return SCHEDULES
+
+    def ready(self) -> None:
+        from issues import counts
+
+        counts.register()

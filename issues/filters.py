@@ -105,3 +105,31 @@ class IssueFilterSet(filters.FilterSet):
         if value == "registered":
             return queryset.order_by("registered_at", "id")
         return queryset.order_by("-registered_at", "-id")
+
+
+class QueueFilterSet(IssueFilterSet):
+    """The filters of a work queue (兜底, 部门待办, 回访, the 督办 lists): the list's own statuses decide
+    which problems are in it, so status and registration dates are not offered. Without a sort the
+    queue keeps its own order, deadline first."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("status", "date_from", "date_to"):
+            self.filters.pop(name)
+
+
+DECISION_SORTS = [("oldest", _("按申请时间（最早在前）")), ("newest", _("按申请时间（最新在前）"))]
+
+
+class DecisionFilterSet(filters.FilterSet):
+    """Extension requests and appeals on the 督办 page: by department, oldest first by default."""
+
+    department = filters.ModelChoiceFilter(
+        queryset=Department.objects.active(), label=_("申请部门"), empty_label=_("全部部门")
+    )
+    sort = filters.ChoiceFilter(
+        choices=DECISION_SORTS, method="filter_sort", label=_("排序"), empty_label=_("默认排序")
+    )
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by("-requested_at", "-id") if value == "newest" else queryset

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from portal.models import User
 
 from . import deadlines
-from .choices import AppealStatus, RequestStatus
+from .choices import AppealStatus, IssueStatus, RequestStatus
 from .filters import IssueFilterSet
 from .models import Appeal, Escalation, ExtensionRequest, Issue, IssueEvent
 from .workflow import ISSUE, statuses
@@ -48,14 +48,16 @@ def catch_all_queue(*, user: User) -> QuerySet[Issue]:
     return _base(user).filter(status__in=statuses("awaiting_dispatch")).order_by("dispatch_due", "id")
 
 
-def department_inbox(*, user: User) -> QuerySet[Issue]:
-    """What the handler's department must sign, reply to or follow: open work, most urgent first."""
+def department_inbox(*, user: User, include_finished: bool = False) -> QuerySet[Issue]:
+    """What the handler's department must sign, reply to or follow: open work, most urgent first
+    (``include_finished``: its closed and withdrawn problems too, after the open ones)."""
     if user.department_id is None:
         return Issue.objects.none()
+    wanted = [*statuses("with_department"), *([IssueStatus.CLOSED, IssueStatus.WITHDRAWN] if include_finished else [])]
     return (
         Issue.objects.for_department(user.department)
         .select_related(*LIST_RELATED)
-        .filter(status__in=statuses("with_department"))
+        .filter(status__in=wanted)
         .by_deadline()
     )
 
@@ -111,21 +113,21 @@ def available_moves(user: User, issue: Issue) -> list[str]:
     return [api_move_name(name) for name in ISSUE.available(user, issue)]
 
 
-def pending_extensions(*, user: User) -> QuerySet[ExtensionRequest]:
-    return (
-        ExtensionRequest.objects.visible_to(user)
-        .filter(status=RequestStatus.PENDING)
-        .select_related("issue", "department", "requested_by")
-        .order_by("requested_at", "id")
-    )
+def pending_extensions(*, user: User, include_decided: bool = False) -> QuerySet[ExtensionRequest]:
+    """Extension requests waiting for a supervisor, oldest first (``include_decided``: every request)."""
+    rows = ExtensionRequest.objects.visible_to(user)
+    if not include_decided:
+        rows = rows.filter(status=RequestStatus.PENDING)
+    return rows.select_related("issue", "department", "requested_by", "decided_by").order_by("requested_at", "id")
 
 
-def pending_appeals(*, user: User) -> QuerySet[Appeal]:
-    return (
-        Appeal.objects.visible_to(user)
-        .filter(status=AppealStatus.PENDING)
-        .select_related("issue", "rating", "department", "requested_by")
-        .order_by("requested_at", "id")
+def pending_appeals(*, user: User, include_decided: bool = False) -> QuerySet[Appeal]:
+    """Appeals against bad ratings waiting for a ruling, oldest first (``include_decided``: every one)."""
+    rows = Appeal.objects.visible_to(user)
+    if not include_decided:
+        rows = rows.filter(status=AppealStatus.PENDING)
+    return rows.select_related("issue", "rating", "department", "requested_by", "decided_by").order_by(
+        "requested_at", "id"
     )
 
 

@@ -5,6 +5,7 @@ import io
 import segno
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from portal import counts
 from portal.audit import audit_record
 from portal.choices import Role
 from portal.permissions import (
@@ -28,9 +30,10 @@ from portal.views import WorkflowMoveView, run_action, safe_next_url
 from portal.workdays import unknown_years
 
 from . import actions, deadlines, forms, selectors
+from .filters import DecisionFilterSet, QueueFilterSet
 from .models import Appeal, ExtensionRequest, Issue, IssueAttachment
 from .moves import ENTRIES
-from .pagination import BadCursor, keyset_page
+from .pagination import PAGE_SIZE, BadCursor, keyset_page
 from .workflow import ISSUE
 
 
@@ -104,18 +107,32 @@ class MyIssuesView(RoleRequiredMixin, TemplateView):
 
 
 class QueueView(RoleRequiredMixin, TemplateView):
-    """A work queue; subclasses name the selector."""
+    """A work queue with the shared queue filters; subclasses name the selector. Deadline first unless
+    another sort is chosen; a queue with finished work (``finished_toggle``) hides it unless asked."""
 
     template_name = "issues/queue.html"
     title = ""
     intro = ""
     selector = None
     testid = "queue"
+    finished_toggle = False
+
+    def queue(self, *, include_finished: bool):
+        return type(self).selector(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["page"] = _page(self.request, type(self).selector(user=self.request.user))
-        ctx.update(title=self.title, intro=self.intro, testid=self.testid)
+        show_finished = self.finished_toggle and self.request.GET.get("finished") == "1"
+        filterset = QueueFilterSet(self.request.GET or None, queryset=self.queue(include_finished=show_finished))
+        ctx["page"] = _page(self.request, filterset.qs)
+        ctx.update(
+            title=self.title,
+            intro=self.intro,
+            testid=self.testid,
+            form=filterset.form,
+            finished_toggle=self.finished_toggle,
+            show_finished=show_finished,
+        )
         return ctx
 
 
@@ -131,8 +148,11 @@ class DepartmentInboxView(QueueView):
     allowed_roles = HANDLER_ROLES
     title = _("部门待办")
     intro = _("交办给本部门的问题：签收、退回（交办后 1 个工作日内）、答复、申请延期。")
-    selector = staticmethod(selectors.department_inbox)
     testid = "department-inbox"
+    finished_toggle = True
+
+    def queue(self, *, include_finished):
+        return selectors.department_inbox(user=self.request.user, include_finished=include_finished)
 
 
 class FollowUpQueueView(QueueView):
@@ -143,24 +163,69 @@ class FollowUpQueueView(QueueView):
     testid = "follow-up-queue"
 
 
+# The 督办 page's sections, in the order of their tabs: (key, title, kind). Said once: the tabs, their
+# counts (one query) and the list shown all read it.
+SUPERVISION_SECTIONS = (
+    ("overdue", gettext_lazy("超期问题"), "issues"),
+    ("due_soon", gettext_lazy("临期问题"), "issues"),
+    ("with_supervisor", gettext_lazy("转督办"), "issues"),
+    ("extensions", gettext_lazy("延期申请"), "extensions"),
+    ("appeals", gettext_lazy("差评申诉"), "appeals"),
+    ("escalations", gettext_lazy("最近提级"), "escalations"),
+)
+
+
+def supervision_section_querysets(user, *, today, include_decided: bool = False) -> dict:
+    """Each 督办 section's rows by key (what its tab counts and its list shows)."""
+    return {
+        "overdue": selectors.overdue_list(user=user, today=today),
+        "due_soon": selectors.due_soon_list(user=user, today=today),
+        "with_supervisor": selectors.with_supervisor_list(user=user).by_deadline(),
+        "extensions": selectors.pending_extensions(user=user, include_decided=include_decided),
+        "appeals": selectors.pending_appeals(user=user, include_decided=include_decided),
+        "escalations": selectors.escalation_list(user=user),
+    }
+
+
 class SupervisionView(RoleRequiredMixin, TemplateView):
-    """督办: overdue and due-soon problems, problems handed to the supervisor, extension requests,
-    appeals and escalations."""
+    """督办 in sections (tabs with counts, one query for all counts): overdue and due-soon problems,
+    problems handed to the supervisor, extension requests, appeals and escalations. One section is
+    listed at a time, filtered, sorted and paged; the first section with work opens by default."""
 
     allowed_roles = SUPERVISOR_ROLES
     template_name = "issues/supervision.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        user = self.request.user
+        user, params = self.request.user, self.request.GET
         today = deadlines.local_date()
-        ctx["overdue"] = selectors.attach_lights(selectors.overdue_list(user=user, today=today)[:50], today=today)
-        ctx["due_soon"] = selectors.attach_lights(selectors.due_soon_list(user=user, today=today)[:50], today=today)
-        ctx["with_supervisor"] = selectors.attach_lights(selectors.with_supervisor_list(user=user)[:50], today=today)
-        ctx["extensions"] = selectors.pending_extensions(user=user)[:50]
-        ctx["appeals"] = selectors.pending_appeals(user=user)[:50]
-        ctx["escalations"] = selectors.escalation_list(user=user)[:20]
-        ctx["decision_form"] = forms.DecisionForm()
+        show_decided = params.get("finished") == "1"
+        querysets = supervision_section_querysets(user, today=today, include_decided=show_decided)
+        pending = supervision_section_querysets(user, today=today)
+        counted = counts.count_querysets(user, pending)
+        keys = [key for key, _title, _kind in SUPERVISION_SECTIONS]
+        section = params.get("section")
+        if section not in keys:
+            section = next((key for key in keys if counted.get(key)), keys[0])
+        kind = next(k for key, _title, k in SUPERVISION_SECTIONS if key == section)
+        ctx["sections"] = [
+            {"key": key, "title": title, "count": counted.get(key, 0), "current": key == section}
+            for key, title, _kind in SUPERVISION_SECTIONS
+        ]
+        ctx.update(
+            section=section, kind=kind, show_decided=show_decided, list_testid=f"{section.replace('_', '-')}-list"
+        )
+        if kind == "issues":
+            filterset = QueueFilterSet(params or None, queryset=querysets[section])
+            ctx["form"] = filterset.form
+            ctx["page"] = _page(self.request, filterset.qs)
+        elif kind in ("extensions", "appeals"):
+            filterset = DecisionFilterSet(params or None, queryset=querysets[section])
+            ctx["form"] = filterset.form
+            ctx["page"] = Paginator(filterset.qs, PAGE_SIZE).get_page(params.get("page"))
+            ctx["decision_form"] = forms.DecisionForm()
+        else:
+            ctx["page"] = Paginator(querysets[section], PAGE_SIZE).get_page(params.get("page"))
         ctx["calendar_unknown_years"] = unknown_years([today.year, today.year + 1])
         return ctx
 

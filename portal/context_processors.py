@@ -1,12 +1,11 @@
 from django.conf import settings
-from django.db import DatabaseError
 
-from portal import display
-from portal.models import Notification
+from portal import counts, display
 
 
 def portal(request):
-    """Site name, the text size and the unread count in the header (one query). Templates ask roles
+    """Site name, the text size and the counts in the header (unread messages, the user's work queues:
+    ``portal.counts``, one query). Templates ask roles
     through the ``is_a`` filter (portal/permissions.py), not by comparing role values."""
     user = getattr(request, "user", None)
     context = {
@@ -15,8 +14,6 @@ def portal(request):
         "TEXT_SIZES": display.SIZES,
     }
     if user is not None and user.is_authenticated:
-        try:
-            context["unread_count"] = Notification.objects.unread_for(user).count()
-        except DatabaseError:  # the 500 page must render even when the database is the problem
-            context["unread_count"] = 0
+        context["nav_counts"] = counts.counts_for(user)
+        context["unread_count"] = context["nav_counts"].get("unread", 0)
     return context

@@ -26,3 +26,6 @@ class ServicesConfig(AppConfig):
         from .catalogue_cache import connect_signals
 
         connect_signals()
+        from services import counts
+
+        counts.register()

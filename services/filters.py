@@ -65,6 +65,18 @@ class ApplicationFilterSet(filters.FilterSet):
         )
 
 
+TASK_SORTS = [
+    ("due", _("按应办结日期（最紧迫在前）")),
+    ("-due", _("按应办结日期（最晚在前）")),
+    ("-submitted", _("按提交时间（最新在前）")),
+]
+TASK_SORT_ORDER = {
+    "due": ("due_date", "id"),
+    "-due": ("-due_date", "-id"),
+    "-submitted": ("-application__submitted_at", "-id"),
+}
+
+
 class TaskFilterSet(filters.FilterSet):
     DUE_CHOICES = (("due_soon", _("即将到期（1个工作日内）")), ("overdue", _("已超期")))
 
@@ -77,10 +89,14 @@ class TaskFilterSet(filters.FilterSet):
     )
     due = filters.ChoiceFilter(label=_("期限"), choices=DUE_CHOICES, method="filter_due", empty_label=_("全部"))
     q = filters.CharFilter(label=_("申请编号或企业"), method="filter_q")
+    sort = filters.ChoiceFilter(label=_("排序"), choices=TASK_SORTS, method="filter_sort", empty_label=_("默认排序"))
 
     class Meta:
         model = ApplicationItem
-        fields = ["status", "bundle", "due", "q"]
+        fields = ["status", "bundle", "due", "q", "sort"]
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*TASK_SORT_ORDER[value])
 
     def filter_due(self, queryset, name, value):
         today = timezone.localdate()

@@ -10,6 +10,7 @@ from portal.models import Enterprise, User
 from .catalogue_cache import cached_by_catalogue
 from .choices import BundleKind, ItemKind, LifecycleStage
 from .models import Application, ApplicationItem, Bundle, BundleItem, ServiceMaterial, drafts_visible_to
+from .workflow import OPEN_TASK_STATUSES
 
 
 def bundle_list(*, user: User) -> QuerySet[Bundle]:
@@ -141,8 +142,13 @@ def task_list(*, user: User) -> QuerySet[ApplicationItem]:
 
 
 def task_inbox(*, user: User) -> QuerySet[ApplicationItem]:
-    """A handler's department's tasks, earliest due first."""
+    """A handler's department's tasks (finished ones too), earliest due first."""
     return task_list(user=user).filter(department_id=user.department_id)
+
+
+def open_task_inbox(*, user: User) -> QuerySet[ApplicationItem]:
+    """The tasks the handler's department still has to finish: the inbox's default and its count."""
+    return task_inbox(user=user).filter(status__in=OPEN_TASK_STATUSES)
 
 
 def task_get(*, user: User, pk: int) -> ApplicationItem:

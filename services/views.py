@@ -34,7 +34,7 @@ from .choices import Channel, ItemKind
 from .filters import ApplicationFilterSet, BundleFilterSet, TaskFilterSet
 from .forms import ApplyForm, TaskMoveForm
 from .models import Application, ApplicationItem, Bundle, drafts_visible_to
-from .workflow import TASK
+from .workflow import FINAL_TASK_STATUSES, TASK
 
 APPLICANT_ROLES = ENTERPRISE_ROLES | CLERK_ROLES
 
@@ -408,15 +408,20 @@ class ApplicationListView(RoleRequiredMixin, TemplateView):
 
 
 class TaskInboxView(RoleRequiredMixin, TemplateView):
-    """The department's inbox of fulfilment tasks, with filters."""
+    """The department's inbox of fulfilment tasks, with filters: open tasks, earliest due first, unless
+    finished ones are asked for (the toggle, or a status filter that names a final status)."""
 
     allowed_roles = HANDLER_ROLES
     template_name = "services/task_inbox.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        filterset = TaskFilterSet(self.request.GET or None, queryset=selectors.task_inbox(user=self.request.user))
+        params = self.request.GET
+        show_finished = params.get("finished") == "1" or params.get("status") in FINAL_TASK_STATUSES
+        tasks = (selectors.task_inbox if show_finished else selectors.open_task_inbox)(user=self.request.user)
+        filterset = TaskFilterSet(params or None, queryset=tasks)
         ctx["filter"] = filterset
+        ctx["show_finished"] = show_finished
         year = timezone.localdate().year
         ctx["calendar_unknown_years"] = unknown_years([year, year + 1])
         ctx["page"] = Paginator(filterset.qs, 20).get_page(self.request.GET.get("page"))
