@@ -27,6 +27,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
+from insights import rollups
 from insights.scale.problems import ProblemRows
 from insights.scale.rows import DAYS, Calendar, NullOutput, Progress, Writer, aware, next_id, uscc_check
 
@@ -68,6 +69,9 @@ class Command(ProblemRows, BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
             self._say(f"analyze: {time.perf_counter() - t:.1f} s")
+        t = time.perf_counter()
+        rollups.refresh(rebuild=True)
+        self._say(f"rankings rollup: {time.perf_counter() - t:.1f} s")
         self.stdout.write(self.style.SUCCESS(f"seed_scale: done in {time.perf_counter() - started:.1f} s"))
 
     # ------------------------------------------------------------------------------------------ base
