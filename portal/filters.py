@@ -2,6 +2,7 @@
 
 import django_filters as filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 MAX_ID = 2**63 - 1  # a bigint primary key
 
@@ -20,3 +21,35 @@ class IdFilter(filters.NumberFilter):
     """Filter by the id of a related row (``?policy=12``)."""
 
     field_class = IdField
+
+
+class InboxFilterSet(filters.FilterSet):
+    """The inbox's filters: unread or all, and which part of the portal a message comes from (the first
+    part of its dotted ``kind``, named by that app)."""
+
+    show = filters.ChoiceFilter(
+        label=_("显示"),
+        choices=[("unread", _("仅未读"))],
+        empty_label=_("全部消息"),
+        method="filter_show",
+    )
+    source = filters.ChoiceFilter(label=_("来源"), choices=[], empty_label=_("全部来源"), method="filter_source")
+
+    def __init__(self, *args, sources: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["source"].extra["choices"] = [(label, _source_name(label)) for label in sources]
+
+    def filter_show(self, queryset, name, value):
+        return queryset.filter(read_at__isnull=True) if value == "unread" else queryset
+
+    def filter_source(self, queryset, name, value):
+        return queryset.filter(kind__startswith=f"{value}.")
+
+
+def _source_name(label: str) -> str:
+    from django.apps import apps
+
+    try:
+        return str(apps.get_app_config(label).verbose_name)
+    except LookupError:
+        return label

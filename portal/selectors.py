@@ -55,6 +55,13 @@ def inbox(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.inbox_for(user).order_by("-created_at", "-id")
 
 
+def inbox_sources(*, user: User) -> list[str]:
+    """The parts of the portal (app labels: the first part of a dotted ``kind``) the user has messages
+    from, for the inbox's filter; one query."""
+    kinds = Notification.objects.inbox_for(user).order_by().values_list("kind", flat=True).distinct()
+    return sorted({kind.split(".", 1)[0] for kind in kinds})
+
+
 def api_token_list(*, user: User):
     """The user's own API tokens, newest first (active and ended alike)."""
     from portal.models import ApiToken

@@ -20,6 +20,7 @@ from django.views.generic import FormView, TemplateView
 
 from portal import actions, selectors
 from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
+from portal.filters import InboxFilterSet
 from portal.forms import (
     AgentRegistrationForm,
     EnterpriseClaimForm,
@@ -349,16 +350,34 @@ class MembershipQueueView(RoleRequiredMixin, TemplateView):
 
 
 class InboxView(LoginRequiredMixin, TemplateView):
+    """The user's messages, newest first, filtered (unread or all, by source); mark one or all read."""
+
     template_name = "portal/inbox.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["page"] = Paginator(selectors.inbox(user=self.request.user), 20).get_page(self.request.GET.get("page"))
+        user = self.request.user
+        filterset = InboxFilterSet(
+            self.request.GET or None, queryset=selectors.inbox(user=user), sources=selectors.inbox_sources(user=user)
+        )
+        ctx["form"] = filterset.form
+        ctx["page"] = Paginator(filterset.qs, 20).get_page(self.request.GET.get("page"))
         return ctx
 
     def post(self, request):
-        actions.notification_mark_read(user=request.user)
-        messages.success(request, _("已全部标为已读。"))
+        """Mark one message read (``notification``: its id) or all of them; back to the same list."""
+        raw = request.POST.get("notification", "")
+        if raw and not raw.isdigit():
+            messages.error(request, _("请选择要标为已读的消息。"))
+        elif raw:
+            actions.notification_mark_read(user=request.user, notification_ids=[int(raw)])
+            messages.success(request, _("已标为已读。"))
+        else:
+            count = actions.notification_mark_read(user=request.user)
+            messages.success(request, _("已将 %(count)d 条消息标为已读。") % {"count": count})
+        back = request.POST.get("next", "")
+        if back.startswith("?") and url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+            return redirect(reverse("portal:inbox") + back)
         return redirect("portal:inbox")
 
 
