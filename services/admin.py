@@ -2,6 +2,11 @@
 unpublish (through the actions), preview, Excel import and export. Applications and tasks are
 read-only here: their status changes only through the workbench and the API."""
 
+import datetime as dt
+import secrets
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -19,6 +24,7 @@ from portal.audit import audit_record
 from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
 
 from . import actions, selectors
+from .catalogue_cache import catalogue_version
 from .excel import read_workbook, write_workbook
 from .forms import ImportForm
 from .models import (
@@ -32,9 +38,28 @@ from .models import (
     ServiceMaterial,
 )
 
+IMPORT_DIR = "catalogue-imports"  # under MEDIA_ROOT: uploaded workbooks waiting for confirmation
+IMPORT_SESSION_KEY = "services.catalogue_import"  # token -> the catalogue version its preview was computed on
+IMPORT_KEEP = dt.timedelta(days=1)  # an abandoned preview's file is removed at the next upload after this
+
+
+def _import_path(token: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / IMPORT_DIR / f"{token}.xlsx"
+
+
+def _import_sweep() -> None:
+    folder = Path(settings.MEDIA_ROOT) / IMPORT_DIR
+    cutoff = (timezone.now() - IMPORT_KEEP).timestamp()
+    for old in folder.glob("*.xlsx") if folder.is_dir() else ():
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+
 
 class CatalogueExcelMixin:
-    """Adds 导入 Excel / 导出 Excel pages to a changelist."""
+    """Adds 导入 Excel / 导出 Excel pages to a changelist. An import is upload → preview → confirm: the upload
+    is checked and dry-run (``catalogue_load(dry_run=True)``, the same code rolled back), the file waits
+    under MEDIA_ROOT with a random name while the administrator reads what would change, and only the
+    confirmation loads it — refused if the catalogue changed since the preview. Cancel discards it."""
 
     change_list_template = "services/admin/catalogue_change_list.html"
 
@@ -42,36 +67,104 @@ class CatalogueExcelMixin:
         info = self.model._meta.app_label, self.model._meta.model_name
         return [
             path("import/", self.admin_site.admin_view(self.import_view), name="{}_{}_import".format(*info)),
+            path(
+                "import/confirm/",
+                self.admin_site.admin_view(self.import_confirm_view),
+                name="{}_{}_import_confirm".format(*info),
+            ),
             path("export/", self.admin_site.admin_view(self.export_view), name="{}_{}_export".format(*info)),
             *super().get_urls(),
         ]
 
-    def import_view(self, request):
-        if not self.has_add_permission(request) or not self.has_change_permission(request):
-            return redirect("admin:index")
-        form = ImportForm(request.POST or None, request.FILES or None)
-        errors: list[str] = []
-        if request.method == "POST" and form.is_valid():
-            try:
-                rows = read_workbook(form.cleaned_data["file"].read())
-                counts = actions.catalogue_load(actor=request.user, **rows)
-            except ValidationError as exc:
-                errors = exc.messages
-            else:
-                messages.success(
-                    request,
-                    gettext("导入完成：事项 %(items)d 项，一类事 %(bundles)d 个，一类事事项 %(bundle_items)d 条。")
-                    % counts,
-                )
-                return redirect(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_changelist")
+    def _may_import(self, request) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def _changelist(self):
+        return redirect(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_changelist")
+
+    def _import_page(self, request, *, form=None, errors=(), preview=None, token="", stale=False):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "form": form,
-            "errors": errors,
-            "title": _("从 Excel 导入事项和一类事"),
+            "form": form if form is not None else ImportForm(),
+            "errors": list(errors),
+            "preview": preview,
+            "token": token,
+            "stale": stale,
+            "title": _("导入预览：确认后才会写入") if preview else _("从 Excel 导入事项和一类事"),
         }
-        return TemplateResponse(request, "services/admin/catalogue_import.html", context, status=400 if errors else 200)
+        template = "services/admin/catalogue_import_preview.html" if preview else "services/admin/catalogue_import.html"
+        return TemplateResponse(request, template, context, status=400 if errors or stale else 200)
+
+    def _preview(self, request, data: bytes, *, token: str, stale=False):
+        """Dry-run ``data`` and show what it would change (or its errors, with nothing kept)."""
+        try:
+            preview = actions.catalogue_load(actor=request.user, **read_workbook(data), dry_run=True)
+        except ValidationError as exc:
+            self._import_discard(request, token)
+            return self._import_page(request, errors=exc.messages)
+        pending = request.session.get(IMPORT_SESSION_KEY, {})
+        pending[token] = preview["version"]
+        request.session[IMPORT_SESSION_KEY] = pending
+        return self._import_page(request, preview=preview, token=token, stale=stale)
+
+    def _import_discard(self, request, token: str) -> None:
+        pending = request.session.get(IMPORT_SESSION_KEY, {})
+        if pending.pop(token, None) is not None:
+            request.session[IMPORT_SESSION_KEY] = pending
+        _import_path(token).unlink(missing_ok=True)
+
+    def import_view(self, request):
+        if not self._may_import(request):
+            return redirect("admin:index")
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method != "POST" or not form.is_valid():
+            return self._import_page(request, form=form)
+        data = form.cleaned_data["file"].read()
+        try:
+            read_workbook(data)
+        except ValidationError as exc:
+            return self._import_page(request, form=form, errors=exc.messages)
+        _import_sweep()
+        token = secrets.token_hex(16)
+        target = _import_path(token)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        return self._preview(request, data, token=token)
+
+    def import_confirm_view(self, request):
+        """POST only: ``confirm`` loads the previewed file, ``cancel`` discards it."""
+        if not self._may_import(request):
+            return redirect("admin:index")
+        if request.method != "POST":
+            return redirect(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_import")
+        token = request.POST.get("token", "")
+        pending = request.session.get(IMPORT_SESSION_KEY, {})
+        path_ = _import_path(token) if token in pending else None
+        if path_ is None or not path_.is_file():
+            if token in pending:
+                self._import_discard(request, token)
+            messages.error(request, gettext("这次导入的预览已失效（已确认、已取消或已过期），请重新上传文件。"))
+            return redirect(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_import")
+        if "cancel" in request.POST:
+            self._import_discard(request, token)
+            messages.info(request, gettext("已取消导入，目录没有任何改动。"))
+            return self._changelist()
+        data = path_.read_bytes()
+        try:
+            counts = actions.catalogue_load(actor=request.user, **read_workbook(data), expected_version=pending[token])
+        except ValidationError as exc:
+            if catalogue_version() != pending[token]:  # changed since the preview: show the new one
+                messages.error(request, " ".join(exc.messages))
+                return self._preview(request, data, token=token, stale=True)
+            self._import_discard(request, token)
+            return self._import_page(request, errors=exc.messages)
+        self._import_discard(request, token)
+        messages.success(
+            request,
+            gettext("导入完成：事项 %(items)d 项，一类事 %(bundles)d 个，一类事事项 %(bundle_items)d 条。") % counts,
+        )
+        return self._changelist()
 
     def export_view(self, request):
         if not self.has_view_permission(request):

@@ -13,7 +13,7 @@ from portal.audit import audit_record
 from portal.exceptions import ActionError, PermissionDeniedError
 from portal.models import User
 
-from ..catalogue_cache import catalogue_changed
+from ..catalogue_cache import catalogue_changed, catalogue_version
 from ..choices import Automation, ItemKind
 from ..models import Bundle, BundleItem, BundleVersion
 from ..workflow import BUNDLE, is_catalogue_admin
@@ -217,8 +217,158 @@ def _parse_materials(value) -> list[dict]:
     return result
 
 
+class _DryRun(Exception):
+    """Raised at the end of a dry run to roll back everything it wrote."""
+
+
+ITEM_DIFF_FIELDS = (
+    "name", "item_type", "kind", "department", "promised_days", "legal_days", "provider_side", "board",
+    "automation", "fee", "online", "visits", "description", "conditions", "contact_phone",
+)  # fmt: skip
+BUNDLE_DIFF_FIELDS = (
+    "name", "kind", "stage", "chain", "board", "region", "summary", "description", "order", "published",
+)  # fmt: skip
+LINK_DIFF_FIELDS = (
+    "kind", "default_selected", "order", "requires", "excludes", "recommend_industries", "recommend_sizes",
+    "recommend_max_age_years",
+)  # fmt: skip
+
+
+def _shown(obj, field: str) -> str:
+    """A field's value as the administrator reads it: a choice's label, a related row's code, 是/否."""
+    model_field = obj._meta.get_field(field)
+    if model_field.many_to_many:
+        return ",".join(sorted(other.service.code for other in getattr(obj, field).all()))
+    if model_field.is_relation:
+        related = getattr(obj, field)
+        return related.code if related is not None else ""
+    value = getattr(obj, field)
+    if model_field.choices and value:
+        return str(getattr(obj, f"get_{field}_display")())
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    return "" if value is None else str(value)
+
+
+def _catalogue_state(*, item_codes, bundle_codes, link_bundle_codes) -> dict:
+    """What the rows of a load can touch, as plain strings: the items and bundles they name (each with its
+    materials) and every item of the bundles whose items they list."""
+    from ..models import ServiceItem
+
+    state: dict[tuple[str, str], dict] = {}
+    items = ServiceItem.objects.filter(code__in=item_codes).select_related("department").prefetch_related("materials")
+    for item in items:
+        values = {field: _shown(item, field) for field in ITEM_DIFF_FIELDS}
+        values["materials"] = ";".join(
+            f"{m.name}|{m.get_form_display()}|{m.count}|{_('是') if m.required else _('否')}|{m.source}"
+            for m in item.materials.all()
+        )
+        state["item", item.code] = {"name": item.name, "values": values}
+    for bundle in Bundle.objects.filter(code__in=bundle_codes).select_related("region"):
+        state["bundle", bundle.code] = {
+            "name": bundle.name,
+            "values": {field: _shown(bundle, field) for field in BUNDLE_DIFF_FIELDS},
+        }
+    links = (
+        BundleItem.objects.filter(bundle__code__in=link_bundle_codes)
+        .select_related("bundle", "service")
+        .prefetch_related("requires__service", "excludes__service")
+    )
+    for link in links:
+        state["link", f"{link.bundle.code} / {link.service.code}"] = {
+            "name": f"{link.bundle.name} / {link.service.name}",
+            "values": {field: _shown(link, field) for field in LINK_DIFF_FIELDS},
+        }
+    return state
+
+
+def _field_label(kind: str, field: str) -> str:
+    from ..models import ServiceItem
+
+    if field == "materials":
+        return str(_("申请材料"))
+    model = {"item": ServiceItem, "bundle": Bundle, "link": BundleItem}[kind]
+    return str(model._meta.get_field(field).verbose_name)
+
+
+def _diff(before: dict, after: dict) -> dict:
+    """What a load changes: rows added, rows changed (each field old → new) and rows removed."""
+    kinds = {"item": _("事项"), "bundle": _("一类事"), "link": _("一类事事项")}
+    added, changed, removed = [], [], []
+    for key in after.keys() | before.keys():
+        kind, code = key
+        entry = {"kind": str(kinds[kind]), "code": code, "name": (after.get(key) or before[key])["name"]}
+        if key not in before:
+            added.append(entry)
+        elif key not in after:
+            removed.append(entry)
+        else:
+            old, new = before[key]["values"], after[key]["values"]
+            fields = [
+                {"label": _field_label(kind, field), "old": old[field], "new": new[field]}
+                for field in new
+                if old.get(field) != new[field]
+            ]
+            if fields:
+                changed.append({**entry, "fields": fields})
+    order = {"item": 0, "bundle": 1, "link": 2}
+    rank = {str(label): order[kind] for kind, label in kinds.items()}
+    for rows in (added, changed, removed):
+        rows.sort(key=lambda row: (rank[row["kind"]], row["code"]))
+    return {"added": added, "changed": changed, "removed": removed}
+
+
+def catalogue_load(
+    *,
+    actor,
+    items: list[dict],
+    bundles: list[dict],
+    bundle_items: list[dict],
+    dry_run: bool = False,
+    expected_version: str | None = None,
+) -> dict:
+    """Load catalogue rows (see :func:`_catalogue_write`).
+
+    ``dry_run=True`` runs the very same load in a transaction that is rolled back and returns what it
+    would change instead (``added``, ``changed`` with each field's old and new value, ``removed``) and
+    the catalogue version it was computed against (``version``); bad rows raise ActionError as the real
+    load does. ``expected_version`` (a preview's ``version``) refuses the load when the catalogue has
+    changed since: the administrator confirms only what they saw.
+    """
+    if not dry_run:
+        with transaction.atomic():
+            if expected_version is not None:
+                _lock_version()
+                if catalogue_version() != expected_version:
+                    raise ActionError(_("预览之后目录已被修改，未导入任何数据。请查看重新计算的变更后再确认。"))
+            return _catalogue_write(actor=actor, items=items, bundles=bundles, bundle_items=bundle_items)
+    codes = {
+        "item_codes": {_text(row.get("code")) for row in items} | {_text(row.get("item")) for row in bundle_items},
+        "bundle_codes": {_text(row.get("code")) for row in bundles}
+        | {_text(row.get("bundle")) for row in bundle_items},
+        "link_bundle_codes": {_text(row.get("bundle")) for row in bundle_items},
+    }
+    try:
+        with transaction.atomic():
+            version = catalogue_version()
+            before = _catalogue_state(**codes)
+            counts = _catalogue_write(actor=actor, items=items, bundles=bundles, bundle_items=bundle_items)
+            after = _catalogue_state(**codes)
+            raise _DryRun
+    except _DryRun:
+        pass
+    return {**_diff(before, after), "counts": counts, "version": version}
+
+
+def _lock_version() -> None:
+    """Hold the catalogue version row until the load commits (PostgreSQL; SQLite writers already queue)."""
+    from ..models import CatalogueVersion
+
+    list(CatalogueVersion.objects.select_for_update().filter(pk=1).values_list("pk"))
+
+
 @transaction.atomic
-def catalogue_load(*, actor, items: list[dict], bundles: list[dict], bundle_items: list[dict]) -> dict:
+def _catalogue_write(*, actor, items: list[dict], bundles: list[dict], bundle_items: list[dict]) -> dict:
     """Create or update service items, bundles and their items from rows (Excel import, demo data).
 
     Every row is checked first; if any row is wrong, ActionError lists each one by sheet and row

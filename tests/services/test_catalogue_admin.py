@@ -157,6 +157,10 @@ def test_admin_import_page_shows_errors_and_saves_nothing(client_for, admin_user
     assert "不是允许的类型（Excel）" in client.post(url, {"file": not_excel}).content.decode()
     good = SimpleUploadedFile("c.xlsx", _workbook(items=[_item("Z-1", "企业设立登记")]))
     response = client.post(url, {"file": good})
+    assert response.status_code == 200  # the preview (tests/services/test_catalogue_import_preview.py)
+    assert not ServiceItem.objects.exists()
+    confirm = reverse("admin:services_serviceitem_import_confirm")
+    response = client.post(confirm, {"token": response.context["token"], "confirm": "1"})
     assert response.status_code == 302
     assert ServiceItem.objects.filter(code="Z-1").exists()
     assert AuditLog.objects.filter(action="services.catalogue.imported").exists()
