@@ -55,7 +55,7 @@ from django.db import connection  # noqa: E402
 
 from benchmarks.insights_dataset import ZipfFiller, labelled_problems  # noqa: E402
 from insights import similarity  # noqa: E402
-from insights.models import IssueSearchDoc, SearchTerm, TermStat  # noqa: E402
+from insights.models import IssueSearchDoc, SearchTerm, TermStat, TermStatChange  # noqa: E402
 from insights.text import tokenize  # noqa: E402
 
 MIN_SCORE = 0.12
@@ -112,7 +112,7 @@ def recount_term_stats() -> None:
         while batch := cursor.fetchmany(20000):
             for (tokens,) in batch:
                 counter.update(set(tokens.split()))
-        cursor.execute(f"TRUNCATE {TermStat._meta.db_table}")
+        cursor.execute(f"TRUNCATE {TermStat._meta.db_table}, {TermStatChange._meta.db_table}")
         raw = cursor.cursor
         with raw.copy(f"COPY {TermStat._meta.db_table} (token, df) FROM STDIN") as copy:
             for token, df in counter.items():
@@ -143,6 +143,7 @@ def main() -> None:
         IssueSearchDoc.objects.all().delete()
         SearchTerm.objects.all().delete()
         TermStat.objects.all().delete()
+        TermStatChange.objects.all().delete()
 
     rng = random.Random(args.seed)
     rows = labelled_problems(rng, per_group=args.per_group)

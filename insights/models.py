@@ -58,7 +58,9 @@ class SearchTerm(models.Model):
 
 
 class TermStat(models.Model):
-    """How many indexed problems contain one term (document frequency), for idf weights."""
+    """How many indexed problems contain one term (document frequency), for idf weights: the folded
+    sum of :class:`TermStatChange` rows, written only by the scheduled fold (never by a problem's save,
+    so no two saves contend on a common term's row)."""
 
     token = models.CharField(max_length=64, primary_key=True)
     df = models.PositiveIntegerField(default=0)
@@ -69,6 +71,24 @@ class TermStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token}: {self.df}"
+
+
+class TermStatChange(models.Model):
+    """One pending change of a document frequency: +1 when an indexed problem gains ``token``, −1 when
+    it loses it. Indexing only appends these rows (no shared row is updated); the scheduled
+    :func:`insights.similarity.fold_term_changes` adds them into :class:`TermStat` and deletes them,
+    and a search adds the few still pending, so frequencies are exact at every moment."""
+
+    token = models.CharField(max_length=64)
+    delta = models.SmallIntegerField()
+
+    class Meta:
+        verbose_name = _("词频变动")
+        verbose_name_plural = _("词频变动")
+        indexes = [models.Index(fields=["token"])]
+
+    def __str__(self) -> str:
+        return f"{self.token} {self.delta:+d}"
 
 
 class CommonIssueQuerySet(models.QuerySet):

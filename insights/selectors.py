@@ -12,7 +12,7 @@ from portal.permissions import reads_all_cases
 from services.models import Application
 
 from . import similarity
-from .models import CommonIssue, CommonIssueLink, CommonIssueReuse, IssueSearchDoc, TermStat
+from .models import CommonIssue, CommonIssueLink, CommonIssueReuse, IssueSearchDoc
 
 SOLVED_STATUSES = ISSUE.group("solved")
 OPEN_STATUSES = ISSUE.group("open")
@@ -184,7 +184,7 @@ def clusters(
         IssueSearchDoc.objects.filter(issue_id__in=[issue.pk for issue in issues]).values_list("issue_id", "tokens")
     )
     terms = sorted({term for text in tokens.values() for term in text.split()})
-    dfs = dict(TermStat.objects.filter(token__in=terms).values_list("token", "df")) if terms else {}
+    dfs = similarity.document_frequencies(terms)
     total = max([similarity.document_count(), 1, *dfs.values()])
 
     vectors = {}

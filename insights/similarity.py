@@ -18,9 +18,14 @@ How a search runs (``search``):
    between the query and each candidate's stored tokens. The score is in [0, 1]; results below
    ``min_score`` are dropped.
 
-That is three or four queries per search whatever the table size. Indexing (``index_document``) keeps
-``TermStat`` exact: a problem's new terms add 1, vanished terms subtract 1, in a fixed (sorted) order
-so two concurrent saves cannot deadlock.
+That is three or four queries per search whatever the table size.
+
+Indexing runs on the worker after the problem's transaction commits (``insights.signals`` →
+``insights.tasks.index_issue`` → :func:`index_document`), so saving a problem never waits on the
+tokeniser. Document frequencies are never bumped in place by an indexing: it appends ``TermStatChange``
+rows (+1 for a term the problem gains, −1 for one it loses); the scheduled :func:`fold_term_changes`
+adds them into ``TermStat`` in one statement, and a search adds the changes still pending to what it
+reads, so the frequencies are exact at every moment and no two indexings contend on a common term's row.
 """
 
 import math
@@ -41,6 +46,7 @@ MIN_COMMON_DF = 50
 # many rows, so the database ranks a bounded set whatever the table size (the rarest term is always
 # used). Rare terms are also the ones that tell one difficulty from another.
 MATCH_BUDGET = 4000
+INDEX_LOCK_SPACE = 7301  # the advisory-lock namespace of index_document (PostgreSQL)
 
 
 @dataclass(frozen=True)
@@ -63,24 +69,67 @@ def _models():
 
 
 def _bump(tokens: list[str], delta: int) -> None:
-    """Add ``delta`` to the document frequency of each distinct token (sorted: no deadlocks)."""
-    if not tokens:
-        return
+    """Record that ``delta`` is to be added to the document frequency of each token (appended rows)."""
+    from insights.models import TermStatChange
+
+    TermStatChange.objects.bulk_create([TermStatChange(token=token, delta=delta) for token in tokens])
+
+
+def fold_term_changes() -> int:
+    """Add the pending ``TermStatChange`` rows into ``TermStat`` and delete them (scheduled every
+    minute). The rows are claimed with ``DELETE … RETURNING``, so two folds at once never count a
+    change twice; the sums are written in token order (no deadlock). Returns the rows folded."""
+    from insights.models import TermStatChange
+
     _, _, term_stat = _models()
+    changes = connection.ops.quote_name(TermStatChange._meta.db_table)
     table = connection.ops.quote_name(term_stat._meta.db_table)
+    greatest = "GREATEST" if is_postgres() else "MAX"  # SQLite's two-argument MAX is PostgreSQL's GREATEST
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {changes} RETURNING token, delta")  # noqa: S608 - table name is ours
+        claimed = cursor.fetchall()
+        sums: Counter = Counter()
+        for token, delta in claimed:
+            sums[token] += delta
+        rows = sorted((token, df) for token, df in sums.items() if df)
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            values = ", ".join(["(%s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} (token, df) VALUES {values} "  # noqa: S608 - table name is ours
+                f"ON CONFLICT (token) DO UPDATE SET df = {greatest}({table}.df + excluded.df, 0)",
+                [value for row in chunk for value in row],
+            )
+    return len(claimed)
+
+
+def document_frequencies(tokens) -> dict[str, int]:
+    """The document frequency of each of ``tokens`` (folded + still pending), in one query."""
+    from insights.models import TermStatChange
+
+    _, _, term_stat = _models()
+    tokens = list(tokens)
+    if not tokens:
+        return {}
+    marks = ", ".join(["%s"] * len(tokens))
+    table = connection.ops.quote_name(term_stat._meta.db_table)
+    changes = connection.ops.quote_name(TermStatChange._meta.db_table)
     with connection.cursor() as cursor:
-        if delta > 0:
-            for start in range(0, len(tokens), 500):
-                chunk = tokens[start : start + 500]
-                values = ", ".join(["(%s, 1)"] * len(chunk))
-                cursor.execute(
-                    f"INSERT INTO {table} (token, df) VALUES {values} "  # noqa: S608 - table name is ours
-                    f"ON CONFLICT (token) DO UPDATE SET df = {table}.df + 1",
-                    chunk,
-                )
-        else:
-            for token in tokens:
-                cursor.execute(f"UPDATE {table} SET df = df - 1 WHERE token = %s AND df > 0", [token])  # noqa: S608
+        cursor.execute(
+            f"SELECT token, SUM(df) FROM (SELECT token, df FROM {table} WHERE token IN ({marks}) "  # noqa: S608
+            f"UNION ALL SELECT token, delta FROM {changes} WHERE token IN ({marks})) AS t GROUP BY token",
+            tokens + tokens,
+        )
+        return {token: int(df) for token, df in cursor.fetchall()}
+
+
+def _lock(issue_id: int) -> None:
+    """One indexing of a problem at a time (a task delivered twice must not count its terms twice):
+    a transaction-scoped advisory lock on PostgreSQL (the problem's own row stays free for its
+    editors); SQLite has one writer anyway."""
+    if is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [INDEX_LOCK_SPACE, issue_id])
 
 
 def index_document(*, issue_id: int, text: str) -> None:
@@ -89,6 +138,7 @@ def index_document(*, issue_id: int, text: str) -> None:
     tokens = tokenize(text)
     joined = " ".join(tokens)
     with transaction.atomic():
+        _lock(issue_id)
         existing = doc_model.objects.filter(issue_id=issue_id).values_list("tokens", flat=True).first()
         if existing is not None and existing == joined:
             return
@@ -107,6 +157,7 @@ def index_document(*, issue_id: int, text: str) -> None:
 def remove_document(*, issue_id: int) -> None:
     doc_model, term_model, _ = _models()
     with transaction.atomic():
+        _lock(issue_id)
         existing = doc_model.objects.filter(issue_id=issue_id).values_list("tokens", flat=True).first()
         if existing is None:
             return
@@ -187,12 +238,11 @@ def search(
     ``within``: a queryset of problem ids (``values("pk")``) to search in — the caller's visibility;
     ``exclude``: problem ids to leave out (the problem being looked at).
     """
-    _, _, term_stat = _models()
     query_tokens = tokenize(text)
     if not query_tokens:
         return []
     distinct = sorted(set(query_tokens))
-    dfs = dict(term_stat.objects.filter(token__in=distinct).values_list("token", "df"))
+    dfs = document_frequencies(distinct)
     known = [term for term in distinct if dfs.get(term, 0) > 0]
     if not known:
         return []
@@ -211,7 +261,7 @@ def search(
 
     doc_terms = {term for _, tokens in candidates for term in tokens.split()} - set(dfs)
     if doc_terms:
-        dfs.update(term_stat.objects.filter(token__in=sorted(doc_terms)).values_list("token", "df"))
+        dfs.update(document_frequencies(sorted(doc_terms)))
 
     def idf(term: str) -> float:
         return _idf(dfs.get(term, 0), total)

@@ -3,10 +3,11 @@
 Tasks take ids, re-fetch and call :mod:`insights.actions`; each is safe to run twice.
 """
 
+import datetime as dt
 import logging
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
@@ -56,6 +57,42 @@ def sweep_ledger_exports() -> dict[str, int]:
     return {"expired": expired, "resumed": len(resumed)}
 
 
+def index_issue(issue_id: int) -> str:
+    """Index one problem's text for the similar-problem search (queued after its save commits).
+    Re-reads the problem; idempotent (the same text changes nothing); a deleted problem is unindexed."""
+    from insights import similarity
+    from insights.signals import issue_text
+    from issues.models import Issue
+
+    issue = Issue.objects.filter(pk=issue_id).only("title", "description").first()
+    if issue is None:
+        similarity.remove_document(issue_id=issue_id)
+        return "removed"
+    similarity.index_document(issue_id=issue_id, text=issue_text(issue))
+    return "indexed"
+
+
+def index_missing(*, hours: int = 48) -> int:
+    """Scheduled: index the problems registered in the last ``hours`` that have no index entry yet
+    (their task was lost: a broker outage, a worker killed). Returns how many were indexed."""
+    from issues.models import Issue
+
+    since = timezone.now() - dt.timedelta(hours=hours)
+    missing = list(
+        Issue.objects.filter(registered_at__gte=since, search_doc__isnull=True).values_list("pk", flat=True)[:5000]
+    )
+    for issue_id in missing:
+        index_issue(issue_id)
+    return len(missing)
+
+
+def fold_term_changes() -> int:
+    """Scheduled every minute: add the pending document-frequency changes into ``TermStat``."""
+    from insights import similarity
+
+    return similarity.fold_term_changes()
+
+
 def refresh_ranking_rollups() -> dict:
     """Scheduled every 5 minutes: recount the 晾晒 rollup's days touched since the watermark."""
     from insights import rollups
@@ -76,6 +113,18 @@ SCHEDULES: list[dict] = [
         "func": "insights.tasks.sweep_ledger_exports",
         "schedule_type": "I",
         "minutes": 15,
+    },
+    {
+        "name": "insights.fold_term_changes",
+        "func": "insights.tasks.fold_term_changes",
+        "schedule_type": "I",
+        "minutes": 1,
+    },
+    {
+        "name": "insights.index_missing",
+        "func": "insights.tasks.index_missing",
+        "schedule_type": "I",
+        "minutes": 10,
     },
     {
         "name": "insights.refresh_ranking_rollups",

@@ -3,11 +3,22 @@
 import datetime as dt
 import random
 
+from django.test import TestCase
+
 from insights import actions as insight_actions
 from issues import actions
-from tests.issues.factories import at, submit
+from tests.issues import factories as issue_factories
+from tests.issues.factories import at
 
 __all__ = ["at", "common_from", "drive", "seed_period", "submit"]
+
+
+def submit(member, **kwargs):
+    """A problem submitted through the actions and, as after a real commit, indexed for the similar
+    search (the work queued after commit runs here, django-q2 in sync mode)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return issue_factories.submit(member, **kwargs)
+
 
 STEPS = ["submitted", "dispatched", "accepted", "returned", "replied", "followed_up", "closed", "reopened"]
 

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from insights import similarity
-from insights.models import IssueSearchDoc, SearchTerm, TermStat
+from insights.models import IssueSearchDoc, SearchTerm, TermStat, TermStatChange
 from insights.text import tokenize
 from issues.models import Issue
 
@@ -25,6 +25,7 @@ class Command(BaseCommand):
             IssueSearchDoc.objects.all().delete()
             SearchTerm.objects.all().delete()
             TermStat.objects.all().delete()
+            TermStatChange.objects.all().delete()
             docs, terms, total = [], [], 0
             for issue_id, title, description in Issue.objects.values_list("pk", "title", "description").iterator(
                 chunk_size=batch
