@@ -3,11 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.choices import DepartmentKind
 from portal.formkit import PortalForm
 from portal.i18n import lazy_interpolate
 from portal.models import Department, Enterprise
 
+from . import routing
 from .choices import Discovery, RatingScore, Tier
 from .models import Category, Channel, OwnerlessKind
 from .uploads import MAX_ATTACHMENTS
@@ -26,15 +26,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
         return [super().clean(data, initial)] if data else []
-
-
-def _departments():
-    return (
-        Department.objects.active()
-        .exclude(kind__in=[DepartmentKind.CATCH_ALL, DepartmentKind.SERVICE_CENTRE])
-        .select_related("region")
-        .order_by("region__code", "code")
-    )
 
 
 class DepartmentChoiceField(forms.ModelChoiceField):
@@ -124,16 +115,20 @@ class ClassifyForm(forms.Form):
 
 
 class DispatchForm(forms.Form):
+    """交办: the pickers offer only the departments that can take a problem, those at its level first."""
+
+    for_object = True
+
     lead_department = DepartmentChoiceField(queryset=Department.objects.none(), label=_("牵头部门"))
     co_departments = DepartmentMultipleChoiceField(
         queryset=Department.objects.none(), label=_("协办部门"), required=False
     )
     note = forms.CharField(label=_("交办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, obj=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead_department"].queryset = _departments()
-        self.fields["co_departments"].queryset = _departments()
+        self.fields["lead_department"].queryset = routing.assignable_departments(obj)
+        self.fields["co_departments"].queryset = routing.assignable_departments(obj)
 
 
 class ReasonForm(forms.Form):
@@ -141,12 +136,20 @@ class ReasonForm(forms.Form):
 
 
 class EscalateForm(forms.Form):
+    """提级: offers only the departments at the next level up (:func:`issues.routing.escalation_targets`,
+    the same the action checks); any other is refused with the action's own message."""
+
+    for_object = True
+
     to_department = DepartmentChoiceField(queryset=Department.objects.none(), label=_("提级至部门"))
     reason = forms.CharField(label=_("提级理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, obj=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_department"].queryset = _departments()
+        field = self.fields["to_department"]
+        if obj is not None:
+            field.queryset = routing.escalation_targets(obj)
+            field.error_messages["invalid_choice"] = routing.escalation_refusal(obj)
 
 
 class ReplyForm(forms.Form):

@@ -316,7 +316,7 @@ def available_moves(user, issue, bound: dict | None = None) -> list[dict]:
                     "tier": issue.tier,
                     "ownerless_kind": getattr(issue.ownerless_kind, "code", None),
                 }
-            form = entry.form(initial=initial)
+            form = entry.make_form(issue, initial=initial)
         moves.append({"name": name, "label": ISSUE[name].label, "form": form, "danger": entry.danger})
     return moves
 

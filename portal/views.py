@@ -130,7 +130,7 @@ class WorkflowMoveView(LoginRequiredMixin, View):
         if entry is None:
             raise Http404
         obj = self.get_object(request, pk)
-        form = entry.form(request.POST, request.FILES) if entry.form is not None else None
+        form = entry.make_form(obj, request.POST, request.FILES) if entry.form is not None else None
         if form is not None and not form.is_valid():
             messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
             return self.render_invalid(request, obj, move, form)

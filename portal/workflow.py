@@ -194,6 +194,13 @@ class MoveEntry:
     # the API's description of the endpoint (OpenAPI)
     description: str = ""
 
+    def make_form(self, obj, *args, **kwargs):
+        """The move's form for ``obj``; a form whose choices depend on the object (e.g. 提级 offers only
+        the next level up) says ``for_object = True`` and receives it as ``obj``."""
+        if getattr(self.form, "for_object", False):
+            kwargs["obj"] = obj
+        return self.form(*args, **kwargs)
+
     @property
     def api_name(self) -> str:
         """The API's action path: ``request_extension`` → ``request-extension``."""

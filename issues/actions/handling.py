@@ -6,14 +6,12 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal.choices import DepartmentKind
 from portal.exceptions import ActionError, TransitionNotAllowed
 from portal.models import User
 from portal.workdays import add_working_days
 
-from .. import deadlines
+from .. import deadlines, routing
 from ..choices import (
-    LEVEL_ORDER,
     Level,
     RequestStatus,
 )
@@ -70,7 +68,7 @@ def issue_dispatch(
     now = _now(now)
     _guard(actor, issue, "dispatch", now)
     lead = _department(lead_department)
-    if lead.kind in (DepartmentKind.CATCH_ALL, DepartmentKind.SERVICE_CENTRE):
+    if not routing.takes_problems(lead):
         raise ActionError({"lead_department": _("牵头部门须为承办问题的职能部门，不能是兜底办或服务中心。")})
     co = [_department(value) for value in co_departments]
     co = [dept for dept in co if dept.pk != lead.pk]
@@ -301,15 +299,9 @@ def issue_escalate(*, actor: User, issue: Issue, to_department, reason: str, now
     if not reason:
         raise ActionError({"reason": _("请填写提级理由。")})
     target = _department(to_department)
-    current = LEVEL_ORDER.index(issue.level) if issue.level in LEVEL_ORDER else 0
+    if not routing.escalation_targets(issue).filter(pk=target.pk).exists():
+        raise ActionError({"to_department": routing.escalation_refusal(issue)})
     target_level = target.region.level
-    if target_level not in LEVEL_ORDER or LEVEL_ORDER.index(target_level) != current + 1:
-        raise ActionError(
-            {
-                "to_department": _("提级须交给上一级（%(level)s级）部门。")
-                % {"level": Level(LEVEL_ORDER[min(current + 1, 3)]).label}
-            }
-        )
     Escalation.objects.create(
         issue=issue,
         from_department=issue.lead_department,
