@@ -103,7 +103,8 @@ class CatalogueExcelMixin:
         except ValidationError as exc:
             self._import_discard(request, token)
             return self._import_page(request, errors=exc.messages)
-        pending = request.session.get(IMPORT_SESSION_KEY, {})
+        # tokens whose file is gone (swept, or left by a form sent twice) are dropped with the new one kept
+        pending = {t: v for t, v in request.session.get(IMPORT_SESSION_KEY, {}).items() if _import_path(t).is_file()}
         pending[token] = preview["version"]
         request.session[IMPORT_SESSION_KEY] = pending
         return self._import_page(request, preview=preview, token=token, stale=stale)

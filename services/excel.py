@@ -6,6 +6,8 @@ import io
 import zipfile
 from decimal import Decimal
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -137,7 +139,13 @@ def _label(obj, field) -> str:
 
 
 def write_workbook(*, items, bundles, bundle_items) -> bytes:
-    """The catalogue as an .xlsx in the import format (choices written as their Chinese labels)."""
+    """The catalogue as an .xlsx in the import format (choices written as their Chinese labels, whatever
+    the administrator's language: one file format, read back in either language)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _write_workbook(items=items, bundles=bundles, bundle_items=bundle_items)
+
+
+def _write_workbook(*, items, bundles, bundle_items) -> bytes:
     workbook = Workbook()
     bold = Font(bold=True)
 

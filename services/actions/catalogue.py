@@ -1,12 +1,15 @@
 """Catalogue writes: freezing and publishing bundles, loading items and bundles from rows (Excel, demo)."""
 
+import functools
 import hashlib
 import json
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
@@ -149,13 +152,24 @@ class _RowErrors:
         self.messages.append(_("「%(sheet)s」第 %(row)d 行：%(msg)s") % {"sheet": sheet, "row": row, "msg": message})
 
 
+@functools.cache
+def _choice_lookup(choices, language) -> dict[str, str]:
+    """A choice's value from its value, its label in the file's language (Chinese: the export writes
+    Chinese labels) or its label in the administrator's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        source = {str(label): v for v, label in choices.choices}
+    with translation.override(language):
+        shown = {str(label): v for v, label in choices.choices}
+    return {v: v for v in choices.values} | shown | source
+
+
 def _choice(choices, value, *, required=True, default=""):
     text = "" if value is None else str(value).strip()
     if not text:
         if required and not default:
             raise ValueError(_("不能为空"))
         return default
-    lookup = {v: v for v in choices.values} | {str(label): v for v, label in choices.choices}
+    lookup = _choice_lookup(choices, get_language())
     if text not in lookup:
         raise ValueError(
             _("“%(value)s”不是有效的选项（可选：%(options)s）")

@@ -5,8 +5,10 @@ refused when the catalogue changed since the preview. Real .xlsx files, built wi
 import io
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from portal.models import AuditLog
@@ -26,6 +28,13 @@ CONFIRM = "admin:services_serviceitem_import_confirm"
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
+
+
+@pytest.fixture
+def english():
+    """Requests in English; the language the test client's requests leave active is reset afterwards."""
+    yield "en"
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _counts() -> dict:
@@ -167,3 +176,28 @@ def test_confirm_takes_only_a_token_of_this_session(client_for, admin_user, open
 def test_staff_without_admin_cannot_confirm(client_for, clerk):
     response = client_for(clerk).post(reverse(CONFIRM), {"token": "x", "confirm": "1"})
     assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_the_preview_and_row_errors_read_in_english(client_for, admin_user, opening, english):
+    client = client_for(admin_user)
+    client.cookies["django_language"] = english
+    response = client.post(reverse(IMPORT), {"file": SimpleUploadedFile("c.xlsx", _edited_export(opening))})
+    html = response.content.decode()
+    assert "Import preview: nothing is saved until you confirm" in html
+    assert "Confirm import" in html and "Old value" in html and "Added" in html and "Removed" in html
+    assert "确认导入" not in html
+    bad = _workbook(items=[_item("B-2", "部门不存在", dept="nowhere")])
+    response = client.post(reverse(IMPORT), {"file": SimpleUploadedFile("c.xlsx", bad)})
+    assert response.status_code == 400
+    assert "第 2 行" not in response.content.decode()
+
+
+def test_an_export_made_in_english_reads_back_as_no_change(client_for, admin_user, opening, english):
+    # the file format is one (Chinese labels) whatever the administrator's language
+    client = client_for(admin_user)
+    client.cookies["django_language"] = english
+    exported = client.get(reverse("admin:services_bundle_export")).content
+    assert "行政许可" in {c.value for c in load_workbook(io.BytesIO(exported))["事项"]["C"]}
+    response = client.post(reverse(IMPORT), {"file": SimpleUploadedFile("c.xlsx", exported)})
+    assert response.status_code == 200
+    assert "This file matches the current catalogue" in response.content.decode()
