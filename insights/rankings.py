@@ -125,6 +125,11 @@ def year_period(year: int) -> Period:
     return Period(dt.date(year, 1, 1), dt.date(year + 1, 1, 1), f"{year:04d}", "year")
 
 
+def local_today() -> dt.date:
+    """Today in the portal's time zone (one place, so tests can fix the date)."""
+    return dt.datetime.now(TZ).date()
+
+
 def last_complete_month(today: dt.date) -> Period:
     first = today.replace(day=1) - dt.timedelta(days=1)
     return month_period(first.year, first.month)
@@ -138,7 +143,7 @@ def parse_period(value: str | None, *, start: str | None = None, end: str | None
     """``YYYY-MM`` | ``YYYY-Qn`` | ``YYYY`` | custom ``start``/``end`` dates (inclusive end);
     nothing → the last complete month (the current one is still filling). Raises
     :class:`PeriodError` with a Chinese message."""
-    today = today or dt.datetime.now(TZ).date()
+    today = today or local_today()
     value = (value or "").strip()
     if start or end:
         try:

@@ -56,9 +56,16 @@ class PublicRankingView(TemplateView):
         ctx = super().get_context_data(**kwargs)
         form, period = _period_form(self.request)
         result = None
+        query = self.request.GET.copy()
+        default_period = period is not None and not form.cleaned_data.get("period") and period.kind == "month"
         if period is not None:
             result = rankings.ranking(period=period, by=form.cleaned_data["by"], filters=form.filters())
-        ctx.update(form=form, result=result, staff=self.staff, query=self.request.GET.urlencode())
+            if default_period:
+                # say which month is shown: the box holds it, and every link keeps it (the drill-down
+                # and the downloads then count the same month even after the month turns)
+                form.data = form.data.copy()
+                form.data["period"] = query["period"] = period.label
+        ctx.update(form=form, result=result, staff=self.staff, query=query.urlencode(), default_period=default_period)
         return ctx
 
 
