@@ -10,6 +10,7 @@ class IssuesConfig(AppConfig):
     api_urls = "issues.api.urls"
     nav_template = "issues/_nav.html"
     workbench_template = "issues/_workbench.html"
+    enterprise_actions_template = "issues/_enterprise_actions.html"
 
     def seed_demo(self, *, rng, context: dict, stdout) -> None:
         from issues import demo

@@ -98,6 +98,20 @@ class IssueIntakeForm(IssueReportForm):
         super().__init__(*args, user=user, **kwargs)
         self.fields["enterprise"].queryset = Enterprise.objects.order_by("name")
         self.fields["channel"].initial = "window"
+        if not self.is_bound:
+            # the cursor waits where the clerk types first: the enterprise, or once it is chosen the title
+            first = "title" if self.initial.get("enterprise") else "enterprise"
+            self.fields[first].widget.attrs["autofocus"] = True
+
+    @staticmethod
+    def initial_for(enterprise) -> dict:
+        """A walk-in for this enterprise: it is chosen, and the contact is its own (法定代表人, its
+        phone) until the clerk types another."""
+        return {
+            "enterprise": enterprise.pk,
+            "contact_name": enterprise.legal_representative,
+            "contact_phone": enterprise.contact_phone,
+        }
 
 
 class ClassifyForm(forms.Form):

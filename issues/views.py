@@ -17,6 +17,7 @@ from django.views.generic import FormView, TemplateView
 from portal import counts
 from portal.audit import audit_record
 from portal.choices import Role
+from portal.models import Enterprise
 from portal.permissions import (
     ALL_STAFF,
     CLERK_ROLES,
@@ -278,6 +279,17 @@ class IssueIntakeView(IssueReportView):
     allowed_roles = CLERK_ROLES
     form_class = forms.IssueIntakeForm
     heading = _("代企业登记问题")
+
+    def get_initial(self):
+        """``?enterprise=<id>`` (from the enterprise's page or a search) pre-selects the enterprise and
+        fills in its contact; anything else is ignored."""
+        initial = super().get_initial()
+        enterprise_id = self.request.GET.get("enterprise", "")
+        if enterprise_id.isdigit():
+            enterprise = Enterprise.objects.visible_to(self.request.user).filter(pk=enterprise_id).first()
+            if enterprise is not None:
+                initial.update(forms.IssueIntakeForm.initial_for(enterprise))
+        return initial
 
     def submit(self, data):
         return actions.issue_submit(
