@@ -3,8 +3,8 @@
 Without /usr/bin/chromium the tests are skipped with a clear message, except under CI
 (PORTAL_REQUIRE_BROWSER=1), where a missing browser is a failure.
 
-Every page a browser test opens is audited with axe-core (issue 15): just before the page is left (the
-next navigation request of its tab) and once more at the end of the test. A serious or critical
+Every page a browser test opens is audited with axe-core (issue 15), in the page once it has loaded;
+a click, a test's goto() and the end of the test wait for that audit. A serious or critical
 violation fails the test that opened the page; every audit, with its duration, is appended to
 ``test-artifacts/a11y/axe.jsonl`` (``scripts/a11y-report`` sums it per page). A page already audited in
 this run in the same state (its path with numbers replaced, its title, the tab's width and text size)
@@ -63,15 +63,21 @@ def _watch_csp(page) -> list[str]:
 AXE_JS = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 FAILING_IMPACTS = {"serious", "critical"}
 # Runs in every top-level document of an audited tab, after axe's own source: audits the page once it
-# has loaded and keeps the result in the tab's sessionStorage; until the audit is done, a click on a link
-# or a form submission is held and replayed afterwards, so no page is left unaudited. AUDITED lists the
-# states already audited in this run (the path with numbers replaced, the title, the width, the text size).
+# has loaded and keeps the result in the tab's sessionStorage. Until the audit is done, a transparent
+# shield covers the page, so Playwright's clicks (which wait until their target receives the pointer)
+# wait for it and no page is left unaudited by a click. AUDITED lists the states already audited in this
+# run (the path with numbers replaced, the title, the width, the text size).
 AXE_RUNNER = """(() => {
   if (window.top !== window) return;
-  const state = window.__portalAxe = {status: 'waiting', held: []};
+  const state = window.__portalAxe = {status: 'waiting'};
+  const shield = document.createElement('div');
+  shield.id = 'portal-axe-shield';
+  shield.setAttribute('aria-hidden', 'true');
+  Object.assign(shield.style, {position: 'fixed', inset: '0', zIndex: '2147483647', background: 'transparent'});
+  document.addEventListener('DOMContentLoaded', () => document.documentElement.appendChild(shield));
   const key = () => [location.pathname.replace(/\\d+/g, '<n>'), document.title, window.innerWidth,
                      document.documentElement.className].join('|');
-  const finish = () => { state.status = 'done'; for (const replay of state.held.splice(0)) replay(); };
+  const finish = () => { state.status = 'done'; shield.remove(); };
   window.addEventListener('load', () => setTimeout(async () => {
     const audited = JSON.parse(sessionStorage.getItem('portal-axe-keys') || '[]').concat(AUDITED);
     if (audited.includes(key())) { finish(); return; }
@@ -79,7 +85,7 @@ AXE_RUNNER = """(() => {
     const started = performance.now();
     let record;
     try {
-      const result = await axe.run(document, {
+      const result = await axe.run({exclude: [['#portal-axe-shield']]}, {
         runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']},
         resultTypes: ['violations'],
       });
@@ -97,19 +103,6 @@ AXE_RUNNER = """(() => {
     sessionStorage.setItem('portal-axe-keys', JSON.stringify(audited.concat([record.key])));
     finish();
   }, 0));
-  const held = () => state.status !== 'done';
-  document.addEventListener('click', (event) => {
-    const link = event.target.closest && event.target.closest('a[href]');
-    if (!held() || !link || link.target === '_blank' || link.hasAttribute('download')) return;
-    event.preventDefault(); event.stopImmediatePropagation();
-    state.held.push(() => link.click());
-  }, true);
-  document.addEventListener('submit', (event) => {
-    if (!held()) return;
-    event.preventDefault(); event.stopImmediatePropagation();
-    const form = event.target, submitter = event.submitter;
-    state.held.push(() => form.requestSubmit(submitter || undefined));
-  }, true);
 })();"""
 _audited_states: list[str] = []
 
