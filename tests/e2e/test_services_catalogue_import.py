@@ -57,8 +57,16 @@ def test_admin_uploads_sees_the_preview_and_confirms(
     screenshot(page, "services-catalogue-import-preview")
     assert not ServiceItem.objects.filter(code="E2E-002").exists()
     assert ServiceItem.objects.get(code="E2E-001").name == "企业设立登记"
-    # when they confirm, the catalogue is loaded and they are back on the list
-    page.click("[data-testid=import-confirm]")
+    # when they confirm by keyboard alone (Tab until the button, Enter), the catalogue is loaded
+    page.keyboard.press("Tab")  # the admin's first stop: "skip to main content", past the sidebar's links
+    assert "skip-to-content-link" in page.evaluate("document.activeElement.className")
+    page.keyboard.press("Enter")
+    presses = 0
+    while page.evaluate("document.activeElement.dataset.testid || ''") != "import-confirm":
+        page.keyboard.press("Tab")
+        presses += 1
+        assert presses < 60, "the confirm button is not reachable by Tab"
+    page.keyboard.press("Enter")
     page.locator(".messagelist").filter(has_text="导入完成").wait_for()
     screenshot(page, "services-catalogue-import-done")
     assert ServiceItem.objects.get(code="E2E-001").name == "企业设立登记（一件事）"

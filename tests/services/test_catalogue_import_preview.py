@@ -7,6 +7,7 @@ import io
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
@@ -201,3 +202,13 @@ def test_an_export_made_in_english_reads_back_as_no_change(client_for, admin_use
     response = client.post(reverse(IMPORT), {"file": SimpleUploadedFile("c.xlsx", exported)})
     assert response.status_code == 200
     assert "This file matches the current catalogue" in response.content.decode()
+
+
+def test_a_dry_run_reads_what_the_rows_touch_plus_the_load_itself(admin_user, department, django_assert_num_queries):
+    """Two new items, no bundles: the load's own 24 queries, plus the version (1), the state before (1: the
+    items named; no bundle is named, so neither bundles nor links are read), the state after (2: items and
+    their materials) and the dry run's savepoint and its rollback (3). PostgreSQL adds the audit chain's lock."""
+    rows = read_workbook(_workbook(items=[_item("Q-1", "一"), _item("Q-2", "二")]))
+    with django_assert_num_queries(32 if connection.vendor == "postgresql" else 31):
+        actions.catalogue_load(actor=admin_user, **rows, dry_run=True)
+    assert not ServiceItem.objects.exists()
