@@ -108,6 +108,16 @@ class Period:
             self.start - length, self.start, f"{self.start - length}..{self.start - dt.timedelta(days=1)}", "custom"
         )
 
+    def following(self) -> "Period | None":
+        """The next period of the same kind (month, quarter, year); ``None`` for a custom range."""
+        if self.kind == "month":
+            return month_period(self.end.year, self.end.month)
+        if self.kind == "quarter":
+            return quarter_period(self.end.year, (self.end.month - 1) // 3 + 1)
+        if self.kind == "year":
+            return year_period(self.end.year)
+        return None
+
 
 def month_period(year: int, month: int) -> Period:
     days = calendar.monthrange(year, month)[1]

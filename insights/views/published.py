@@ -66,7 +66,24 @@ class PublicRankingView(TemplateView):
                 form.data = form.data.copy()
                 form.data["period"] = query["period"] = period.label
         ctx.update(form=form, result=result, staff=self.staff, query=query.urlencode(), default_period=default_period)
+        ctx["period_links"] = self._period_links(period, query) if result is not None else {}
         return ctx
+
+    @staticmethod
+    def _period_links(period, query) -> dict:
+        """The previous period and, when it is over, the next one of the same kind, as query strings
+        keeping the other filters (none for a custom range)."""
+        following = period.following()
+        if following is None:
+            return {}
+        links = {}
+        for name, other in (("previous", period.previous()), ("next", following)):
+            if name == "next" and other.end > rankings.local_today():
+                continue
+            there = query.copy()
+            there["period"] = other.label
+            links[name] = (other.label, there.urlencode())
+        return links
 
 
 class StaffRankingView(RoleRequiredMixin, PublicRankingView):

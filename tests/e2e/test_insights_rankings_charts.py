@@ -79,13 +79,18 @@ def test_rankings_open_on_the_last_complete_month_with_readable_printable_charts
     screenshot(page, "insights-rankings-print")
     page.emulate_media(media="screen")
 
-    # when the visitor chooses another month: February had no problems, so no chart and no default note
-    page.fill("input[name=period]", "2026-02")
-    page.click("form.filters button[type=submit]")
+    # when the visitor steps to the previous month: February had no problems, so no chart, no default note
+    page.click("[data-testid=period-previous]")
     page.wait_for_selector("[data-testid=ranking-period]")
     assert page.inner_text("[data-testid=ranking-period]").startswith("2026-02")
     assert "默认" not in page.inner_text("[data-testid=ranking-period-note]")
     assert page.locator("figure.chart").count() == 0
+    # when the visitor types the first quarter: March's figures and charts again
+    page.fill("input[name=period]", "2026-Q1")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_selector("[data-testid=ranking-period]")
+    assert page.inner_text("[data-testid=ranking-period]").startswith("2026-Q1")
+    _check_charts(page, handler, other_handler)
 
     # on a phone the charts stay readable and nothing scrolls sideways
     phone = new_page(width=390, height=844, mobile=True)

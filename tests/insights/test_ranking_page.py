@@ -132,3 +132,29 @@ def test_a_long_name_is_shortened_in_the_chart_and_whole_in_its_table():
     assert (
         bar_chart([], "rate")["bars"] == [] and not render_to_string("insights/_bar_chart.html", {"bars": []}).strip()
     )
+
+
+@pytest.mark.parametrize(
+    ("label", "following"),
+    [("2026-03", "2026-04"), ("2026-12", "2027-01"), ("2026-Q4", "2027-Q1"), ("2026-Q2", "2026-Q3"), ("2026", "2027")],
+)
+def test_the_following_period_is_of_the_same_kind(label, following):
+    period = rankings.parse_period(label)
+    assert period.following().label == following
+    assert period.following().start == period.end and period.following().previous() == period
+
+
+def test_the_previous_and_the_next_complete_period_are_one_click_away(client, april_second):
+    def links(params=None):
+        html = client.get(reverse("insights:rankings"), params or {}).content.decode()
+        found = re.findall(r'<a href="\?([^"]*)" data-testid="period-(previous|next)"', html)
+        return {name: query for query, name in found}
+
+    assert links() == {"previous": "period=2026-02"}  # March shown by default; April is not over
+    assert links({"period": "2026-02", "by": "region"}) == {
+        "previous": "period=2026-01&amp;by=region",
+        "next": "period=2026-03&amp;by=region",
+    }
+    assert links({"period": "2025-Q4"}) == {"previous": "period=2025-Q3", "next": "period=2026-Q1"}
+    assert links({"period": "2026-Q1"}) == {"previous": "period=2025-Q4"}
+    assert links({"start": "2026-03-01", "end": "2026-03-15"}) == {}  # a custom range has no neighbours
