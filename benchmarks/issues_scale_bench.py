@@ -34,7 +34,6 @@ the API's page 500 90 → 40 ms; a text search for a reference and a quiet depar
 """
 
 import argparse
-import bisect
 import datetime as dt
 import os
 import random
@@ -88,7 +87,7 @@ CITY_DEPARTMENTS = [  # (code, name, weight as lead department)
 COUNTY_DEPARTMENT_KINDS = [("amr", "市场监督管理局"), ("hrss", "人力资源和社会保障局"), ("nrp", "自然资源和规划局")]
 COUNTY_DEPARTMENT_KINDS += [("eit", "经济和信息化局"), ("housing", "住房和城乡建设局"), ("tax", "税务局")]
 # (code, weight): the same mix as manage.py seed_scale
-from insights.scale.rows import CATEGORIES  # noqa: E402
+from insights.scale.rows import CATEGORIES, Calendar  # noqa: E402
 
 CHANNELS = [
     ("online", 40),
@@ -104,25 +103,6 @@ CHANNELS = [
     ("department-transfer", 3),
     ("other", 2),
 ]
-
-
-class Calendar:
-    """Working days of the three years from the statutory calendar (no DB query per deadline)."""
-
-    def __init__(self, start: dt.date, end: dt.date):
-        from portal.workdays import _is_working
-
-        self.days = []
-        day = start
-        while day <= end:
-            if _is_working(day, {}):
-                self.days.append(day)
-            day += dt.timedelta(days=1)
-
-    def add(self, start: dt.date, n: int) -> dt.date:
-        """``n`` working days after ``start`` (0: the same day or the next working day)."""
-        i = bisect.bisect_right(self.days, start) if n else bisect.bisect_left(self.days, start)
-        return self.days[min(i + max(n - 1, 0), len(self.days) - 1)]
 
 
 def pick_status(rng: random.Random, age: int) -> str:
