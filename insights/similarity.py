@@ -183,16 +183,19 @@ def _norm(vector: dict[str, float]) -> float:
 
 
 def document_count() -> int:
-    """Number of indexed problems (PostgreSQL: the planner's estimate, instant at any size)."""
+    """Number of indexed problems, in one query whatever the table's state (a page's query count must not
+    depend on when autovacuum last ran). PostgreSQL: the planner's estimate, instant at any size, or the
+    exact count while the table has never been analysed (the sub-select runs only then)."""
     doc_model, _, _ = _models()
     if is_postgres():
+        table = connection.ops.quote_name(doc_model._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [doc_model._meta.db_table]
+                "SELECT CASE WHEN reltuples > 0 THEN reltuples::bigint "  # noqa: S608
+                f"ELSE (SELECT count(*) FROM {table}) END FROM pg_class WHERE oid = %s::regclass",
+                [doc_model._meta.db_table],
             )
-            row = cursor.fetchone()
-        if row and row[0] and row[0] > 0:
-            return int(row[0])
+            return int(cursor.fetchone()[0])
     return doc_model.objects.count()
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from issues.code_views import signed_token
 from issues.models import Issue, IssueAttachment
@@ -148,7 +149,9 @@ QUERIES = {
     ("supervisor", "/issues/supervision/"): 16,
     ("member", "/issues/code/{enterprise}/"): 12,  # + the member's enterprises, for the rate predicate
     ("anonymous", "/issues/status/{token}/"): 4,
-    ("clerk", "/issues/{issue}/"): 33,
+    # three similar-problem searches; on PostgreSQL a search's candidates are one full-text query, on
+    # SQLite two (the term rows, then the documents)
+    ("clerk", "/issues/{issue}/"): 31 if connection.vendor == "postgresql" else 33,
 }
 
 
