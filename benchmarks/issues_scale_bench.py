@@ -87,7 +87,7 @@ CITY_DEPARTMENTS = [  # (code, name, weight as lead department)
 COUNTY_DEPARTMENT_KINDS = [("amr", "市场监督管理局"), ("hrss", "人力资源和社会保障局"), ("nrp", "自然资源和规划局")]
 COUNTY_DEPARTMENT_KINDS += [("eit", "经济和信息化局"), ("housing", "住房和城乡建设局"), ("tax", "税务局")]
 # (code, weight): the same mix as manage.py seed_scale
-from insights.scale.rows import CATEGORIES, Calendar  # noqa: E402
+from insights.scale.rows import CATEGORIES, Calendar, pick_status  # noqa: E402
 
 CHANNELS = [
     ("online", 40),
@@ -103,23 +103,6 @@ CHANNELS = [
     ("department-transfer", 3),
     ("other", 2),
 ]
-
-
-def pick_status(rng: random.Random, age: int) -> str:
-    """A realistic status for a problem registered ``age`` days ago."""
-    if age > 60:
-        table = [("closed", 88), ("withdrawn", 4), ("followed_up", 4), ("replied", 1.5), ("accepted", 1.5)]
-        table += [("reopened", 0.6), ("dispatched", 0.2), ("returned", 0.1), ("submitted", 0.1)]
-    elif age > 20:
-        table = [("closed", 45), ("followed_up", 14), ("replied", 12), ("accepted", 17), ("reopened", 4)]
-        table += [("withdrawn", 3), ("dispatched", 4), ("returned", 0.5), ("submitted", 0.5)]
-    elif age > 3:
-        table = [("closed", 8), ("followed_up", 5), ("replied", 17), ("accepted", 40), ("dispatched", 20)]
-        table += [("returned", 2), ("submitted", 5), ("withdrawn", 2), ("reopened", 1)]
-    else:
-        table = [("submitted", 45), ("dispatched", 35), ("accepted", 15), ("returned", 2), ("withdrawn", 3)]
-    names, weights = zip(*table, strict=True)
-    return rng.choices(names, weights)[0]
 
 
 def aware(day: dt.date, rng: random.Random) -> dt.datetime:
