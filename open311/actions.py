@@ -24,6 +24,14 @@ def _require_key_admin(actor: User | None) -> None:
 
 
 @transaction.atomic
+def new_key() -> str:
+    """A fresh random key that never starts with "-": its prefix is typed after ``--revoke`` and pasted into
+    shell commands, where a leading dash reads as an option."""
+    while (key := secrets.token_urlsafe(32)).startswith("-"):
+        pass
+    return key
+
+
 def api_key_issue(
     *, actor: User | None, name: str, channel: Channel | str, read_all_channels: bool = False
 ) -> tuple[ApiKey, str]:
@@ -37,7 +45,7 @@ def api_key_issue(
         channel = Channel.objects.active().filter(code=(channel or "").strip()).first()
         if channel is None:
             raise ActionError({"channel": _("未知的受理渠道。")})
-    key = secrets.token_urlsafe(32)
+    key = new_key()
     account = User(
         username=f"open311-{uuid.uuid4().hex[:12]}",
         role=Role.INTEGRATION,

@@ -189,3 +189,13 @@ def test_a_system_account_must_name_its_channel(hotline, enterprise):
         issue_actions.issue_submit(
             actor=row.account, title="t", description="d", category="approval", enterprise=enterprise
         )
+
+
+def test_a_key_never_starts_with_a_dash(monkeypatch):
+    # given the random source first draws a key with a leading dash (it would read as an option after --revoke)
+    from open311 import actions
+
+    draws = iter(["-leading-dash", "Abc-def"])
+    monkeypatch.setattr(actions.secrets, "token_urlsafe", lambda n: next(draws))
+    # then the key issued is the next draw
+    assert actions.new_key() == "Abc-def"
