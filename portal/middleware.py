@@ -5,6 +5,8 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portal.context import current_ip
@@ -28,6 +30,37 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             current_ip.reset(token)
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's LocaleMiddleware, giving the thread its language back after the request.
+
+    Django's activates the reader's language for the thread and leaves it there: whatever ran next on that
+    thread outside a request (the next test after a test-client request in English, an after-response
+    callback) ran in the last reader's language. The language is given back when the response is done —
+    for a streamed response when it is closed, since its body is written while it is read."""
+
+    async_capable = False
+
+    def __call__(self, request):
+        previous = translation.get_language()
+
+        def restore():
+            if previous is None:
+                translation.deactivate_all()
+            else:
+                translation.activate(previous)
+
+        try:
+            response = super().__call__(request)
+        except BaseException:
+            restore()
+            raise
+        if response.streaming:
+            response._resource_closers.append(restore)
+        else:
+            restore()
+        return response
 
 
 class IdleSessionTimeoutMiddleware:

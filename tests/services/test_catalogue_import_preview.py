@@ -5,11 +5,9 @@ refused when the catalogue changed since the preview. Real .xlsx files, built wi
 import io
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import load_workbook
 
 from portal.models import AuditLog
@@ -33,9 +31,8 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def english():
-    """Requests in English; the language the test client's requests leave active is reset afterwards."""
-    yield "en"
-    translation.activate(settings.LANGUAGE_CODE)
+    """Requests in English (each request's language is its own: portal.middleware.LocaleMiddleware)."""
+    return "en"
 
 
 def _counts() -> dict:
