@@ -139,16 +139,16 @@ class QueueView(RoleRequiredMixin, TemplateView):
 
 class CatchAllQueueView(QueueView):
     allowed_roles = CLERK_ROLES
-    title = _("兜底办待交办")
-    intro = _("新登记和被退回的问题：分类定级后交办牵头部门和协办部门。")
+    title = gettext_lazy("兜底办待交办")
+    intro = gettext_lazy("新登记和被退回的问题：分类定级后交办牵头部门和协办部门。")
     selector = staticmethod(selectors.catch_all_queue)
     testid = "catch-all-queue"
 
 
 class DepartmentInboxView(QueueView):
     allowed_roles = HANDLER_ROLES
-    title = _("部门待办")
-    intro = _("交办给本部门的问题：签收、退回（交办后 1 个工作日内）、答复、申请延期。")
+    title = gettext_lazy("部门待办")
+    intro = gettext_lazy("交办给本部门的问题：签收、退回（交办后 1 个工作日内）、答复、申请延期。")
     testid = "department-inbox"
     finished_toggle = True
 
@@ -158,8 +158,8 @@ class DepartmentInboxView(QueueView):
 
 class FollowUpQueueView(QueueView):
     allowed_roles = CLERK_ROLES
-    title = _("回访队列")
-    intro = _("已答复、等待回访的问题。100% 回访后才能办结。")
+    title = gettext_lazy("回访队列")
+    intro = gettext_lazy("已答复、等待回访的问题。100% 回访后才能办结。")
     selector = staticmethod(selectors.follow_up_queue)
     testid = "follow-up-queue"
 
@@ -240,7 +240,7 @@ class IssueReportView(RoleRequiredMixin, FormView):
     allowed_roles = ENTERPRISE_ROLES
     template_name = "issues/issue_form.html"
     form_class = forms.IssueReportForm
-    heading = _("反映问题")
+    heading = gettext_lazy("反映问题")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -278,7 +278,7 @@ class IssueIntakeView(IssueReportView):
 
     allowed_roles = CLERK_ROLES
     form_class = forms.IssueIntakeForm
-    heading = _("代企业登记问题")
+    heading = gettext_lazy("代企业登记问题")
 
     def get_initial(self):
         """``?enterprise=<id>`` (from the enterprise's page or a search) pre-selects the enterprise and

@@ -359,5 +359,6 @@ LOGGING = {
     "loggers": {"django-q": {"level": "WARNING"}, "django_q": {"level": "WARNING"}, "jieba": {"level": "WARNING"}},
 }
 
-PORTAL_SITE_NAME = env("DJANGO_SITE_NAME", "企业综合服务平台")
+# A deployment's own name is shown as configured in every language; without one, the default in the reader's.
+PORTAL_SITE_NAME = env("DJANGO_SITE_NAME", "") or _("企业综合服务平台")
 PORTAL_BASE_URL = env("DJANGO_BASE_URL", "http://127.0.0.1:8000")
