@@ -91,13 +91,13 @@ def write_ledger_export(job) -> tuple[str, int]:
     name and the row count. The rows are those the requester would download right now with the
     same filters (their permissions, the job's masking)."""
     from portal.exceptions import PermissionDeniedError
-    from portal.permissions import ALL_STAFF, user_has_role
+    from portal.permissions import is_portal_staff
 
     from . import selectors
     from .storage import ledger_export_storage
 
     user = job.requested_by
-    if not user_has_role(user, ALL_STAFF):
+    if not is_portal_staff(user):
         raise PermissionDeniedError()
     queryset = selectors.ledger_queryset(ledger=job.ledger, user=user, **selectors.ledger_filter_values(job.filters))
     if queryset is None:

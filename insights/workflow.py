@@ -5,8 +5,7 @@ and 已形成长效机制 once a lasting mechanism is recorded. The actions (``i
 these moves before they change anything; the detail page's forms ask the same predicates.
 """
 
-from portal.choices import Role
-from portal.permissions import CLERK_ROLES, SUPERVISOR_ROLES, user_has_role
+from portal.permissions import is_clerk, is_handler, is_supervisor
 from portal.workflow import Move, Workflow
 
 from .choices import CommonIssueStatus as S
@@ -14,19 +13,17 @@ from .choices import CommonIssueStatus as S
 
 def is_lead_handler(user, common) -> bool:
     """A handler of the common problem's lead department (the one who answers for it)."""
-    return bool(
-        user_has_role(user, {Role.HANDLER}) and user.department_id and user.department_id == common.lead_department_id
-    )
+    return bool(is_handler(user) and user.department_id and user.department_id == common.lead_department_id)
 
 
 def can_edit(user, common) -> bool:
     """Supervisors and the lead department's handlers keep the record (root cause, mechanism, publication)."""
-    return user_has_role(user, SUPERVISOR_ROLES) or is_lead_handler(user, common)
+    return is_supervisor(user) or is_lead_handler(user, common)
 
 
 def can_link(user, common) -> bool:
     """Clerks classifying problems may add one to a common problem, besides those who keep the record."""
-    return user_has_role(user, CLERK_ROLES) or can_edit(user, common)
+    return is_clerk(user) or can_edit(user, common)
 
 
 EVERY = set(S.values)

@@ -19,8 +19,7 @@ from contextvars import ContextVar
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.choices import Role
-from portal.permissions import CLERK_ROLES, SUPERVISOR_ROLES, user_has_role
+from portal import permissions
 from portal.workflow import Move, Workflow, nobody
 
 from .choices import AppealStatus, IssueStatus, RatingSource, RequestStatus
@@ -75,20 +74,20 @@ def own_enterprise_ids(user) -> frozenset[int]:
 
 def is_member(user, issue) -> bool:
     """A verified member of the enterprise that raised the problem."""
-    return user_has_role(user, {Role.ENTERPRISE}) and issue.enterprise_id in own_enterprise_ids(user)
+    return permissions.is_enterprise_user(user) and issue.enterprise_id in own_enterprise_ids(user)
 
 
 def is_clerk(user, issue=None) -> bool:
-    return user_has_role(user, CLERK_ROLES)
+    return permissions.is_clerk(user)
 
 
 def is_supervisor(user, issue=None) -> bool:
-    return user_has_role(user, SUPERVISOR_ROLES)
+    return permissions.is_supervisor(user)
 
 
 def is_lead_handler(user, issue) -> bool:
     return (
-        user_has_role(user, {Role.HANDLER})
+        permissions.is_handler(user)
         and issue.lead_department_id is not None
         and user.department_id == issue.lead_department_id
     )
@@ -97,7 +96,7 @@ def is_lead_handler(user, issue) -> bool:
 def is_co_handler(user, issue) -> bool:
     """A handler of one of the co-departments (reads ``co_departments.all()``: prefetched on detail reads)."""
     return (
-        user_has_role(user, {Role.HANDLER})
+        permissions.is_handler(user)
         and user.department_id is not None
         and any(d.pk == user.department_id for d in issue.co_departments.all())
     )
@@ -117,9 +116,7 @@ def _dispatch_denied(user, issue) -> str:
 def is_rated_handler(user, rating) -> bool:
     """A handler of the department a rating was given to (who may appeal it)."""
     return (
-        user_has_role(user, {Role.HANDLER})
-        and rating.department_id is not None
-        and user.department_id == rating.department_id
+        permissions.is_handler(user) and rating.department_id is not None and user.department_id == rating.department_id
     )
 
 
@@ -128,7 +125,7 @@ def appeal_target(user, issue):
     given to the user's own department and not appealed yet; None when there is none. The one place
     that decides it — the page's button, the page's move and the API's ``appeal`` all ask it (after an
     escalation the rated department is no longer the lead department). Reads ``issue.ratings.all()``."""
-    if not user_has_role(user, {Role.HANDLER}):
+    if not permissions.is_handler(user):
         return None
     candidates = [
         r

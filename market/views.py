@@ -25,7 +25,7 @@ from market.forms import (
 from market.models import FacilityBooking
 from market.workflow import BOOKING_MOVES, available_moves, is_purchase_member, purchase_moves
 from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
-from portal.permissions import CLERK_ROLES, ENTERPRISE_ROLES, HANDLER_ROLES, RoleRequiredMixin, user_has_role
+from portal.permissions import CLERK_ROLES, ENTERPRISE_ROLES, HANDLER_ROLES, RoleRequiredMixin, is_enterprise_user
 
 
 class FacilityListView(FormView):
@@ -40,14 +40,14 @@ class FacilityListView(FormView):
         stats = selectors.facility_stats(facilities)
         ctx.update(
             facilities=[(f, stats[f.pk]) for f in facilities],
-            can_book=user_has_role(self.request.user, ENTERPRISE_ROLES),
+            can_book=is_enterprise_user(self.request.user),
         )
         return ctx
 
     def post(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect(f"{_login_url()}?next={request.path}")
-        if not user_has_role(request.user, ENTERPRISE_ROLES):
+        if not is_enterprise_user(request.user):
             raise PermissionDenied
         return super().post(request, *args, **kwargs)
 
@@ -168,7 +168,7 @@ class PurchaseListView(RoleRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         page = Paginator(selectors.purchase_list(user=self.request.user), 20).get_page(self.request.GET.get("page"))
-        ctx.update(page=page, can_post=user_has_role(self.request.user, ENTERPRISE_ROLES))
+        ctx.update(page=page, can_post=is_enterprise_user(self.request.user))
         return ctx
 
     def form_valid(self, form):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from market.choices import BookingStatus as S
 from market.choices import PurchaseStatus as P
 from portal.models.enterprises import enterprise_ids_for
-from portal.permissions import CLERK_ROLES, user_has_role
+from portal.permissions import is_clerk, is_enterprise_user
 
 
 def own_enterprise_ids(user) -> frozenset[int]:
@@ -18,7 +18,7 @@ def own_enterprise_ids(user) -> frozenset[int]:
 
 
 def is_booking_member(user, booking) -> bool:
-    return user_has_role(user, {"enterprise"}) and booking.enterprise_id in own_enterprise_ids(user)
+    return is_enterprise_user(user) and booking.enterprise_id in own_enterprise_ids(user)
 
 
 def is_facility_owner(user, facility) -> bool:
@@ -26,7 +26,7 @@ def is_facility_owner(user, facility) -> bool:
     clerk/supervisor/administrator of the service centre."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if user_has_role(user, CLERK_ROLES):
+    if is_clerk(user):
         return True
     if facility.owner_department_id and user.is_portal_staff:
         return user.department_id == facility.owner_department_id
@@ -54,7 +54,7 @@ BOOKING_MOVES: dict[str, Move] = {
     "cancel": Move(
         frozenset({S.QUEUED, S.CONFIRMED, S.APPROVED}),
         S.CANCELLED,
-        lambda u, b: is_booking_member(u, b) or user_has_role(u, CLERK_ROLES),
+        lambda u, b: is_booking_member(u, b) or is_clerk(u),
     ),
 }
 
@@ -68,11 +68,11 @@ def available_moves(user, booking) -> list[str]:
 
 
 def is_purchase_member(user, purchase) -> bool:
-    return user_has_role(user, {"enterprise"}) and purchase.enterprise_id in own_enterprise_ids(user)
+    return is_enterprise_user(user) and purchase.enterprise_id in own_enterprise_ids(user)
 
 
 def is_purchase_member_or_clerk(user, purchase) -> bool:
-    return is_purchase_member(user, purchase) or user_has_role(user, CLERK_ROLES)
+    return is_purchase_member(user, purchase) or is_clerk(user)
 
 
 PURCHASE_MOVES: dict[str, Move] = {

@@ -5,8 +5,7 @@ the back office's buttons and the entitlement page ask the same predicates.
 Imports only choices and the core's permissions, so the models may use it without a cycle.
 """
 
-from portal.choices import Role
-from portal.permissions import CLERK_ROLES, user_has_role
+from portal import permissions
 from portal.workflow import Move, Workflow
 
 from .choices import EntitlementStatus, PolicyStatus
@@ -14,12 +13,12 @@ from .choices import EntitlementStatus, PolicyStatus
 
 def is_policy_admin(user, policy=None) -> bool:
     """Policies are written, published and withdrawn by the system administrator (the back office)."""
-    return user_has_role(user, {Role.ADMIN})
+    return permissions.is_admin(user)
 
 
 def is_clerk(user, entitlement=None) -> bool:
     """The service centre's clerks (and their supervisors) decide the payout of an entitlement."""
-    return user_has_role(user, CLERK_ROLES)
+    return permissions.is_clerk(user)
 
 
 P = PolicyStatus

@@ -24,6 +24,9 @@ HANDLER_ROLES = frozenset({Role.HANDLER})
 SUPERVISOR_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 ADMIN_ROLES = frozenset({Role.ADMIN})
 AUDIT_ROLES = frozenset({Role.AUDITOR})
+DEPUTY_ROLES = frozenset({Role.DEPUTY})
+OFFICER_ROLES = frozenset({Role.OFFICER})
+INTEGRATION_ROLES = frozenset({Role.INTEGRATION})
 # Who reads every case (problems, applications, common problems): window work and the audit administrator.
 CASE_READER_ROLES = CLERK_ROLES | AUDIT_ROLES
 ALL_STAFF = STAFF_ROLES
@@ -77,6 +80,21 @@ def is_auditor(user) -> bool:
     return user_has_role(user, AUDIT_ROLES)
 
 
+def is_deputy(user) -> bool:
+    """A deputy of the people's congress (人大代表): votes on inquiries."""
+    return user_has_role(user, DEPUTY_ROLES)
+
+
+def is_officer(user) -> bool:
+    """A business-environment officer (营商环境体验官): records what they find."""
+    return user_has_role(user, OFFICER_ROLES)
+
+
+def is_calling_system(user) -> bool:
+    """A calling system's service account (one per Open311 key)."""
+    return user_has_role(user, INTEGRATION_ROLES)
+
+
 def reads_all_cases(user) -> bool:
     """Reads every problem, application and common problem: window work, the audit administrator and a
     superuser (whatever its role)."""
@@ -100,7 +118,33 @@ ROLE_PREDICATES = {
     "auditor": is_auditor,
     "case_reader": reads_all_cases,
     "staff": is_portal_staff,
+    "deputy": is_deputy,
+    "officer": is_officer,
 }
+
+
+# --- who is told: the active accounts whose main role is one role (notification recipients, not who may) --
+
+
+def _active_with_role(role):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(role=role, is_active=True)
+
+
+def department_handlers(department_ids):
+    """The active handlers of these departments."""
+    return _active_with_role(Role.HANDLER).filter(department_id__in=list(department_ids))
+
+
+def supervisor_accounts():
+    """The active supervisors (not the system administrator, who may supervise but is not told)."""
+    return _active_with_role(Role.SUPERVISOR)
+
+
+def clerk_accounts():
+    """The active clerks (not supervisors or the system administrator)."""
+    return _active_with_role(Role.CLERK)
 
 
 # --- 三员分立: the three administrators' powers, by role only (a superuser flag grants none of them) ----

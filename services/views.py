@@ -21,10 +21,17 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
-from portal.choices import Role
 from portal.exceptions import PermissionDeniedError
 from portal.models import Enterprise
-from portal.permissions import CLERK_ROLES, ENTERPRISE_ROLES, HANDLER_ROLES, RoleRequiredMixin
+from portal.permissions import (
+    AUDIT_ROLES,
+    CLERK_ROLES,
+    ENTERPRISE_ROLES,
+    HANDLER_ROLES,
+    RoleRequiredMixin,
+    is_clerk,
+    is_enterprise_user,
+)
 from portal.views import form_errors_from, run_action, safe_next_url
 from portal.workdays import unknown_years
 
@@ -73,7 +80,7 @@ class CatalogueView(TemplateView):
 def _behalf_param(request) -> str:
     """``?enterprise=<id>`` carried through the catalogue when a clerk applies for a walk-in."""
     value = request.GET.get("enterprise", "")
-    return value if value.isdigit() and request.user.is_authenticated and request.user.has_role(*CLERK_ROLES) else ""
+    return value if value.isdigit() and is_clerk(request.user) else ""
 
 
 class _ApplyMixin:
@@ -83,13 +90,13 @@ class _ApplyMixin:
     def applicant_context(self, data=None, initial=None):
         user = self.request.user
         fixed = None
-        if user.is_authenticated and user.has_role(*CLERK_ROLES):
+        if is_clerk(user):
             source = data if data is not None else self.request.GET
             pk = (source.get("enterprise") or "") if source is not None else ""
             if pk.isdigit():
                 fixed = Enterprise.objects.filter(pk=int(pk)).first()
             enterprises = Enterprise.objects.filter(pk=fixed.pk) if fixed else Enterprise.objects.none()
-        elif user.is_authenticated and user.has_role(*ENTERPRISE_ROLES):
+        elif is_enterprise_user(user):
             enterprises = selectors.enterprises_for_applicant(user=user)
         else:
             enterprises = Enterprise.objects.none()
@@ -201,7 +208,7 @@ class BundleDetailView(_ApplyMixin, TemplateView):
         initial = _initial_from_query(self.request.GET)
         form, fixed, enterprises = self.applicant_context(initial=initial)
         ctx.update(self.bundle_context(bundle, form, fixed, enterprises, items=items))
-        if self.request.user.is_authenticated and self.request.user.has_role(*CLERK_ROLES) and fixed is None:
+        if is_clerk(self.request.user) and fixed is None:
             ctx["needs_enterprise"] = True
         return ctx
 
@@ -364,7 +371,7 @@ class ApplicationConfirmationView(RoleRequiredMixin, _ApplicationObjectMixin, Te
 class ApplicationDetailView(RoleRequiredMixin, _ApplicationObjectMixin, TemplateView):
     """The application's status page (the receipt's QR code points here): every task and its state."""
 
-    allowed_roles = APPLICANT_ROLES | HANDLER_ROLES | {Role.AUDITOR}
+    allowed_roles = APPLICANT_ROLES | HANDLER_ROLES | AUDIT_ROLES
     template_name = "services/application_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -394,7 +401,7 @@ class ApplicationReceiptView(RoleRequiredMixin, _ApplicationObjectMixin, Templat
 class ApplicationListView(RoleRequiredMixin, TemplateView):
     """My applications (members), or all of them with filters (window staff), with their tasks."""
 
-    allowed_roles = APPLICANT_ROLES | {Role.AUDITOR}
+    allowed_roles = APPLICANT_ROLES | AUDIT_ROLES
     template_name = "services/application_list.html"
 
     def get_context_data(self, **kwargs):

@@ -5,8 +5,7 @@ task page's buttons and the API's ``available_moves`` ask the same predicates.
 Imports only choices and the core's permissions, so the models may use the status groups without a cycle.
 """
 
-from portal.choices import Role
-from portal.permissions import HANDLER_ROLES, user_has_role
+from portal.permissions import is_admin, is_handler
 from portal.workflow import Move, Workflow, nobody
 
 from .choices import ApplicationStatus, TaskEvent, TaskStatus
@@ -16,12 +15,12 @@ from .choices import ApplicationStatus, TaskEvent, TaskStatus
 
 def is_task_handler(user, task) -> bool:
     """A handler of the task's department (one department's task is never moved by another)."""
-    return bool(user_has_role(user, HANDLER_ROLES) and user.department_id and user.department_id == task.department_id)
+    return bool(is_handler(user) and user.department_id and user.department_id == task.department_id)
 
 
 def is_catalogue_admin(user, bundle=None) -> bool:
     """The catalogue is configured by the system administrator (the back office)."""
-    return user_has_role(user, {Role.ADMIN})
+    return is_admin(user)
 
 
 # --- fulfilment tasks ---------------------------------------------------------------------------

@@ -19,7 +19,14 @@ from portal.audit import audit_record
 from portal.choices import Role
 from portal.exceptions import ActionError, PermissionDeniedError, TransitionNotAllowed
 from portal.models import Department, Enterprise, User
-from portal.permissions import CLERK_ROLES, SUPERVISOR_ROLES, user_has_role
+from portal.permissions import (
+    is_admin,
+    is_clerk,
+    is_deputy,
+    is_handler,
+    is_officer,
+    is_supervisor,
+)
 
 from .choices import (
     CHANNEL_OF_KIND,
@@ -58,7 +65,7 @@ def _require(condition: bool, message) -> None:
 
 @transaction.atomic
 def series_create(*, actor: User, name: str, kind: str, organiser: Department, description: str = "") -> MeetingSeries:
-    _require(user_has_role(actor, CLERK_ROLES), _("只有窗口人员或督办人员可以设立恳谈会。"))
+    _require(is_clerk(actor), _("只有窗口人员或督办人员可以设立恳谈会。"))
     series = MeetingSeries(name=(name or "").strip(), kind=kind, organiser=organiser, description=description.strip())
     series.full_clean()
     series.save()
@@ -81,7 +88,7 @@ def session_create(
 ) -> MeetingSession:
     """Register a session with its invited enterprises: ``attendees`` is a list of dicts
     ``{"enterprise", "person_name", "person_title", "attended"}``."""
-    _require(user_has_role(actor, CLERK_ROLES), _("只有窗口人员或督办人员可以登记恳谈会。"))
+    _require(is_clerk(actor), _("只有窗口人员或督办人员可以登记恳谈会。"))
     if number is None:
         last = series.sessions.order_by("-number").values_list("number", flat=True).first()
         number = (last or 0) + 1
@@ -132,7 +139,7 @@ def session_register_problems(*, actor: User, session: MeetingSession, problems,
     through the meeting kind's channel, discovered actively, registered at the session's time (so the
     2-working-day dispatch clock runs from the session), and linked to the session. ``problems`` is a
     list of dicts ``{"enterprise", "title", "description", "category"}``; one bad row changes nothing."""
-    _require(user_has_role(actor, CLERK_ROLES), _("只有窗口人员或督办人员可以登记恳谈会上的问题。"))
+    _require(is_clerk(actor), _("只有窗口人员或督办人员可以登记恳谈会上的问题。"))
     problems = list(problems)
     if not problems:
         raise ActionError({"problems": _("请至少填写一个问题。")})
@@ -174,7 +181,7 @@ def session_register_problems(*, actor: User, session: MeetingSession, problems,
 @transaction.atomic
 def inquiry_create(*, actor: User, title: str, held_on: dt.date, common_issues, departments, body: str = "") -> Inquiry:
     """Prepare an inquiry on one or more common problems, with the departments to be questioned."""
-    _require(user_has_role(actor, SUPERVISOR_ROLES), _("只有督办人员可以安排专题询问。"))
+    _require(is_supervisor(actor), _("只有督办人员可以安排专题询问。"))
     common_issues, departments = list(common_issues), list(dict.fromkeys(departments))
     if not common_issues:
         raise ActionError({"common_issues": _("请至少选择一个共性问题。")})
@@ -205,8 +212,8 @@ def inquiry_create(*, actor: User, title: str, held_on: dt.date, common_issues, 
 @transaction.atomic
 def inquiry_answer(*, actor: User, inquiry_department: InquiryDepartment, answer: str) -> InquiryDepartment:
     """Record a questioned department's answer (its own handler, or a supervisor taking it down)."""
-    own = user_has_role(actor, {Role.HANDLER}) and actor.department_id == inquiry_department.department_id
-    _require(own or user_has_role(actor, SUPERVISOR_ROLES), _("只有被询问部门或督办人员可以录入答复。"))
+    own = is_handler(actor) and actor.department_id == inquiry_department.department_id
+    _require(own or is_supervisor(actor), _("只有被询问部门或督办人员可以录入答复。"))
     if inquiry_department.inquiry.status == InquiryStatus.CLOSED:
         raise TransitionNotAllowed(_("询问结果已公布，答复不能再修改。"))
     answer = (answer or "").strip()
@@ -232,7 +239,7 @@ _INQUIRY_MOVES = {
 @transaction.atomic
 def inquiry_move(*, actor: User, inquiry: Inquiry, move: str) -> Inquiry:
     """Open the ballot (``open``) or close it and publish the tally (``close``). One wins when two try."""
-    _require(user_has_role(actor, SUPERVISOR_ROLES), _("只有督办人员可以开启或结束投票。"))
+    _require(is_supervisor(actor), _("只有督办人员可以开启或结束投票。"))
     if move not in _INQUIRY_MOVES:
         raise ActionError({"move": _("未知的操作。")})
     source, target = _INQUIRY_MOVES[move]
@@ -255,7 +262,7 @@ _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 def inquiry_issue_codes(*, actor: User, inquiry: Inquiry, count: int, rng=None) -> list[str]:
     """Make ``count`` one-time voting codes to print and hand out; only their hashes are kept, so the
     codes are shown this once."""
-    _require(user_has_role(actor, SUPERVISOR_ROLES), _("只有督办人员可以生成投票码。"))
+    _require(is_supervisor(actor), _("只有督办人员可以生成投票码。"))
     if inquiry.status == InquiryStatus.CLOSED:
         raise TransitionNotAllowed(_("投票已结束。"))
     if not 1 <= count <= 500:
@@ -285,7 +292,7 @@ def ballot_cast(*, actor: User | None, inquiry: Inquiry, department: Department,
         if voting_code is None:
             raise ActionError({"code": _("投票码无效。")})
     else:
-        _require(user_has_role(actor, {Role.DEPUTY}), _("只有人大代表或持投票码者可以投票。"))
+        _require(is_deputy(actor), _("只有人大代表或持投票码者可以投票。"))
     # Lock the inquiry row while voting: closing the ballot (a conditional UPDATE of the same row) waits for
     # the ballots in flight, so no ballot is counted after the tally is published.
     if not list(Inquiry.objects.select_for_update().filter(pk=inquiry.pk, status=InquiryStatus.VOTING).values("pk")):
@@ -340,7 +347,7 @@ def officer_decide(
     now=None,
 ) -> OfficerApplication:
     """An administrator approves (with a term; the account becomes an officer) or rejects."""
-    _require(user_has_role(actor, {Role.ADMIN}), _("只有系统管理员可以审核体验官申请。"))
+    _require(is_admin(actor), _("只有系统管理员可以审核体验官申请。"))
     changes = {"decided_by": actor, "decided_at": _now(now)}
     if approve:
         if not term_start or not term_end or term_end <= term_start:
@@ -365,7 +372,7 @@ def officer_decide(
 
 def officer_in_term(user, today: dt.date | None = None) -> bool:
     """An officer account whose approved term covers today."""
-    if not user_has_role(user, {Role.OFFICER}):
+    if not is_officer(user):
         return False
     today = today or timezone.localdate()
     return OfficerApplication.objects.filter(
@@ -414,7 +421,7 @@ def review_raise_problem(
     *, actor: User, review: ServiceReview, category, enterprise: Enterprise | None = None, now=None
 ) -> Issue:
     """A clerk turns an officer's finding into a problem in one step (channel 营商环境体验官)."""
-    _require(user_has_role(actor, CLERK_ROLES), _("只有窗口人员或督办人员可以将体验发现转为问题。"))
+    _require(is_clerk(actor), _("只有窗口人员或督办人员可以将体验发现转为问题。"))
     if not review.findings:
         raise ActionError({"findings": _("这条评价没有填写发现的问题。")})
     enterprise = enterprise or review.enterprise

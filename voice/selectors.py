@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from issues.choices import IssueStatus
 from issues.models import Issue
-from portal.permissions import ALL_STAFF, user_has_role
+from portal.permissions import is_portal_staff
 
 from .choices import REVIEW_DIMENSIONS, BallotChoice, InquiryStatus
 from .models import BallotCount, Inquiry, InquiryDepartment, MeetingSeries, MeetingSession, ServiceReview
@@ -16,7 +16,7 @@ from .models import BallotCount, Inquiry, InquiryDepartment, MeetingSeries, Meet
 
 def may_see_full_session(user) -> bool:
     """Staff see a session's full record (people, problems); everybody else its public summary."""
-    return user_has_role(user, ALL_STAFF)
+    return is_portal_staff(user)
 
 
 def session_list():

@@ -10,10 +10,18 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from portal.choices import Role
 from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
 from portal.models import Enterprise
-from portal.permissions import ADMIN_ROLES, CLERK_ROLES, SUPERVISOR_ROLES, RoleRequiredMixin, user_has_role
+from portal.permissions import (
+    ADMIN_ROLES,
+    CLERK_ROLES,
+    SUPERVISOR_ROLES,
+    RoleRequiredMixin,
+    is_clerk,
+    is_deputy,
+    is_handler,
+    is_supervisor,
+)
 from portal.views import form_errors_from
 
 from . import actions, selectors
@@ -52,7 +60,7 @@ class MeetingListView(TemplateView):
         ctx.update(
             series_stats=selectors.series_with_stats(),
             page=page,
-            can_create=user_has_role(self.request.user, CLERK_ROLES),
+            can_create=is_clerk(self.request.user),
         )
         return ctx
 
@@ -71,7 +79,7 @@ class SessionDetailView(View):
 
     def _render(self, request, session, formset=None):
         full = selectors.may_see_full_session(request.user)
-        can_register = user_has_role(request.user, CLERK_ROLES)
+        can_register = is_clerk(request.user)
         if can_register and formset is None:
             formset = self._formset(session)
         ctx = {
@@ -96,7 +104,7 @@ class SessionDetailView(View):
         session = self._session(pk)
         if not request.user.is_authenticated:
             return redirect(f"{_login_url()}?next={request.path}")
-        if not user_has_role(request.user, CLERK_ROLES):
+        if not is_clerk(request.user):
             raise PermissionDenied
         formset = self._formset(session, request.POST)
         if not formset.is_valid():
@@ -130,7 +138,7 @@ class InquiryListView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["page"] = Paginator(Inquiry.objects.order_by("-held_on", "-id"), 20).get_page(self.request.GET.get("page"))
-        ctx["can_create"] = user_has_role(self.request.user, SUPERVISOR_ROLES)
+        ctx["can_create"] = is_supervisor(self.request.user)
         return ctx
 
 
@@ -153,10 +161,10 @@ class InquiryDetailView(View):
             "departments": selectors.inquiry_departments(inquiry),
             "published": selectors.tally_published(inquiry),
             "can_vote": inquiry.status == "voting",
-            "is_deputy": user_has_role(user, {Role.DEPUTY}),
-            "can_manage": user_has_role(user, SUPERVISOR_ROLES),
+            "is_deputy": is_deputy(user),
+            "can_manage": is_supervisor(user),
             # a questioned department's own handler enters its answer
-            "answering_department": user.department_id if user_has_role(user, {Role.HANDLER}) else None,
+            "answering_department": user.department_id if is_handler(user) else None,
             "codes_form": VotingCodesForm(),
             "ballot_form": BallotForm(),
             "answer_form": AnswerForm(),

@@ -21,7 +21,7 @@ from portal.audit import audit_record
 from portal.choices import DepartmentKind
 from portal.exceptions import ActionError, ConcurrentUpdate, PermissionDeniedError, TransitionNotAllowed
 from portal.models import Department, Region
-from portal.permissions import SUPERVISOR_ROLES, user_has_role
+from portal.permissions import is_supervisor
 
 from ..choices import MechanismKind
 from ..models import CommonIssue, CommonIssueLink, CommonIssueReuse
@@ -100,7 +100,7 @@ def common_issue_create(
     department can answer them together; problems already with a department stay where they are.
     """
     now = _now(now)
-    _require(user_has_role(actor, SUPERVISOR_ROLES), _("只有督办人员可以创建共性问题。"))
+    _require(is_supervisor(actor), _("只有督办人员可以创建共性问题。"))
     title = _text(title, "title", _("请填写共性问题标题。"), 120)
     summary = _text(summary, "summary", _("请概述共性问题（公开展示，不写企业名称）。"))
     lead = _lead(lead_department)

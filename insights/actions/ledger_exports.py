@@ -26,7 +26,7 @@ from django_q.tasks import async_task
 from portal.audit import audit_record
 from portal.exceptions import ActionError, PermissionDeniedError, TransitionNotAllowed
 from portal.notifications import notify
-from portal.permissions import ALL_STAFF, SUPERVISOR_ROLES, user_has_role
+from portal.permissions import is_portal_staff, is_supervisor
 from portal.statemachine import apply_transition
 
 from ..choices import LedgerExportStatus, LedgerKind
@@ -102,9 +102,9 @@ def ledger_export_request(
     returns that job instead of writing the file twice. Unmasked exports (supervisors and
     administrators only) are audited as ``insights.ledger.unmasked_export``, like immediate ones.
     """
-    if not user_has_role(actor, ALL_STAFF):
+    if not is_portal_staff(actor):
         raise PermissionDeniedError()
-    if unmask and not user_has_role(actor, SUPERVISOR_ROLES):
+    if unmask and not is_supervisor(actor):
         raise PermissionDeniedError(_("只有督办人员和管理员可以导出完整联系方式。"))
     if ledger not in LedgerKind.values:
         raise ActionError({"ledger": _("台账类型无效。")})

@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 
 from issues.models import Issue
 from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
-from portal.permissions import ALL_STAFF, CLERK_ROLES, SUPERVISOR_ROLES, RoleRequiredMixin, user_has_role
+from portal.permissions import ALL_STAFF, CLERK_ROLES, SUPERVISOR_ROLES, RoleRequiredMixin, is_clerk
 from portal.views import form_errors_from, safe_next_url
 
 from .. import actions, selectors
@@ -47,7 +47,7 @@ class SimilarHintView(LoginRequiredMixin, TemplateView):
         text = f"{request.POST.get('title', '')[:200]}\n{request.POST.get('description', '')[:3000]}"
         issue = None
         issue_id = request.POST.get("issue_id", "")
-        if issue_id.isdigit() and user_has_role(request.user, CLERK_ROLES):
+        if issue_id.isdigit() and is_clerk(request.user):
             issue = Issue.objects.visible_to(request.user).filter(pk=issue_id).first()
         hint = selectors.hint_for(user=request.user, text=text, issue=issue)
         return self.render_to_response({"hint": hint, "hint_issue": issue})

@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 from issues.models import Issue
 from portal.audit import audit_record
 from portal.exceptions import PermissionDeniedError
-from portal.permissions import ALL_STAFF, SUPERVISOR_ROLES, RoleRequiredMixin, user_has_role
+from portal.permissions import ALL_STAFF, RoleRequiredMixin, is_supervisor
 
 from .. import actions, exports, rankings, selectors
 from ..actions.ledger_exports import PENDING as PENDING_EXPORT
@@ -86,7 +86,7 @@ class _LedgerExportView(RoleRequiredMixin, View):
             messages.error(request, _("统计周期无效。"))
             return redirect("insights:ledger")
         data = form.cleaned_data
-        unmask = bool(data.get("unmask")) and user_has_role(request.user, SUPERVISOR_ROLES)
+        unmask = bool(data.get("unmask")) and is_supervisor(request.user)
         values = {"period": period}
         if self.ledger == LedgerKind.ISSUES:
             values.update(department=data.get("department"), region=data.get("region"), metric=data.get("metric") or "")

@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.choices import MembershipStatus, Role
+from portal.choices import MembershipStatus
 from portal.exceptions import ActionError
 from portal.models import Department, User
 from portal.notifications import notify
+from portal.permissions import clerk_accounts, department_handlers, supervisor_accounts
 from portal.statemachine import apply_transition
 
 from ..choices import (
@@ -65,16 +66,10 @@ def _members(issue: Issue):
     )
 
 
-def _handlers(department_ids: Iterable[int]):
-    return User.objects.filter(role=Role.HANDLER, department_id__in=list(department_ids), is_active=True)
-
-
-def _supervisors():
-    return User.objects.filter(role=Role.SUPERVISOR, is_active=True)
-
-
-def _clerks():
-    return User.objects.filter(role=Role.CLERK, is_active=True)
+# Who is told, by role: named once in portal.permissions.
+_handlers = department_handlers
+_supervisors = supervisor_accounts
+_clerks = clerk_accounts
 
 
 def _issue_url(issue: Issue) -> str:

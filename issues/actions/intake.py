@@ -8,12 +8,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
-from portal.choices import Role
 from portal.exceptions import ActionError, PermissionDeniedError
 from portal.models import Enterprise, User
 from portal.models.enterprises import enterprise_ids_for
 from portal.notifications import notify
-from portal.permissions import CLERK_ROLES, user_has_role
+from portal.permissions import is_calling_system, is_enterprise_user
 
 from .. import deadlines
 from ..choices import (
@@ -86,9 +85,9 @@ def issue_submit(
     """Register a problem: an enterprise member for their enterprise (channel 线上门户), or a clerk on
     behalf of any enterprise through any channel, or a calling system (Open311) through its key's channel."""
     now = _now(now)
-    is_system = user_has_role(actor, {Role.INTEGRATION})
-    is_staff = user_has_role(actor, CLERK_ROLES) or is_system
-    if not is_staff and not user_has_role(actor, {Role.ENTERPRISE}):
+    is_system = is_calling_system(actor)
+    is_staff = is_clerk(actor) or is_system
+    if not is_staff and not is_enterprise_user(actor):
         raise PermissionDeniedError(_("只有企业用户或窗口人员可以登记问题。"))
     if is_staff:
         if enterprise is None:

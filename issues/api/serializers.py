@@ -5,9 +5,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.api.serializers import DepartmentRefSerializer, EnterpriseRefSerializer
-from portal.choices import Role
 from portal.masking import mask_phone
 from portal.models import Department
+from portal.permissions import is_enterprise_user
 
 from .. import selectors
 from ..actions import event_label
@@ -147,7 +147,7 @@ class IssueSerializer(serializers.ModelSerializer):
     def get_contact_phone(self, obj) -> str:
         """Masked for staff (they reveal it on the page, audited); the enterprise's own members see it."""
         user = self._user()
-        if self.context.get("detail") and user is not None and user.role == Role.ENTERPRISE:
+        if self.context.get("detail") and is_enterprise_user(user):
             return obj.contact_phone
         return mask_phone(obj.contact_phone)
 
@@ -156,7 +156,7 @@ class IssueSerializer(serializers.ModelSerializer):
 
     def get_reply(self, obj) -> str:
         user = self._user()
-        if user is not None and user.is_authenticated and user.role != Role.ENTERPRISE:
+        if user is not None and user.is_authenticated and not is_enterprise_user(user):
             return obj.reply
         return ""
 
@@ -171,7 +171,7 @@ class IssueSerializer(serializers.ModelSerializer):
     @extend_schema_field(IssueEventSerializer(many=True))
     def get_events(self, obj):
         user = self._user()
-        staff = user is not None and user.is_authenticated and user.role != Role.ENTERPRISE
+        staff = user is not None and user.is_authenticated and not is_enterprise_user(user)
         events = [event for event in obj.events.all() if staff or event.public]
         return IssueEventSerializer(events, many=True).data
 

@@ -15,12 +15,12 @@ from market.choices import HOLDING_STATUSES, BookingStatus
 from market.models import Facility, FacilityBooking
 from market.workflow import BOOKING_MOVES
 from portal.audit import audit_record
-from portal.choices import MembershipStatus, Role
+from portal.choices import MembershipStatus
 from portal.exceptions import ActionError, PermissionDeniedError, TransitionNotAllowed
 from portal.models import Enterprise, Membership, User
 from portal.models.enterprises import enterprise_ids_for
 from portal.notifications import notify
-from portal.permissions import user_has_role
+from portal.permissions import is_enterprise_user
 from portal.statemachine import apply_transition
 
 
@@ -103,7 +103,7 @@ def booking_create(
     """An enterprise member books a period: confirmed if a slot is free for the whole period, otherwise
     queued (its position and an estimated start are shown)."""
     now = now or timezone.now()
-    if not user_has_role(actor, {Role.ENTERPRISE}):
+    if not is_enterprise_user(actor):
         raise PermissionDeniedError(_("只有企业用户可以预约设施。"))
     own = enterprise_ids_for(actor)
     if enterprise is None and len(own) == 1:

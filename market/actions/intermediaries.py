@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from market.choices import IntermediaryStatus, ServiceType
 from market.models import Intermediary, IntermediaryComplaint, Purchase, Qualification
 from portal.audit import audit_record
-from portal.choices import MembershipStatus, Role
+from portal.choices import MembershipStatus
 from portal.exceptions import ActionError, PermissionDeniedError
 from portal.models import Enterprise, Membership, Region, User
 from portal.notifications import notify
-from portal.permissions import user_has_role
+from portal.permissions import is_admin, is_enterprise_user
 from portal.statemachine import apply_transition
 from portal.validators import validate_uscc
 
@@ -65,7 +65,7 @@ def intermediary_register(
 ) -> Intermediary:
     """An intermediary registers (pending until an administrator verifies it); the actor becomes its
     member. ``qualifications``: ``[{"service_type", "name", "number", "expires_on"}]``."""
-    if not user_has_role(actor, {Role.ENTERPRISE}):
+    if not is_enterprise_user(actor):
         raise PermissionDeniedError(_("请使用企业用户账号登记中介机构。"))
     try:
         code = validate_uscc(uscc)
@@ -108,7 +108,7 @@ def intermediary_register(
 @transaction.atomic
 def intermediary_verify(*, actor: User, intermediary: Intermediary, approve: bool, reason: str = "") -> Intermediary:
     """An administrator verifies (or rejects, with a reason) a registered intermediary."""
-    if not user_has_role(actor, {Role.ADMIN}):
+    if not is_admin(actor):
         raise PermissionDeniedError(_("只有系统管理员可以核验中介机构。"))
     reason = (reason or "").strip()
     if not approve and not reason:

@@ -14,12 +14,11 @@ from market.choices import IntermediaryStatus, PurchaseStatus, SelectionMethod
 from market.models import Intermediary, Purchase, Quote
 from market.workflow import PURCHASE_MOVES
 from portal.audit import audit_record
-from portal.choices import Role
 from portal.exceptions import ActionError, PermissionDeniedError, TransitionNotAllowed
 from portal.models import Enterprise, User
 from portal.models.enterprises import enterprise_ids_for
 from portal.notifications import notify
-from portal.permissions import user_has_role
+from portal.permissions import is_enterprise_user
 from portal.statemachine import apply_transition
 
 from .intermediaries import _enterprise_members, _now, _purchase_url, direct_choice_limit, intermediary_refresh_credit
@@ -40,7 +39,7 @@ def purchase_create(
 ) -> Purchase:
     """An enterprise member posts a purchase; quotes are taken until the deadline."""
     now = _now(now)
-    if not user_has_role(actor, {Role.ENTERPRISE}):
+    if not is_enterprise_user(actor):
         raise PermissionDeniedError(_("只有企业用户可以发布中介服务采购。"))
     own = enterprise_ids_for(actor)
     if enterprise is None and len(own) == 1:

@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
-from portal.choices import MembershipStatus, Role
+from portal.choices import MembershipStatus
 from portal.exceptions import ActionError, PermissionDeniedError
 from portal.models import Enterprise, User
 from portal.models.enterprises import enterprise_ids_for
 from portal.notifications import notify
-from portal.permissions import CLERK_ROLES
+from portal.permissions import department_handlers, is_clerk, is_enterprise_user
 from portal.workdays import add_working_days
 
 from ..choices import ApplicationStatus, Channel, ItemKind, TaskStatus
@@ -90,13 +90,13 @@ def check_selection(*, bundle: Bundle, selected_ids: Iterable[int], basic_includ
 
 
 def _check_applicant(*, actor: User, enterprise: Enterprise, channel: str) -> tuple[str, bool]:
-    if actor.has_role(Role.ENTERPRISE):
+    if is_enterprise_user(actor):
         if enterprise.pk not in enterprise_ids_for(actor):
             raise ActionError({"enterprise": _("您不是该企业的已核验成员，不能为其申请。")})
         if channel not in (None, "", Channel.ONLINE, Channel.APP):
             raise ActionError({"channel": _("企业用户只能通过线上渠道申请。")})
         return channel or Channel.ONLINE, False
-    if actor.has_role(*CLERK_ROLES):
+    if is_clerk(actor):
         if channel in (None, "", Channel.ONLINE):
             channel = Channel.WINDOW
         return channel, True
@@ -130,10 +130,6 @@ def _members_of(enterprise_id: int):
     return User.objects.filter(
         memberships__enterprise_id=enterprise_id, memberships__status=MembershipStatus.VERIFIED, is_active=True
     )
-
-
-def _handlers_of(department_ids):
-    return User.objects.filter(role=Role.HANDLER, department_id__in=list(department_ids), is_active=True)
 
 
 @transaction.atomic
@@ -279,7 +275,7 @@ def application_submit(
     )
     manual_departments = {t.department_id for t in tasks if t.status == TaskStatus.PENDING}
     notify(
-        recipients=_handlers_of(manual_departments),
+        recipients=department_handlers(manual_departments),
         kind="services.task.assigned",
         title=_("新的一类事办理任务：%(ref)s（%(ent)s）") % {"ref": application.reference, "ent": enterprise.name},
         url=reverse("services:task_inbox"),
