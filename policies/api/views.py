@@ -5,13 +5,14 @@ from rest_framework import permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from policies import actions, selectors
+from policies import selectors
 from policies.filters import EntitlementFilterSet, PolicyFilterSet
 from policies.models import Policy
+from policies.moves import ENTRIES
+from portal.api.moves import with_move_actions
 from portal.permissions import CLERK_ROLES, ENTERPRISE_ROLES, HasPortalRole
 
 from .serializers import (
-    EntitlementDecisionSerializer,
     EntitlementSerializer,
     MatchRequestSerializer,
     MatchResponseSerializer,
@@ -66,34 +67,20 @@ class PolicyViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(match_payload(result))
 
 
+@with_move_actions(ENTRIES)
 class EntitlementViewSet(viewsets.ReadOnlyModelViewSet):
     """免申即享 entitlements: members see their enterprises', clerks all; clerks confirm or withdraw."""
 
     serializer_class = EntitlementSerializer
     permission_classes = [HasPortalRole]
+    # Who may decide (a clerk) is the workflow's (policies.workflow.ENTITLEMENT).
     allowed_roles = ENTERPRISE_ROLES | CLERK_ROLES
-    action_roles = {"confirm": CLERK_ROLES, "withdraw": CLERK_ROLES}
     filterset_class = EntitlementFilterSet
 
     def get_queryset(self):
         return selectors.entitlement_list(user=self.request.user).select_related("policy__department", "policy__region")
 
-    @extend_schema(request=EntitlementDecisionSerializer, responses={200: EntitlementSerializer})
-    @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
-        serializer = EntitlementDecisionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        entitlement = actions.entitlement_confirm(
-            actor=request.user, entitlement=self.get_object(), reason=serializer.validated_data.get("reason", "")
-        )
+    def move_response(self, entitlement):
         return Response(EntitlementSerializer(entitlement, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=EntitlementDecisionSerializer, responses={200: EntitlementSerializer})
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
-        serializer = EntitlementDecisionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        entitlement = actions.entitlement_withdraw(
-            actor=request.user, entitlement=self.get_object(), reason=serializer.validated_data.get("reason", "")
-        )
-        return Response(EntitlementSerializer(entitlement, context=self.get_serializer_context()).data)
+    # the decisions (confirm, withdraw): generated from policies.moves.ENTRIES by with_move_actions

@@ -211,7 +211,3 @@ class TaskRejectSerializer(serializers.Serializer):
 
 class TaskRequestMaterialsSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500)
-
-
-class EmptySerializer(serializers.Serializer):
-    pass

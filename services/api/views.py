@@ -4,23 +4,22 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from portal.api.moves import with_move_actions
 from portal.models import Enterprise
 from portal.permissions import (
     ALL_STAFF,
     CLERK_ROLES,
     ENTERPRISE_ROLES,
-    HANDLER_ROLES,
     HasPortalRole,
     is_enterprise_user,
 )
 from services import actions, selectors
-from services.choices import TaskEvent
 from services.filters import ApplicationFilterSet, BundleFilterSet, TaskFilterSet
 from services.models import Bundle, BundleItem
+from services.moves import ENTRIES
 
 from .serializers import (
     ApplicationCreateSerializer,
@@ -28,10 +27,6 @@ from .serializers import (
     ApplicationSerializer,
     BundleDetailSerializer,
     BundleSerializer,
-    EmptySerializer,
-    TaskCompleteSerializer,
-    TaskRejectSerializer,
-    TaskRequestMaterialsSerializer,
 )
 
 
@@ -118,67 +113,20 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
             raise ValidationError({"enterprise": [_("企业不存在，或您不能为其申请。")]}) from None
 
 
+@with_move_actions(ENTRIES)
 class ApplicationItemViewSet(viewsets.ReadOnlyModelViewSet):
     """Fulfilment tasks (one per chosen item); the item's department moves them."""
 
     permission_classes = [HasPortalRole]
     serializer_class = ApplicationItemSerializer
     filterset_class = TaskFilterSet
+    # Who may move a task (a handler of its department) is the workflow's (services.workflow.TASK).
     allowed_roles = ENTERPRISE_ROLES | ALL_STAFF
-    action_roles = {
-        "accept": HANDLER_ROLES,
-        "start": HANDLER_ROLES,
-        "complete": HANDLER_ROLES,
-        "reject": HANDLER_ROLES,
-        "request_materials": HANDLER_ROLES,
-        "resume": HANDLER_ROLES,
-    }
 
     def get_queryset(self):
         return selectors.task_list(user=self.request.user)
 
-    def _move(self, request, event, field=None, serializer_class=None):
-        task = self.get_object()
-        extra = {}
-        if serializer_class is not None:
-            payload = serializer_class(data=request.data)
-            payload.is_valid(raise_exception=True)
-            extra[field] = payload.validated_data[field]
-        actions.task_transition(actor=request.user, task=task, event=event, **extra)
+    def move_response(self, task):
         return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
 
-    @extend_schema(request=EmptySerializer, responses=ApplicationItemSerializer)
-    @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        """受理."""
-        return self._move(request, TaskEvent.ACCEPT)
-
-    @extend_schema(request=EmptySerializer, responses=ApplicationItemSerializer)
-    @action(detail=True, methods=["post"])
-    def start(self, request, pk=None):
-        """开始办理."""
-        return self._move(request, TaskEvent.START)
-
-    @extend_schema(request=TaskCompleteSerializer, responses=ApplicationItemSerializer)
-    @action(detail=True, methods=["post"])
-    def complete(self, request, pk=None):
-        """办结, with the result."""
-        return self._move(request, TaskEvent.COMPLETE, "result", TaskCompleteSerializer)
-
-    @extend_schema(request=TaskRejectSerializer, responses=ApplicationItemSerializer)
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        """不予受理, with the reason."""
-        return self._move(request, TaskEvent.REJECT, "reason", TaskRejectSerializer)
-
-    @extend_schema(request=TaskRequestMaterialsSerializer, responses=ApplicationItemSerializer)
-    @action(detail=True, methods=["post"], url_path="request-materials")
-    def request_materials(self, request, pk=None):
-        """补正材料 (pauses the clock)."""
-        return self._move(request, TaskEvent.REQUEST_MATERIALS, "note", TaskRequestMaterialsSerializer)
-
-    @extend_schema(request=EmptySerializer, responses=ApplicationItemSerializer)
-    @action(detail=True, methods=["post"])
-    def resume(self, request, pk=None):
-        """材料已补齐 (the clock runs again, the due date moves on)."""
-        return self._move(request, TaskEvent.RESUME)
+    # the moves (accept, start, …, reject): generated from services.moves.ENTRIES by with_move_actions

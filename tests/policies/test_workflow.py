@@ -81,3 +81,10 @@ def test_the_api_offers_the_decisions_the_declaration_allows(clerk, member, ente
     assert api_for(member).get(url).json()["available_moves"] == []
     body = api_for(clerk).post(f"{url}confirm/", {"reason": "已核定"}, format="json").json()
     assert (body["status"], body["available_moves"]) == ("confirmed", ["withdraw"])
+
+
+def test_the_api_endpoints_are_the_declared_decisions():
+    from policies.api.views import EntitlementViewSet
+
+    # generated from policies.moves.ENTRIES: one endpoint per declared decision, none besides
+    assert {a.url_path for a in EntitlementViewSet.get_extra_actions()} == set(ENTITLEMENT.moves)
