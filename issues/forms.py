@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.formkit import PortalForm
+from portal.formkit import ISODateInput, PortalForm
 from portal.i18n import lazy_interpolate
 from portal.models import Department, Enterprise
 
@@ -114,7 +114,7 @@ class IssueIntakeForm(IssueReportForm):
         }
 
 
-class ClassifyForm(forms.Form):
+class ClassifyForm(PortalForm):
     category = forms.ModelChoiceField(
         queryset=Category.objects.active(), to_field_name="code", label=_("问题分类"), empty_label=None
     )
@@ -128,7 +128,7 @@ class ClassifyForm(forms.Form):
     )
 
 
-class DispatchForm(forms.Form):
+class DispatchForm(PortalForm):
     """交办: the pickers offer only the departments that can take a problem, those at its level first."""
 
     for_object = True
@@ -145,11 +145,11 @@ class DispatchForm(forms.Form):
         self.fields["co_departments"].queryset = routing.assignable_departments(obj)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PortalForm):
     reason = forms.CharField(label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class EscalateForm(forms.Form):
+class EscalateForm(PortalForm):
     """提级: offers only the departments at the next level up (:func:`issues.routing.escalation_targets`,
     the same the action checks); any other is refused with the action's own message."""
 
@@ -166,7 +166,7 @@ class EscalateForm(forms.Form):
             field.error_messages["invalid_choice"] = routing.escalation_refusal(obj)
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(PortalForm):
     reply = forms.CharField(label=_("答复（内部）"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     public_reply = forms.CharField(
         label=_("答复（企业可见）"),
@@ -176,15 +176,22 @@ class ReplyForm(forms.Form):
     )
 
 
-class ExtensionForm(forms.Form):
-    requested_due = forms.DateField(label=_("申请延至"), widget=forms.DateInput(attrs={"type": "date"}))
+class ExtensionForm(PortalForm):
+    requested_due = forms.DateField(
+        label=_("申请延至"),
+        widget=ISODateInput(),
+        error_messages={
+            "required": _("请选择申请延至的日期。"),
+            "invalid": _("请按“年-月-日”填写日期，例如 2026-03-18。"),
+        },
+    )
     reason = forms.CharField(label=_("延期理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 RATING_CHOICES = [(str(value), f"{value} {label}") for value, label in reversed(RatingScore.choices)]
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(PortalForm):
     reached = forms.BooleanField(label=_("已联系上企业"), required=False, initial=True)
     satisfied = forms.NullBooleanField(
         label=_("企业是否满意"),
@@ -200,7 +207,7 @@ class FollowUpForm(forms.Form):
     )
 
 
-class RateForm(forms.Form):
+class RateForm(PortalForm):
     rating = forms.ChoiceField(label=_("评价"), choices=RATING_CHOICES, widget=forms.RadioSelect)
     comment = forms.CharField(
         label=_("评价理由"),
@@ -210,15 +217,15 @@ class RateForm(forms.Form):
     )
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(PortalForm):
     opinion = forms.CharField(label=_("协办意见"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(PortalForm):
     minutes = forms.CharField(label=_("会商纪要"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class CloseForm(forms.Form):
+class CloseForm(PortalForm):
     note = forms.CharField(
         label=_("办结说明"),
         required=False,
@@ -227,14 +234,24 @@ class CloseForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(PortalForm):
     note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PortalForm):
+    """A supervisor's decision on an extension request or an appeal: 同意 or 不同意 must be chosen (nothing
+    is preselected, so one stray click decides nothing)."""
+
     approve = forms.TypedChoiceField(
         label=_("决定"),
-        choices=[("1", _("同意")), ("0", _("不同意"))],
+        choices=[("", "—"), ("1", _("同意")), ("0", _("不同意"))],
         coerce=lambda value: value == "1",
+        error_messages={"required": _("请选择“同意”或“不同意”。")},
     )
     note = forms.CharField(label=_("意见"), required=False)
+
+    @classmethod
+    def for_row(cls, obj, *args, **kwargs):
+        """The form of one row of a list of pending requests: its ids name the row, so labels and the
+        error summary's links find this row's fields."""
+        return cls(*args, auto_id=f"id_decide-{obj.pk}-%s", **kwargs)

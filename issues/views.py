@@ -224,7 +224,8 @@ class SupervisionView(RoleRequiredMixin, TemplateView):
             filterset = DecisionFilterSet(params or None, queryset=querysets[section])
             ctx["form"] = filterset.form
             ctx["page"] = Paginator(filterset.qs, PAGE_SIZE).get_page(params.get("page"))
-            ctx["decision_form"] = forms.DecisionForm()
+            for row in ctx["page"]:  # each pending row's own form (its ids name the row)
+                row.decision_form = forms.DecisionForm.for_row(row)
         else:
             ctx["page"] = Paginator(querysets[section], PAGE_SIZE).get_page(params.get("page"))
         ctx["calendar_unknown_years"] = unknown_years([today.year, today.year + 1])
@@ -397,38 +398,64 @@ class IssueMoveView(WorkflowMoveView):
         return _("已%(move)s。") % {"move": actions.event_label(move)}
 
     def render_invalid(self, request, issue, move, form):
-        return render(request, IssueDetailView.template_name, detail_context(request, issue, bound={move: form}))
+        ctx = detail_context(request, issue, bound={move: form})
+        if not any(shown["form"] is form for shown in ctx["moves"]):
+            messages.error(request, " ".join(message for _anchor, message in form.error_list))
+        return render(request, IssueDetailView.template_name, ctx)
 
 
 class SupervisorDecisionView(RoleRequiredMixin, View):
-    """A supervisor approves or refuses a pending request (extension, appeal) from the supervision page."""
+    """A supervisor approves or refuses a pending request (extension, appeal). The 督办 list has the form
+    in each row; this page shows one request with the form on its own (GET), and is where a decision
+    with wrong input comes back: the error summary, the typed note kept. Success goes back to ``next``
+    (the list the supervisor came from)."""
 
     allowed_roles = SUPERVISOR_ROLES
+    template_name = "issues/decision.html"
     queryset = None
+    section = ""
+    title = ""
     success_message = ""
 
     def decide(self, obj, *, approve: bool, note: str) -> None:  # pragma: no cover - subclasses
         raise NotImplementedError
 
+    def get_object(self, request, pk):
+        return get_object_or_404(self.queryset.visible_to(request.user).select_related("issue"), pk=pk)
+
+    def render_page(self, request, obj, form, status=200):
+        back = reverse("issues:supervision") + f"?section={self.section}"
+        ctx = {"obj": obj, "issue": obj.issue, "form": form, "title": self.title, "kind": self.section}
+        ctx["next"] = safe_next_url(request, back)
+        return render(request, self.template_name, ctx, status=status)
+
+    def get(self, request, pk):
+        obj = self.get_object(request, pk)
+        return self.render_page(request, obj, forms.DecisionForm.for_row(obj))
+
     def post(self, request, pk):
-        obj = get_object_or_404(self.queryset.visible_to(request.user).select_related("issue"), pk=pk)
-        form = forms.DecisionForm(request.POST)
+        obj = self.get_object(request, pk)
+        form = forms.DecisionForm.for_row(obj, request.POST)
         if not form.is_valid():
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        else:
-            run_action(
-                request,
-                self.decide,
-                obj,
-                approve=form.cleaned_data["approve"],
-                note=form.cleaned_data["note"],
-                success=self.success_message,
-            )
-        return redirect(safe_next_url(request, reverse("issues:supervision")))
+            return self.render_page(request, obj, form)
+        outcome = run_action(
+            request,
+            self.decide,
+            obj,
+            approve=form.cleaned_data["approve"],
+            note=form.cleaned_data["note"],
+            form=form,
+            success=self.success_message,
+        )
+        if not outcome and outcome.invalid:
+            return self.render_page(request, obj, form)
+        return redirect(safe_next_url(request, reverse("issues:supervision") + f"?section={self.section}"))
 
 
 class ExtensionDecideView(SupervisorDecisionView):
     queryset = ExtensionRequest.objects
+    section = "extensions"
+    title = gettext_lazy("审批一项延期申请")
     success_message = gettext_lazy("已处理延期申请。")
 
     def decide(self, obj, *, approve, note):
@@ -437,6 +464,8 @@ class ExtensionDecideView(SupervisorDecisionView):
 
 class AppealDecideView(SupervisorDecisionView):
     queryset = Appeal.objects
+    section = "appeals"
+    title = gettext_lazy("裁定一项差评申诉")
     success_message = gettext_lazy("已裁定申诉。")
 
     def decide(self, obj, *, approve, note):

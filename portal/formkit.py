@@ -4,10 +4,12 @@ browser's date input accepts (a value such as ``2016/03/18`` is silently dropped
 
 Templates show the result with ``partials/error_summary.html`` (a titled box at the top of the form linking
 to each field, focus moved to it by ``static/js/forms.js``) and ``partials/field.html`` (each field with its
-error next to it); the page title gets 「错误：」 in front when the page's form has errors (layouts/base.html).
+error next to it); the page title gets 「错误：」 in front when any form on the page has errors
+(:func:`page_has_errors`, asked by layouts/base.html).
 """
 
 from django import forms
+from django.forms.formsets import BaseFormSet
 from django.utils.functional import lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -117,3 +119,17 @@ class PortalForm(PortalFormMixin, forms.Form):
 
 class PortalModelForm(PortalFormMixin, forms.ModelForm):
     """The base of every portal model form."""
+
+
+def page_has_errors(context, _depth: int = 3) -> bool:
+    """Whether any form the page shows has errors: a form or formset anywhere in the template context,
+    whatever its name — ``form``, a move's form in a list of moves, a formset. Lists, tuples and dicts
+    are looked into (a few levels); nothing else is, so no queryset or page of rows is evaluated."""
+    values = context.values() if isinstance(context, dict) else context
+    for value in values:
+        if isinstance(value, forms.BaseForm | BaseFormSet):
+            if value.is_bound and (value.errors if isinstance(value, forms.BaseForm) else value.total_error_count()):
+                return True
+        elif _depth and isinstance(value, list | tuple | dict) and page_has_errors(value, _depth - 1):
+            return True
+    return False

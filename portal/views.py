@@ -104,12 +104,14 @@ def run_action(
 class WorkflowMoveView(LoginRequiredMixin, View):
     """The one view that runs any move of a workflow from a page: POST ``<pk>/move/<name>/`` → the
     move's form → its action (:func:`run_action`) → a success message and back to where the user was
-    (``next``, else the object's page); wrong input redisplays the object's page with the errors next
-    to the form and the typed input kept; a refusal (state, permission) is an error message.
+    (``next``, else the object's page); wrong input redisplays the object's page with the form's error
+    summary and the errors next to its fields, the typed input kept (told once, in the form: not again
+    as a message at the page top); a refusal (state, permission) is an error message.
 
     A subclass names ``entries`` (:func:`portal.workflow.move_entries`) and implements
     :meth:`get_object` (404 for whom may not see it), :meth:`render_invalid` (the object's page with the
-    bound form) and :meth:`default_url`; :meth:`success_message` may be overridden."""
+    bound form; if the page cannot show that form, it tells its errors as a message) and
+    :meth:`default_url`; :meth:`success_message` may be overridden."""
 
     entries: dict = {}
 
@@ -132,7 +134,6 @@ class WorkflowMoveView(LoginRequiredMixin, View):
         obj = self.get_object(request, pk)
         form = entry.make_form(obj, request.POST, request.FILES) if entry.form is not None else None
         if form is not None and not form.is_valid():
-            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
             return self.render_invalid(request, obj, move, form)
         outcome = run_action(
             request,
@@ -144,7 +145,6 @@ class WorkflowMoveView(LoginRequiredMixin, View):
             success=lambda result: self.success_message(move, result),
         )
         if not outcome and outcome.invalid and form is not None:
-            messages.error(request, outcome.error)
             return self.render_invalid(request, self.get_object(request, pk), move, form)
         return redirect(safe_next_url(request, self.default_url(obj)))
 

@@ -196,9 +196,12 @@ class MoveEntry:
 
     def make_form(self, obj, *args, **kwargs):
         """The move's form for ``obj``; a form whose choices depend on the object (e.g. 提级 offers only
-        the next level up) says ``for_object = True`` and receives it as ``obj``."""
+        the next level up) says ``for_object = True`` and receives it as ``obj``. Its ids start with the
+        move's name (``id_reply-public_reply``), so the error summary links to this move's field."""
         if getattr(self.form, "for_object", False):
             kwargs["obj"] = obj
+        # several moves' forms share a page (and field names): each move's ids are its own
+        kwargs.setdefault("auto_id", f"id_{self.name}-%s")
         return self.form(*args, **kwargs)
 
     @property

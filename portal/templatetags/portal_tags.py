@@ -1,9 +1,15 @@
 from django import template
 
-from portal import masking, plugins
+from portal import formkit, masking, plugins
 from portal.permissions import ROLE_PREDICATES
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def page_has_errors(context) -> bool:
+    """``{% page_has_errors as errors %}``: whether any form on the page has errors (portal.formkit)."""
+    return formkit.page_has_errors(context.flatten())
 
 
 @register.filter

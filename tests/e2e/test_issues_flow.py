@@ -100,8 +100,13 @@ def test_closed_loop_with_reopen_in_the_browser(
     ent.goto(f"{url}/issues/{issue.pk}/")
     ent.check("[data-testid=move-rate] input[value='2']")
     ent.click("[data-testid=do-rate]")
-    assert "须填写理由" in ent.locator(".alert").first.inner_text()
-    ent.check("[data-testid=move-rate] input[value='2']")
+    # the rating form's own summary says so, has the focus, and the chosen 2 is kept
+    summary = ent.locator("[data-testid=move-rate] [data-testid=error-summary]")
+    assert "须填写理由" in summary.inner_text()
+    assert ent.evaluate("document.activeElement.dataset.testid") == "error-summary"
+    assert ent.title().startswith("错误：")
+    assert ent.is_checked("[data-testid=move-rate] input[value='2']")
+    screenshot(ent, "issues-05-rate-error-summary")
     ent.fill("[data-testid=move-rate] textarea[name=comment]", "只告诉了找谁，验收仍没有排期。")
     ent.click("[data-testid=do-rate]")
     assert ent.locator("[data-testid=issue-status]").inner_text() == "重办中"

@@ -323,6 +323,6 @@ def test_decision_without_a_choice_is_refused_with_a_message(client_for, people,
     )
     # when the supervisor posts the decision form without choosing 同意/不同意
     r = client_for(supervisor).post(f"/issues/extensions/{ext.pk}/decide/", {"note": "?"}, follow=True)
-    # then the page says so and the request is still pending
-    assert "该字段是必填项" in r.content.decode()
+    # then the page says what to do and the request is still pending
+    assert "请选择“同意”或“不同意”。" in r.content.decode()
     assert ExtensionRequest.objects.get(pk=ext.pk).status == "pending"

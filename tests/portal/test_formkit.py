@@ -118,3 +118,54 @@ def test_summary_and_field_partials_render_links_and_messages():
 def test_unbound_form_has_no_summary():
     html = render_to_string("partials/form.html", {"form": ContactForm()})
     assert "error-summary" not in html
+
+
+# --- 「错误：」 in the page title for any form on the page with errors ----------------------------------
+
+
+def _title_of(context: dict) -> str:
+    import re
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    html = render_to_string("layouts/base.html", context, request=request)
+    return re.search(r"<title>(.*?)</title>", html, re.S)[1].strip()
+
+
+class _NeedsName(PortalForm):
+    name = forms.CharField(label="名称")
+
+
+@pytest.mark.django_db
+def test_the_title_says_error_for_any_form_on_the_page_whatever_its_name():
+    from django.forms import formset_factory
+
+    invalid = _NeedsName(data={})
+    valid = _NeedsName(data={"name": "x"})
+    formset = formset_factory(_NeedsName, min_num=1, validate_min=True)(
+        data={"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0", "form-0-name": ""}
+    )
+    with translation.override("zh-hans"):
+        assert not _title_of({}).startswith("错误：")
+        assert not _title_of({"form": _NeedsName(), "other": valid}).startswith("错误：")  # unbound, valid
+        assert _title_of({"form": invalid}).startswith("错误：")
+        assert _title_of({"decision": invalid}).startswith("错误：")
+        assert _title_of({"moves": [{"name": "reply", "form": valid}, {"name": "x", "form": invalid}]}).startswith(
+            "错误："
+        )
+        assert _title_of({"formset": formset}).startswith("错误：")
+    with translation.override("en"):
+        assert _title_of({"decision": invalid}).startswith("Error: ")
+
+
+@pytest.mark.django_db
+def test_looking_for_errors_reads_no_rows(django_assert_num_queries):
+    from portal.formkit import page_has_errors
+    from portal.models import Department
+
+    # a queryset or a page of rows in the context is not evaluated to look for forms
+    with django_assert_num_queries(0):
+        assert page_has_errors({"rows": Department.objects.all(), "items": [Department.objects.all()]}) is False
