@@ -23,7 +23,7 @@ from market.forms import (
     ReasonForm,
 )
 from market.models import FacilityBooking
-from market.workflow import BOOKING_MOVES, available_moves, is_purchase_member, purchase_moves
+from market.workflow import BOOKING, PURCHASE, is_purchase_member
 from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
 from portal.permissions import CLERK_ROLES, ENTERPRISE_ROLES, HANDLER_ROLES, RoleRequiredMixin, is_enterprise_user
 
@@ -95,7 +95,7 @@ class BookingListView(RoleRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         page = Paginator(selectors.booking_list(user=self.request.user), 20).get_page(self.request.GET.get("page"))
         for booking in page:
-            booking.moves = available_moves(self.request.user, booking)
+            booking.moves = BOOKING.available(self.request.user, booking)
         ctx.update(page=page, move_labels=MOVE_LABELS)
         return ctx
 
@@ -108,7 +108,7 @@ class BookingMoveView(RoleRequiredMixin, View):
 
     def post(self, request, pk, event):
         booking = get_object_or_404(FacilityBooking.objects.visible_to(request.user), pk=pk)
-        if event not in BOOKING_MOVES:
+        if event not in BOOKING:
             return redirect("market:bookings")
         form = ReasonForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -193,7 +193,7 @@ class PurchaseDetailView(RoleRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         purchase = get_object_or_404(selectors.purchase_list(user=user), pk=self.kwargs["pk"])
-        moves = purchase_moves(user, purchase)
+        moves = PURCHASE.available(user, purchase)
         can_quote = (
             purchase.status == "open"
             and timezone.now() < purchase.quote_deadline

@@ -1,13 +1,13 @@
-"""The booking state machine, declared once (DESIGN.md rule 3): moves, who may make them, and the
-action that performs them (``actions.booking_transition``)."""
-
-from collections.abc import Callable
-from dataclasses import dataclass
+"""The market's state machines, declared once (DESIGN.md rule 3; :mod:`portal.workflow`): facility
+bookings (run by ``actions.booking_transition``) and 中介超市 purchases (``actions.purchases``) — their
+moves and who may make them. The actions' guards, the pages' buttons and the API's ``available_moves``
+ask these."""
 
 from market.choices import BookingStatus as S
 from market.choices import PurchaseStatus as P
 from portal.models.enterprises import enterprise_ids_for
 from portal.permissions import is_clerk, is_enterprise_user
+from portal.workflow import Move, Workflow
 
 
 def own_enterprise_ids(user) -> frozenset[int]:
@@ -35,33 +35,34 @@ def is_facility_owner(user, facility) -> bool:
     return False
 
 
-@dataclass(frozen=True)
-class Move:
-    allowed_from: frozenset
-    to: str
-    allowed: Callable
-    needs_reason: bool = False
+def is_facility_owner_of_booking(user, booking) -> bool:
+    return is_facility_owner(user, booking.facility)
 
 
-BOOKING_MOVES: dict[str, Move] = {
-    "approve": Move(frozenset({S.CONFIRMED}), S.APPROVED, lambda u, b: is_facility_owner(u, b.facility)),
-    "decline": Move(
-        frozenset({S.CONFIRMED, S.QUEUED}),
-        S.DECLINED,
-        lambda u, b: is_facility_owner(u, b.facility),
-        needs_reason=True,
-    ),
-    "cancel": Move(
-        frozenset({S.QUEUED, S.CONFIRMED, S.APPROVED}),
-        S.CANCELLED,
-        lambda u, b: is_booking_member(u, b) or is_clerk(u),
-    ),
-}
+def is_booking_member_or_clerk(user, booking) -> bool:
+    return is_booking_member(user, booking) or is_clerk(user)
 
 
-def available_moves(user, booking) -> list[str]:
-    moves = BOOKING_MOVES.items()
-    return [name for name, move in moves if booking.status in move.allowed_from and move.allowed(user, booking)]
+BOOKING = Workflow(
+    "market.facilitybooking",
+    permission_first=True,
+    moves=[
+        Move("approve", sources={S.CONFIRMED}, target=S.APPROVED, allowed=is_facility_owner_of_booking),
+        Move(
+            "decline",
+            sources={S.CONFIRMED, S.QUEUED},
+            target=S.DECLINED,
+            allowed=is_facility_owner_of_booking,
+            needs_input=True,
+        ),
+        Move(
+            "cancel",
+            sources={S.QUEUED, S.CONFIRMED, S.APPROVED},
+            target=S.CANCELLED,
+            allowed=is_booking_member_or_clerk,
+        ),
+    ],
+)
 
 
 # --- purchases in the 中介超市 -----------------------------------------------------------------------------
@@ -75,16 +76,16 @@ def is_purchase_member_or_clerk(user, purchase) -> bool:
     return is_purchase_member(user, purchase) or is_clerk(user)
 
 
-PURCHASE_MOVES: dict[str, Move] = {
-    # the enterprise, a clerk, or (actor None) the scheduled run at the deadline
-    "select": Move(frozenset({P.OPEN}), P.SELECTED, is_purchase_member_or_clerk),
-    "contract": Move(frozenset({P.SELECTED}), P.CONTRACTED, is_purchase_member),
-    "deliver": Move(frozenset({P.CONTRACTED}), P.DELIVERED, is_purchase_member),
-    "rate": Move(frozenset({P.DELIVERED}), P.RATED, is_purchase_member),
-    "cancel": Move(frozenset({P.OPEN}), P.CANCELLED, is_purchase_member_or_clerk, needs_reason=True),
-}
-
-
-def purchase_moves(user, purchase) -> list[str]:
-    moves = PURCHASE_MOVES.items()
-    return [name for name, move in moves if purchase.status in move.allowed_from and move.allowed(user, purchase)]
+PURCHASE = Workflow(
+    "market.purchase",
+    permission_first=True,
+    moves=[
+        # the enterprise, a clerk, or (actor None) the scheduled run at the deadline; no qualified quote
+        # ends it 流标 (failed) instead
+        Move("select", sources={P.OPEN}, target=P.SELECTED, allowed=is_purchase_member_or_clerk),
+        Move("contract", sources={P.SELECTED}, target=P.CONTRACTED, allowed=is_purchase_member),
+        Move("deliver", sources={P.CONTRACTED}, target=P.DELIVERED, allowed=is_purchase_member),
+        Move("rate", sources={P.DELIVERED}, target=P.RATED, allowed=is_purchase_member),
+        Move("cancel", sources={P.OPEN}, target=P.CANCELLED, allowed=is_purchase_member_or_clerk, needs_input=True),
+    ],
+)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from market import selectors
 from market.choices import HOLDING_STATUSES, BookingStatus
 from market.models import Facility, FacilityBooking
-from market.workflow import BOOKING_MOVES
+from market.workflow import BOOKING
 from portal.audit import audit_record
 from portal.choices import MembershipStatus
 from portal.exceptions import ActionError, PermissionDeniedError, TransitionNotAllowed
@@ -196,13 +196,13 @@ def booking_transition(
     """The one transition function of bookings: approve, decline (with a reason), cancel. A declined or
     cancelled booking that held a slot moves the queue."""
     now = now or timezone.now()
-    move = BOOKING_MOVES.get(event)
+    move = BOOKING.moves.get(event)
     if move is None:
         raise TransitionNotAllowed()
     if not move.allowed(actor, booking):
         raise PermissionDeniedError()
     reason = (reason or "").strip()
-    if move.needs_reason and not reason:
+    if move.needs_input and not reason:
         raise ActionError({"reason": _("请填写理由。")})
     facility = _lock_facility(booking.facility_id)
     held_slot = booking.status in HOLDING_STATUSES
@@ -215,8 +215,8 @@ def booking_transition(
         changes |= {"closed_at": now}
     apply_transition(
         booking,
-        to_status=move.to,
-        allowed_from=move.allowed_from,
+        to_status=move.target,
+        allowed_from=move.sources,
         actor=actor,
         action=f"market.booking.{event}",
         changes=changes,
@@ -230,7 +230,7 @@ def booking_transition(
         body=reason,
         url=_url(),
     )
-    if move.to in {BookingStatus.DECLINED, BookingStatus.CANCELLED}:
+    if move.target in {BookingStatus.DECLINED, BookingStatus.CANCELLED}:
         _promote_queue(facility, actor=actor, now=now, queue_changed=not held_slot)
     return booking
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from market import selectors
 from market.choices import IntermediaryStatus, PurchaseStatus, SelectionMethod
 from market.models import Intermediary, Purchase, Quote
-from market.workflow import PURCHASE_MOVES
+from market.workflow import PURCHASE
 from portal.audit import audit_record
 from portal.exceptions import ActionError, PermissionDeniedError, TransitionNotAllowed
 from portal.models import Enterprise, User
@@ -147,11 +147,8 @@ def _qualified_quotes(purchase: Purchase, on: dt.date) -> list[Quote]:
 
 
 def _require(actor, purchase: Purchase, event: str) -> None:
-    move = PURCHASE_MOVES[event]
-    if actor is not None and not move.allowed(actor, purchase):
-        raise PermissionDeniedError()
-    if purchase.status not in move.allowed_from:
-        raise TransitionNotAllowed()
+    """The move's guard: who may (``actor`` None is the scheduled run), then the state."""
+    PURCHASE.check(actor, purchase, event)
 
 
 @transaction.atomic

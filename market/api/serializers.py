@@ -9,7 +9,7 @@ from rest_framework import serializers
 from market import selectors
 from market.choices import SelectionMethod, ServiceType
 from market.models import Facility, FacilityBooking, Intermediary, Purchase, Quote
-from market.workflow import available_moves, purchase_moves
+from market.workflow import BOOKING, PURCHASE
 from portal.models import Region
 
 
@@ -89,7 +89,7 @@ class FacilityBookingSerializer(serializers.ModelSerializer):
 
     def get_available_moves(self, obj) -> list[str]:
         request = self.context.get("request")
-        return available_moves(request.user, obj) if request else []
+        return BOOKING.available(request.user, obj) if request else []
 
 
 class FacilityBookingCreateSerializer(serializers.Serializer):
@@ -194,7 +194,7 @@ class PurchaseSerializer(serializers.ModelSerializer):
 
     def get_available_moves(self, obj) -> list[str]:
         request = self.context.get("request")
-        return purchase_moves(request.user, obj) if request else []
+        return PURCHASE.available(request.user, obj) if request else []
 
 
 class PurchaseCreateSerializer(serializers.Serializer):
