@@ -8,6 +8,9 @@ STAMP := $(VENV)/.installed
 # axe-core, which the browser tests load into every page they audit (tests/e2e/package-lock.json).
 AXE := tests/e2e/node_modules/axe-core/axe.min.js
 
+# The suite runs in one process per CPU (pytest-xdist; each has its own test database). TEST_WORKERS=0: one process.
+TEST_WORKERS ?= auto
+
 .PHONY: run test install lint format messages clean bench
 
 # The interpreter: a new virtualenv (its bundled pip installs our pinned wheels; no upgrade round trip).
@@ -49,7 +52,7 @@ test: $(STAMP) $(AXE)
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
-	$(PY) -m pytest --durations=25 $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=25 $(PYTEST_ARGS)
 
 lint:
 	$(VENV)/bin/ruff check --fix .

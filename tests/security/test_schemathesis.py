@@ -36,6 +36,9 @@ from tests.issues.factories import issue_in
 EXAMPLES = {GenerationMode.POSITIVE: 8, GenerationMode.NEGATIVE: 5}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
+# Under pytest-xdist every role runs in one worker, which draws the cases once (the module fixture below).
+pytestmark = pytest.mark.xdist_group("schemathesis")
+
 
 @pytest.fixture
 def wsgi_app():

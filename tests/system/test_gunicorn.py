@@ -14,7 +14,8 @@ import pytest
 
 from tests.system.conftest import ROOT, database_url, figure, wait_for
 
-pytestmark = pytest.mark.system
+# one xdist worker collects the static files once (the module fixture) for every case
+pytestmark = [pytest.mark.system, pytest.mark.xdist_group("gunicorn")]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
