@@ -20,11 +20,10 @@ from .facts import (
     YEARS,
     Check,
     Facts,
-    describe_check,
     fmt_number,
-    fmt_quantity,
 )
 from .i18n import gettext_cached as _
+from .wording import describe_check, fmt_quantity
 
 MET, UNMET, UNKNOWN, SKIP = "met", "unmet", "unknown", "skip"
 ELIGIBLE, NEAR, NOT_APPLICABLE = "eligible", "near", "not_applicable"

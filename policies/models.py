@@ -12,7 +12,8 @@ from portal.models.enterprises import member_filter
 from portal.permissions import is_clerk, is_portal_staff
 
 from .choices import EntitlementStatus, Operator, PolicyMode, PolicyStatus
-from .facts import describe, fact_choices, parse_check
+from .facts import fact_choices, parse_check
+from .wording import describe
 from .workflow import ENTITLEMENT, POLICY
 
 

@@ -35,8 +35,9 @@ from .checks import (
     check_status,
     evaluate_check,
 )
-from .facts import FACTS, Check, Facts, describe, describe_check
+from .facts import FACTS, Check, Facts
 from .i18n import gettext_cached as _
+from .wording import describe, describe_check
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ tasks inside the same transaction. Callers use ``from services import actions``.
 """
 
 from .applications import DuplicateSubmission, application_submit, check_selection, roll_up_status
-from .catalogue import bundle_admin_save, bundle_publish, bundle_snapshot, bundle_unpublish, catalogue_load
+from .catalogue import bundle_admin_save, bundle_publish, bundle_snapshot, bundle_unpublish
+from .catalogue_import import catalogue_load
 from .fulfilment import task_transition
 from .reminders import reminder_send, reminders_annual_report, reminders_license_expiry
 
