@@ -10,8 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from portal.formkit import PortalForm
 from portal.uploads import XLSX, inspect_upload
 
-from .choices import TaskEvent
-
 
 class IdListField(forms.Field):
     """A list of integer ids from repeated form fields (checkboxes named ``selected``)."""
@@ -62,16 +60,31 @@ class ApplyForm(PortalForm):
         return phone
 
 
-class TaskMoveForm(PortalForm):
-    """The text a task move needs: the result (办结), the reason (不予受理) or the materials (补正)."""
+def _task_text(label, testid):
+    return forms.CharField(
+        label=label,
+        max_length=500,
+        required=False,  # the action says what to write when it is empty (「请填写办理结果（如证照编号…）」)
+        widget=forms.Textarea(attrs={"rows": 2, "data-testid": testid}),
+    )
 
-    text = forms.CharField(label=_("说明"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    FIELD_FOR_EVENT = {
-        TaskEvent.COMPLETE: "result",
-        TaskEvent.REJECT: "reason",
-        TaskEvent.REQUEST_MATERIALS: "note",
-    }
+class TaskCompleteForm(PortalForm):
+    """办结: the result (证照编号, 办理情况); the field has the action's name for it."""
+
+    result = _task_text(_("办理结果"), "complete-text")
+
+
+class TaskRequestMaterialsForm(PortalForm):
+    """补正材料: what is missing."""
+
+    note = _task_text(_("需补正的材料"), "materials-text")
+
+
+class TaskRejectForm(PortalForm):
+    """不予受理: the reason."""
+
+    reason = _task_text(_("不予受理理由"), "reject-text")
 
 
 class ImportForm(PortalForm):

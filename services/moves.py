@@ -1,11 +1,12 @@
-"""How a person makes each move of a fulfilment task through the API, declared once: the input
-serializer and the one call of the action. The API's endpoints (``services.api.views.ApplicationItemViewSet``)
+"""How a person makes each move of a fulfilment task, declared once for the page and the API: the page's
+form, the API's input serializer (same field names) and the one call of the action. The page's generic move
+view (``services.views.TaskMoveView``) and the API's endpoints (``services.api.views.ApplicationItemViewSet``)
 are generated from :data:`ENTRIES`; who may make a move and when is :data:`services.workflow.TASK`'s
 (the action's guard)."""
 
 from portal.workflow import MoveEntry, move_entries
 
-from . import actions
+from . import actions, forms
 from .api import serializers as s
 from .choices import TaskEvent
 from .workflow import TASK
@@ -29,6 +30,7 @@ ENTRIES = move_entries(
         MoveEntry(
             TaskEvent.REQUEST_MATERIALS,
             _move(TaskEvent.REQUEST_MATERIALS, "note"),
+            form=forms.TaskRequestMaterialsForm,
             serializer=s.TaskRequestMaterialsSerializer,
             description="补正材料 (pauses the clock).",
         ),
@@ -40,12 +42,14 @@ ENTRIES = move_entries(
         MoveEntry(
             TaskEvent.COMPLETE,
             _move(TaskEvent.COMPLETE, "result"),
+            form=forms.TaskCompleteForm,
             serializer=s.TaskCompleteSerializer,
             description="办结, with the result.",
         ),
         MoveEntry(
             TaskEvent.REJECT,
             _move(TaskEvent.REJECT, "reason"),
+            form=forms.TaskRejectForm,
             serializer=s.TaskRejectSerializer,
             description="不予受理, with the reason.",
         ),

@@ -22,5 +22,5 @@ urlpatterns = [
     path("applications/<int:pk>/receipt/", views.ApplicationReceiptView.as_view(), name="application_receipt"),
     path("workbench/tasks/", views.TaskInboxView.as_view(), name="task_inbox"),
     path("workbench/tasks/<int:pk>/", views.TaskDetailView.as_view(), name="task_detail"),
-    path("workbench/tasks/<int:pk>/<slug:event>/", views.TaskTransitionView.as_view(), name="task_transition"),
+    path("workbench/tasks/<int:pk>/<slug:move>/", views.TaskMoveView.as_view(), name="task_transition"),
 ]

@@ -32,15 +32,16 @@ from portal.permissions import (
     is_clerk,
     is_enterprise_user,
 )
-from portal.views import form_errors_from, run_action, safe_next_url
+from portal.views import WorkflowMoveView, form_errors_from
 from portal.workdays import unknown_years
 
 from . import actions, selectors
 from .catalogue_cache import cached_by_catalogue
 from .choices import Channel, ItemKind
 from .filters import ApplicationFilterSet, BundleFilterSet, TaskFilterSet
-from .forms import ApplyForm, TaskMoveForm
+from .forms import ApplyForm
 from .models import Application, ApplicationItem, Bundle, drafts_visible_to
+from .moves import ENTRIES as TASK_MOVES
 from .workflow import FINAL_TASK_STATUSES, TASK
 
 APPLICANT_ROLES = ENTERPRISE_ROLES | CLERK_ROLES
@@ -441,11 +442,25 @@ class TaskDetailView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["task"] = _task_for_handler(self.request.user, kwargs["pk"])
-        ctx["moves"] = TASK.available(self.request.user, ctx["task"])
-        ctx["history"] = selectors.task_history(task=ctx["task"])
-        ctx["form"] = kwargs.get("form") or TaskMoveForm()
+        ctx.update(task_context(self.request, _task_for_handler(self.request.user, kwargs["pk"])))
         return ctx
+
+
+def task_context(request, task, *, bound: dict | None = None) -> dict:
+    """The task page: its moves (``TASK.available``) and the form of each move that takes text, the bound
+    form with its errors for a move being redisplayed."""
+    bound = bound or {}
+    moves = TASK.available(request.user, task)
+    return {
+        "task": task,
+        "moves": moves,
+        "history": selectors.task_history(task=task),
+        "move_forms": {
+            name: bound.get(name) or TASK_MOVES[name].make_form(task)
+            for name in moves
+            if TASK_MOVES[name].form is not None
+        },
+    }
 
 
 def _task_for_handler(user, pk) -> ApplicationItem:
@@ -455,30 +470,25 @@ def _task_for_handler(user, pk) -> ApplicationItem:
         raise Http404 from None
 
 
-class TaskTransitionView(RoleRequiredMixin, View):
-    """POST: accept / start / ask for materials / materials in / complete / refuse."""
+class TaskMoveView(RoleRequiredMixin, WorkflowMoveView):
+    """POST one move of a task (accept / start / ask for materials / materials in / complete / refuse): the
+    generic move view over :data:`services.moves.ENTRIES`; wrong input comes back on the task page with
+    the form's error summary and the typed text kept."""
 
     allowed_roles = HANDLER_ROLES
+    entries = TASK_MOVES
 
-    def post(self, request, pk, event):
-        if event not in TASK:
-            raise Http404
-        task = _task_for_handler(request.user, pk)
-        form = TaskMoveForm(request.POST)
-        form.is_valid()
-        text = form.cleaned_data.get("text", "")
-        extra = {TaskMoveForm.FIELD_FOR_EVENT[event]: text} if event in TaskMoveForm.FIELD_FOR_EVENT else {}
-        done = run_action(
-            request,
-            actions.task_transition,
-            actor=request.user,
-            task=task,
-            event=event,
-            success=lambda moved: (
-                _("「%(item)s」已更新为：%(status)s。") % {"item": moved.name, "status": moved.get_status_display()}
-            ),
-            **extra,
-        )
-        if not done:
-            return redirect("services:task_detail", pk=pk)
-        return redirect(safe_next_url(request, reverse("services:task_detail", args=[pk])))
+    def get_object(self, request, pk):
+        return _task_for_handler(request.user, pk)
+
+    def default_url(self, task):
+        return reverse("services:task_detail", args=[task.pk])
+
+    def success_message(self, move, moved):
+        return _("「%(item)s」已更新为：%(status)s。") % {"item": moved.name, "status": moved.get_status_display()}
+
+    def render_invalid(self, request, task, move, form):
+        ctx = task_context(request, task, bound={move: form})
+        if ctx["move_forms"].get(move) is not form:
+            messages.error(request, " ".join(message for _anchor, message in form.error_list))
+        return render(request, TaskDetailView.template_name, ctx)

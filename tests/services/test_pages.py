@@ -162,7 +162,7 @@ def test_handler_accepts_and_completes_from_the_inbox(client_for, handler, submi
     task = application.items.get(service_code="330000-AMR-001")
     client.post(reverse("services:task_transition", args=[task.pk, "accept"]))
     response = client.post(
-        reverse("services:task_transition", args=[task.pk, "complete"]), {"text": "执照已发"}, follow=True
+        reverse("services:task_transition", args=[task.pk, "complete"]), {"result": "执照已发"}, follow=True
     )
     task.refresh_from_db()
     assert task.status == TaskStatus.DONE and task.result == "执照已发"
@@ -171,6 +171,42 @@ def test_handler_accepts_and_completes_from_the_inbox(client_for, handler, submi
     assert "办结 → 已办结：执照已发" in response.content.decode()
     application.refresh_from_db()
     assert application.status == ApplicationStatus.IN_PROGRESS
+
+
+def test_a_task_move_without_its_text_comes_back_with_the_summary(client_for, handler, submit):
+    import re
+
+    # given an accepted task
+    task = submit().items.get(service_code="330000-AMR-001")
+    client = client_for(handler)
+    client.post(reverse("services:task_transition", args=[task.pk, "accept"]))
+    # when the handler completes it without the result
+    response = client.post(reverse("services:task_transition", args=[task.pk, "complete"]), {"result": " "})
+    # then the task page comes back: the 办结 form's summary says what to write and links to its field,
+    # the title says there is an error, and nothing changed
+    assert response.status_code == 200
+    html = response.content.decode()
+    form = html[html.index('data-testid="move-complete"') :]
+    form = form[: form.index("</form>")]
+    assert 'data-testid="error-summary"' in form
+    assert 'href="#id_complete-result"' in form and "请填写办理结果（如证照编号、办理情况）。" in form
+    assert re.search(r"<title>错误：", html)
+    task.refresh_from_db()
+    assert task.status == TaskStatus.ACCEPTED
+    # and each text move's field has its own id on the page
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+
+
+def test_a_refused_task_move_is_a_message_and_changes_nothing(client_for, handler, submit):
+    # given a task not accepted yet: 办结 is not a move it has
+    task = submit().items.get(service_code="330000-AMR-001")
+    response = client_for(handler).post(
+        reverse("services:task_transition", args=[task.pk, "complete"]), {"result": "执照已发"}, follow=True
+    )
+    assert "不能执行" in response.content.decode()
+    task.refresh_from_db()
+    assert task.status == TaskStatus.PENDING
 
 
 def test_handler_sees_a_clear_message_for_a_bad_move(client_for, handler, submit):
