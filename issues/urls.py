@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import code_views, views
+from . import code_views, lookups, views
 
 app_name = "issues"
 
@@ -19,6 +19,11 @@ urlpatterns = [
     path("<int:pk>/rate-qr.svg", views.RateQrView.as_view(), name="rate_qr"),
     path("<int:pk>/contact/", views.ContactRevealView.as_view(), name="contact_reveal"),
     path("<int:pk>/move/<slug:move>/", views.IssueMoveView.as_view(), name="issue_move"),
+    path(
+        "<int:pk>/move/<slug:move>/departments/",
+        lookups.MoveDepartmentLookupView.as_view(),
+        name="move_department_lookup",
+    ),
     path(
         "<int:pk>/attachments/<int:attachment_pk>/",
         views.AttachmentDownloadView.as_view(),

@@ -7,10 +7,12 @@ from portal.models import Department, Enterprise, Membership, Notification, User
 
 
 def enterprise_list(*, user: User, q: str = "") -> QuerySet[Enterprise]:
+    """The enterprises the user sees; ``q`` finds them by name (any part), 统一社会信用代码 (its start, so a
+    clerk typing the code narrows as they type) or 法定代表人 (any part)."""
     qs = Enterprise.objects.visible_to(user).select_related("region")
     q = (q or "").strip()
     if q:
-        qs = qs.filter(Q(uscc__iexact=q.upper()) | Q(name__icontains=q))
+        qs = qs.filter(Q(uscc__startswith=q.upper()) | Q(name__icontains=q) | Q(legal_representative__icontains=q))
     return qs.order_by("name")
 
 

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from portal import display, views
+from portal import display, lookups, views
 
 app_name = "portal"
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("workbench/", views.WorkbenchView.as_view(), name="workbench"),
     path("workbench/enterprises/", views.StaffEnterpriseListView.as_view(), name="staff_enterprises"),
     path("workbench/enterprises/new/", views.StaffEnterpriseRegisterView.as_view(), name="staff_enterprise_register"),
+    path("workbench/lookup/enterprises/", lookups.EnterpriseLookupView.as_view(), name="enterprise_lookup"),
     path("workbench/memberships/", views.MembershipQueueView.as_view(), name="membership_queue"),
     path("inbox/", views.InboxView.as_view(), name="inbox"),
 ]

@@ -133,6 +133,19 @@ def application_get(*, user: User, pk: int) -> Application:
     )
 
 
+def application_checklist(*, application: Application) -> list[dict]:
+    """The materials checklist of a receipt (受理回执): each chosen item that asks for materials, with them
+    (the required first), read in one query. The materials are the items' current ones: the catalogue's
+    snapshot of a bundle version does not hold them."""
+    tasks = list(application.items.all())
+    by_item: dict[int, list[ServiceMaterial]] = {}
+    for material in ServiceMaterial.objects.filter(item_id__in={t.service_id for t in tasks if t.service_id}).order_by(
+        "-required", "order", "id"
+    ):
+        by_item.setdefault(material.item_id, []).append(material)
+    return [{"task": t, "materials": by_item[t.service_id]} for t in tasks if t.service_id in by_item]
+
+
 def task_list(*, user: User) -> QuerySet[ApplicationItem]:
     return (
         ApplicationItem.objects.visible_to(user)

@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from . import views
+from . import views, window
 
 app_name = "services"
 
 urlpatterns = [
     path("", views.CatalogueView.as_view(), name="catalogue"),
+    path("window/", window.WalkInStartView.as_view(), name="window"),
     path("bundles/<slug:code>/", views.BundleDetailView.as_view(), name="bundle_detail"),
     path("bundles/<slug:code>/check/", views.ApplyCheckView.as_view(), name="apply_check"),
     path("bundles/<slug:code>/selection/", views.SelectionCheckView.as_view(), name="selection_check"),

@@ -103,7 +103,9 @@ class _ApplyMixin:
             enterprises = Enterprise.objects.none()
         len(enterprises)  # read once: count(), bool() and [0] below use the rows read
         if fixed is not None:
-            initial = {**(initial or {}), "enterprise": fixed.pk}
+            # a walk-in: the enterprise's own contact until the clerk types another (or a change link brings
+            # back what was typed)
+            initial = {**fixed.walk_in_contact(), **(initial or {}), "enterprise": fixed.pk}
         elif not (initial or {}).get("enterprise") and enterprises.count() == 1:
             initial = {**(initial or {}), "enterprise": enterprises[0].pk}
         form = ApplyForm(data, initial=initial, enterprises=enterprises, fixed_enterprise=fixed)
@@ -127,7 +129,13 @@ class _ApplyMixin:
         # Basic items are always part of the application: shown as included, never as boxes to untick.
         chosen = basic + [bi for bi in value_added if bi.pk in ticked]
         can_apply = bool(enterprises) and bundle.published
+        window_mode = can_apply and fixed is not None
+        if window_mode and not form.is_bound and not value_added:
+            form.fields["contact_name"].widget.attrs["autofocus"] = True
         return {
+            # At the window the page is its own check: the clerk reads it back with the person at the counter
+            # and submits straight to the one submit (same form, same action); the receipt follows.
+            "window_mode": window_mode,
             "bundle": bundle,
             "basic_items": basic,
             "value_added_items": value_added,
@@ -328,6 +336,9 @@ class ApplicationSubmitView(RoleRequiredMixin, _PostedBundleMixin, View):
             ctx = self.bundle_context(bundle, form, fixed, enterprises)
             return render(request, "services/bundle_detail.html", ctx, status=400)
         messages.success(request, _("申请已提交，编号 %(ref)s。") % {"ref": application.reference})
+        if application.on_behalf:
+            # at the window the next thing is the printed receipt with the materials checklist
+            return redirect("services:application_receipt", pk=application.pk)
         return redirect("services:application_confirmation", pk=application.pk)
 
 
@@ -382,7 +393,8 @@ class ApplicationDetailView(RoleRequiredMixin, _ApplicationObjectMixin, Template
 
 
 class ApplicationReceiptView(RoleRequiredMixin, _ApplicationObjectMixin, TemplateView):
-    """受理回执: printable, with a QR code (SVG) to the application's status page."""
+    """受理回执: printable, with a QR code (SVG) to the application's status page and the materials
+    checklist (a box to tick for each material handed in at the window)."""
 
     allowed_roles = APPLICANT_ROLES
     template_name = "services/receipt.html"
@@ -395,7 +407,12 @@ class ApplicationReceiptView(RoleRequiredMixin, _ApplicationObjectMixin, Templat
         segno.make(url, error="m").save(
             buffer, kind="svg", scale=3, xmldecl=False, svgns=True, title=application.reference
         )
-        ctx.update(application=application, status_url=url, qr_svg=mark_safe(buffer.getvalue().decode()))
+        ctx.update(
+            application=application,
+            status_url=url,
+            qr_svg=mark_safe(buffer.getvalue().decode()),
+            checklist=selectors.application_checklist(application=application),
+        )
         return ctx
 
 

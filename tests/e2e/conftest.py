@@ -235,5 +235,7 @@ def login(live_server):
         page.fill("input[name=password]", password)
         page.click("[data-testid=login-submit]")
         page.wait_for_selector("[data-testid=nav-user]", state="attached")
+        # the landing page's own load event is over before the test goes on (tests count page loads)
+        page.wait_for_load_state("load")
 
     return do

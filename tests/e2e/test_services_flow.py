@@ -1,5 +1,5 @@
 """A newcomer applies for 企业开办一类事 in a real browser; the department handles a task; the
-enterprise sees it done; a clerk applies for a walk-in and prints the 受理回执."""
+enterprise sees it done. The walk-in application at the window: test_walkin_application.py."""
 
 import re
 
@@ -109,32 +109,6 @@ def test_enterprise_applies_department_completes_enterprise_sees_it(
     assert "营业执照已核发" in done_row.inner_text()
     assert "办理中" in page.inner_text("[data-testid=application-card]")
     screenshot(page, "services-online-done")
-
-
-def test_clerk_applies_for_a_walk_in_and_prints_the_receipt(
-    page, live_server, login, screenshot, opening, clerk, enterprise
-):
-    # given the window clerk looks the walk-in enterprise up by its credit code
-    login(page, clerk.username)
-    page.goto(f"{live_server.url}/workbench/enterprises/?q={enterprise.uscc}")
-    page.click(f"[data-testid=apply-on-behalf-{enterprise.pk}]")
-    page.wait_for_selector("[data-testid=behalf-banner]")
-    page.click("text=企业开办一类事")
-    assert enterprise.name in page.inner_text("[data-testid=behalf-banner]")
-    # when the clerk applies on its behalf through the same forms
-    reference = _apply(page, screenshot, "services-window")
-    application = Application.objects.get(reference=reference)
-    assert application.channel == "window" and application.on_behalf
-    # then the 受理回执 has the reference, the items and a QR code, and prints cleanly
-    page.click("[data-testid=to-receipt]")
-    page.wait_for_selector("[data-testid=receipt-qr] svg")
-    assert reference in page.inner_text("[data-testid=receipt-reference]")
-    assert "发票申领" in page.inner_text("[data-testid=receipt]")
-    screenshot(page, "services-window-receipt")
-    page.emulate_media(media="print")
-    assert not page.locator("[data-testid=main-nav]").is_visible()
-    assert not page.locator("[data-testid=print]").is_visible()
-    screenshot(page, "services-window-receipt-print")
 
 
 def test_excludes_pair_is_flagged_live_and_refused_on_submit(page, live_server, login, screenshot, opening, member):

@@ -1,0 +1,122 @@
+"""A walk-in application at the window (issue 15): the window page (the enterprise by type-ahead, the bundle),
+the bundle page in window mode (the contact filled in from the enterprise, the cursor in the first box,
+submitted straight through the same form and action as online), then the receipt with its materials
+checklist. At most 3 page loads, counted from the tab's own load events; once by keyboard alone, once with
+the mouse from the enterprise list. The page loads and screenshots are test artifacts."""
+
+import pytest
+
+from services.models import Application
+from tests.e2e import test_services_flow
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# 企业开办一类事 as the online flow's browser test offers it
+opening = test_services_flow.opening
+
+
+@pytest.fixture
+def walk_in(enterprise):
+    enterprise.legal_representative, enterprise.contact_phone = "李四", "0572-2211333"
+    enterprise.save()
+    return enterprise
+
+
+def _count_loads(page) -> list[str]:
+    loads: list[str] = []
+    page.on("load", lambda: loads.append(page.url))
+    return loads
+
+
+def _focused(page, attribute="name") -> str:
+    return page.evaluate(f"() => document.activeElement && document.activeElement.getAttribute('{attribute}')")
+
+
+def test_walk_in_application_by_keyboard_in_three_page_loads(
+    page,
+    live_server,
+    login,
+    clerk,
+    walk_in,
+    opening,
+    screenshot,
+):
+    login(page, clerk.username)
+    loads = _count_loads(page)
+    # 1: the window page, the cursor in the enterprise search (Alt+N from any page opens it)
+    page.keyboard.press("Alt+N")
+    page.wait_for_selector("[data-testid=walk-in-form]")
+    assert _focused(page, "role") == "combobox"
+    # type part of the legal representative's name: the lookup offers the enterprise; Down, Enter chooses it
+    page.keyboard.type("李四")
+    page.wait_for_selector("[role=listbox] [role=option]")
+    assert page.get_attribute("[role=combobox]", "aria-expanded") == "true"
+    screenshot(page, "walkin-application-01-type-ahead")
+    page.keyboard.press("ArrowDown")
+    assert page.get_attribute("[role=option]", "aria-selected") == "true"
+    page.keyboard.press("Enter")
+    assert page.locator("select[name=enterprise]").input_value() == str(walk_in.pk)
+    assert walk_in.uscc in page.locator("[role=combobox]").input_value()
+    # Tab to the bundle, Down chooses 企业开办一类事, Tab to the button, Enter
+    page.keyboard.press("Tab")
+    assert _focused(page) == "bundle"
+    page.keyboard.press("ArrowDown")
+    assert page.locator("select[name=bundle]").input_value() == "qykb"
+    screenshot(page, "walkin-application-02-chosen")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    # 2: the bundle page in window mode: the contact filled in, the cursor in the first value-added box
+    page.wait_for_selector("[data-testid=behalf-banner]")
+    assert page.locator("input[name=contact_name]").input_value() == "李四"
+    assert page.locator("input[name=contact_phone]").input_value() == "0572-2211333"
+    assert _focused(page, "data-testid") == "item-330500-VA-0001"
+    page.keyboard.press("Space")
+    screenshot(page, "walkin-application-03-bundle")
+    page.keyboard.press("Alt+S")
+    # 3: the receipt, with a box for each material of the chosen items
+    page.wait_for_selector("[data-testid=checklist]")
+    application = Application.objects.get()
+    assert application.channel == "window" and application.on_behalf and application.submitted_by == clerk
+    assert (application.contact_name, application.contact_phone) == ("李四", "0572-2211333")
+    assert "免费刻章" in [t.name for t in application.items.all()]
+    assert application.reference in page.inner_text("[data-testid=receipt-reference]")
+    assert "公司章程" in page.inner_text("[data-testid=checklist]")
+    screenshot(page, "walkin-application-04-receipt")
+    page.emulate_media(media="print")
+    assert not page.locator("[data-testid=main-nav]").is_visible()
+    assert page.locator("[data-testid=checklist]").is_visible()
+    screenshot(page, "walkin-application-05-receipt-print")
+    page.emulate_media(media="screen")
+    assert len(loads) <= 3, loads
+    print(f"walk-in application by keyboard: {len(loads)} page loads: {loads}")
+
+
+def test_walk_in_application_from_the_enterprise_list(
+    page,
+    live_server,
+    login,
+    clerk,
+    walk_in,
+    opening,
+    screenshot,
+):
+    login(page, clerk.username)
+    page.goto(f"{live_server.url}/workbench/enterprises/?q={walk_in.uscc}")
+    loads = _count_loads(page)
+    # 1: 代为申请一类事 from the row: the window page with the enterprise chosen, the cursor in the bundle
+    page.click(f"[data-testid=apply-on-behalf-{walk_in.pk}]")
+    page.wait_for_selector("[data-testid=walk-in-form]")
+    assert walk_in.name in page.locator("[role=combobox]").input_value()
+    assert _focused(page) == "bundle"
+    page.select_option("select[name=bundle]", "qykb")
+    page.click("[data-testid=walk-in-start]")
+    # 2: the bundle page; 3: the receipt
+    page.wait_for_selector("[data-testid=behalf-banner]")
+    page.click("[data-testid=apply-submit]")
+    page.wait_for_selector("[data-testid=checklist]")
+    assert Application.objects.get().enterprise == walk_in
+    assert len(loads) <= 3, loads
+    # the next walk-in starts from the receipt
+    page.click("[data-testid=next-walk-in]")
+    page.wait_for_selector("[data-testid=shortcuts]")
+    screenshot(page, "walkin-application-next")
