@@ -6,9 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from policies.choices import PolicyMode, PolicyStatus
 from policies.models import Entitlement, Policy
@@ -43,18 +41,16 @@ WHAT_IF = {
 }
 
 
-def test_anonymous_what_if_shows_the_gap_and_writes_nothing(client, high_tech):
+def test_anonymous_what_if_shows_the_gap_and_writes_nothing(client, high_tech, num_queries):
     # given nobody logged in; when running a what-if
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(CALC, WHAT_IF)
+    responses = []
+    writes = num_queries.writes(lambda: responses.append(client.get(CALC, WHAT_IF)))
+    response = responses[0]
     # then the policy is near with the gap wording, and nothing was written
     assert response.status_code == 200
     text = response.content.decode()
     assert "需 ≥ 5%，当前 3.2%，还差 1.8 个百分点" in text
     assert "研发费用需增加 72 万元" in text
-    writes = [
-        q["sql"] for q in queries.captured_queries if q["sql"].split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}
-    ]
     assert writes == []
 
 
@@ -198,7 +194,7 @@ def test_entitlement_pages_permission_matrix(client, client_for, member, other_m
     assert (entitlement.status, entitlement.reason) == ("withdrawn", "重复享受")
 
 
-def test_entitlement_page_query_count_is_constant(client_for, clerk):
+def test_entitlement_page_query_count_is_constant(client_for, clerk, num_queries):
     # given 3 entitlements, then 30: the page runs the same number of queries
     policy = PolicyFactory(mode=PolicyMode.EXEMPT)
     c = client_for(clerk)
@@ -207,10 +203,8 @@ def test_entitlement_page_query_count_is_constant(client_for, clerk):
         for _ in range(n):
             Entitlement.objects.create(policy=policy, enterprise=EnterpriseFactory())
         c.get("/policies/entitlements/")  # warm the session
-        with CaptureQueriesContext(connection) as queries:
-            assert c.get("/policies/entitlements/").status_code == 200
-        counts.append(len(queries))
-    assert counts[0] == counts[1]
+        counts.append(num_queries.get(c, "/policies/entitlements/"))
+    assert counts == [8, 8]
 
 
 def test_condition_preview_endpoint(client_for, admin_user, clerk):
@@ -305,27 +299,23 @@ def test_admin_saves_a_good_condition_with_rules_and_a_version(client_for, admin
     assert policy.versions.count() == 1
 
 
-def test_policy_detail_query_count_is_constant(client, regions):
+def test_policy_detail_query_count_is_constant(client, regions, num_queries):
     # given policies with 3 and with 30 conditions: the page needs the same number of queries
     counts = []
     for n in (3, 30):
         policy = policy_with(
             [{"group": g, "fact": "staff", "operator": "gte", "value": "1"} for g in range(n)], region=regions["330500"]
         )
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(f"/policies/{policy.pk}/").status_code == 200
-        counts.append(len(queries))
-    assert counts[0] == counts[1]
+        counts.append(num_queries.get(client, f"/policies/{policy.pk}/"))
+    assert counts == [2, 2]
 
 
-def test_policy_enterprises_query_count_is_constant(client_for, clerk, regions, high_tech):
+def test_policy_enterprises_query_count_is_constant(client_for, clerk, regions, high_tech, num_queries):
     c = client_for(clerk)
     counts = []
     for n in (3, 27):
         for _ in range(n):
             EnterpriseFactory(region=regions["330502"])
         c.get(f"/policies/{high_tech.pk}/enterprises/")
-        with CaptureQueriesContext(connection) as queries:
-            assert c.get(f"/policies/{high_tech.pk}/enterprises/").status_code == 200
-        counts.append(len(queries))
-    assert counts[0] == counts[1]
+        counts.append(num_queries.get(c, f"/policies/{high_tech.pk}/enterprises/"))
+    assert counts == [16, 16]
