@@ -128,5 +128,15 @@ class ConditionAdminForm(forms.ModelForm):
 
 
 class EntitlementDecisionForm(PortalForm):
+    """A clerk's decision on one 免申即享 entitlement: 确认兑付 (offered only while it can be confirmed) or
+    撤回 (the action asks for the reason)."""
+
     decision = forms.ChoiceField(choices=[("confirm", _("确认兑付")), ("withdraw", _("撤回"))], label=_("处理"))
-    reason = forms.CharField(label=_("说明"), required=False, max_length=300, widget=forms.TextInput)
+    reason = forms.CharField(
+        label=_("说明"), required=False, max_length=300, widget=forms.TextInput, help_text=_("撤回时必填。")
+    )
+
+    def __init__(self, *args, entitlement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if entitlement is not None and not entitlement.can_confirm():
+            self.fields["decision"].choices = [("withdraw", _("撤回"))]

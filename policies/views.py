@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -21,7 +21,7 @@ from portal.permissions import (
     RoleRequiredMixin,
     is_enterprise_user,
 )
-from portal.views import run_action
+from portal.views import run_action, safe_next_url
 
 from . import actions, selectors
 from .filters import EntitlementFilterSet, PolicyFilterSet
@@ -192,34 +192,47 @@ class EntitlementListView(RoleRequiredMixin, TemplateView):
 
 
 class EntitlementDecideView(RoleRequiredMixin, View):
+    """A clerk confirms or withdraws one entitlement. The list has the form in each row; this page shows
+    the entitlement with the form on its own (GET), and is where a decision with wrong input comes back
+    (the error summary, the typed reason kept). Success goes back to ``next`` (the filtered list)."""
+
     allowed_roles = CLERK_ROLES
+    template_name = "policies/entitlement_decide.html"
+
+    def get_object(self, request, pk):
+        queryset = Entitlement.objects.visible_to(request.user).select_related("policy", "enterprise")
+        return get_object_or_404(queryset, pk=pk)
+
+    def render_page(self, request, entitlement, form):
+        ctx = {"entitlement": entitlement, "form": form, "next": safe_next_url(request, "policies:entitlements")}
+        return render(request, self.template_name, ctx)
+
+    def get(self, request, pk):
+        entitlement = self.get_object(request, pk)
+        return self.render_page(request, entitlement, EntitlementDecisionForm(entitlement=entitlement))
 
     def post(self, request, pk):
-        entitlement = get_object_or_404(Entitlement.objects.visible_to(request.user), pk=pk)
-        form = EntitlementDecisionForm(request.POST)
+        entitlement = self.get_object(request, pk)
+        form = EntitlementDecisionForm(request.POST, entitlement=entitlement)
         if not form.is_valid():
-            messages.error(request, _("请选择处理方式。"))
-            return redirect("policies:entitlements")
+            return self.render_page(request, entitlement, form)
         data = form.cleaned_data
-        if data["decision"] == "confirm":
-            run_action(
-                request,
-                actions.entitlement_confirm,
-                actor=request.user,
-                entitlement=entitlement,
-                reason=data["reason"],
-                success=_("已确认兑付。"),
-            )
-        else:
-            run_action(
-                request,
-                actions.entitlement_withdraw,
-                actor=request.user,
-                entitlement=entitlement,
-                reason=data["reason"],
-                success=_("已撤回。"),
-            )
-        return redirect("policies:entitlements")
+        decide, success = {
+            "confirm": (actions.entitlement_confirm, _("已确认兑付。")),
+            "withdraw": (actions.entitlement_withdraw, _("已撤回。")),
+        }[data["decision"]]
+        outcome = run_action(
+            request,
+            decide,
+            actor=request.user,
+            entitlement=entitlement,
+            reason=data["reason"],
+            form=form,
+            success=success,
+        )
+        if not outcome and outcome.invalid:
+            return self.render_page(request, entitlement, form)
+        return redirect(safe_next_url(request, "policies:entitlements"))
 
 
 class ConditionPreviewView(RoleRequiredMixin, View):

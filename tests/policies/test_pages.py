@@ -319,3 +319,34 @@ def test_policy_enterprises_query_count_is_constant(client_for, clerk, regions, 
         c.get(f"/policies/{high_tech.pk}/enterprises/")
         counts.append(num_queries.get(c, f"/policies/{high_tech.pk}/enterprises/"))
     assert counts == [16, 16]
+
+
+def test_an_entitlement_decision_with_wrong_input_comes_back_on_its_page(client_for, clerk, enterprise):
+    # given a pending entitlement
+    entitlement = Entitlement.objects.create(policy=PolicyFactory(mode=PolicyMode.EXEMPT), enterprise=enterprise)
+    decide = f"/policies/entitlements/{entitlement.pk}/decide/"
+    back = "/policies/entitlements/?status=pending"
+    # the page shows it with the form on its own
+    page = client_for(clerk).get(decide).content.decode()
+    assert 'data-testid="entitlement-decision-form"' in page and entitlement.policy.title in page
+    # when the clerk withdraws without a reason
+    response = client_for(clerk).post(decide, {"decision": "withdraw", "reason": "", "next": back})
+    # then the page comes back with the summary linking to the reason, 撤回 still chosen, nothing changed
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="error-summary"' in html and 'href="#id_reason"' in html and "撤回须填写原因" in html
+    assert re.search(r'<option value="withdraw" selected>', html)
+    assert re.search(r"<title>错误：", html)
+    assert f'name="next" value="{back}"' in html
+    entitlement.refresh_from_db()
+    assert entitlement.status == "pending"
+    # and without a choice it says what to choose
+    html = client_for(clerk).post(decide, {"reason": "x"}).content.decode()
+    assert "请选择处理" in html and "该字段是必填项" not in html
+    # and with a reason it is done, back to the list it came from
+    response = client_for(clerk).post(decide, {"decision": "withdraw", "reason": "重复享受", "next": back})
+    assert response.status_code == 302 and response["Location"] == back
+    entitlement.refresh_from_db()
+    assert entitlement.status == "withdrawn"
+    # a withdrawn entitlement offers no decision any more
+    assert 'data-testid="entitlement-decision-form"' not in client_for(clerk).get(decide).content.decode()
