@@ -1,10 +1,12 @@
 """Forms of the issues pages. They only shape input; the rules live in :mod:`issues.actions`."""
 
 from django import forms
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.formkit import ISODateInput, PortalForm
 from portal.i18n import lazy_interpolate
+from portal.lookups import typeahead_attrs
 from portal.models import Department, Enterprise
 
 from . import routing
@@ -97,6 +99,7 @@ class IssueIntakeForm(IssueReportForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["enterprise"].queryset = Enterprise.objects.order_by("name")
+        self.fields["enterprise"].widget.attrs.update(typeahead_attrs(reverse_lazy("portal:enterprise_lookup")))
         self.fields["channel"].initial = "window"
         if not self.is_bound:
             # the cursor waits where the clerk types first: the enterprise, or once it is chosen the title
@@ -107,11 +110,7 @@ class IssueIntakeForm(IssueReportForm):
     def initial_for(enterprise) -> dict:
         """A walk-in for this enterprise: it is chosen, and the contact is its own (法定代表人, its
         phone) until the clerk types another."""
-        return {
-            "enterprise": enterprise.pk,
-            "contact_name": enterprise.legal_representative,
-            "contact_phone": enterprise.contact_phone,
-        }
+        return {"enterprise": enterprise.pk, **enterprise.walk_in_contact()}
 
 
 class ClassifyForm(PortalForm):
@@ -143,6 +142,13 @@ class DispatchForm(PortalForm):
         super().__init__(*args, **kwargs)
         self.fields["lead_department"].queryset = routing.assignable_departments(obj)
         self.fields["co_departments"].queryset = routing.assignable_departments(obj)
+        if obj is not None:
+            self.fields["lead_department"].widget.attrs.update(_move_typeahead(obj, "dispatch"))
+
+
+def _move_typeahead(issue, move: str) -> dict[str, str]:
+    """A move's department picker as a type-ahead over the move's own choices (issues.lookups)."""
+    return typeahead_attrs(reverse("issues:move_department_lookup", args=[issue.pk, move]))
 
 
 class ReasonForm(PortalForm):
@@ -164,6 +170,7 @@ class EscalateForm(PortalForm):
         if obj is not None:
             field.queryset = routing.escalation_targets(obj)
             field.error_messages["invalid_choice"] = routing.escalation_refusal(obj)
+            field.widget.attrs.update(_move_typeahead(obj, "escalate"))
 
 
 class ReplyForm(PortalForm):

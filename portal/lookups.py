@@ -20,6 +20,15 @@ LOOKUP_LIMIT = 10
 MIN_QUERY = 1
 
 
+def typeahead_attrs(lookup_url=None) -> dict[str, str]:
+    """The widget attributes that make a ``<select>`` a type-ahead picker (static/js/window.js): searching
+    ``lookup_url`` when given (a lazy URL is fine), else the select's own options."""
+    attrs = {"data-combobox": ""}
+    if lookup_url is not None:
+        attrs["data-lookup"] = lookup_url
+    return attrs
+
+
 class LookupView(View):
     """A GET-only JSON lookup: ``?q=`` → ``{"results": [{"id", "label", ...}], "more": bool}``.
 

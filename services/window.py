@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from portal.formkit import PortalForm
-from portal.lookups import enterprise_option_label
+from portal.lookups import enterprise_option_label, typeahead_attrs
 from portal.models import Enterprise
 from portal.permissions import CLERK_ROLES, RoleRequiredMixin
 
@@ -61,7 +61,7 @@ class WalkInForm(PortalForm):
         enterprise = self.fields["enterprise"]
         enterprise.queryset = Enterprise.objects.visible_to(user).only("pk", "name", "uscc").order_by("name")
         enterprise.widget.attrs.update(
-            {"data-combobox": "", "data-lookup": reverse_lazy("portal:enterprise_lookup"), "data-shortcut": "Alt+K"}
+            typeahead_attrs(reverse_lazy("portal:enterprise_lookup")), **{"data-shortcut": "Alt+K"}
         )
         self.fields["bundle"].queryset = (
             Bundle.objects.visible_to(user).only("pk", "code", "name").order_by("kind", "order", "code")

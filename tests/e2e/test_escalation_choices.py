@@ -5,6 +5,7 @@ import pytest
 
 from issues.models import Issue
 from portal.choices import DepartmentKind
+from tests.e2e.combobox import choose
 from tests.issues.conftest import ensure_issue_configuration
 from tests.issues.factories import issue_in
 from tests.portal.factories import DepartmentFactory, RegionFactory
@@ -27,8 +28,11 @@ def test_escalate_offers_only_the_next_level(
     select = page.locator("[data-testid=move-escalate] select[name=to_department]")
     offered = [v for v in select.locator("option").evaluate_all("os => os.map(o => o.value)") if v]
     assert offered == [str(province.pk)]
+    # the type-ahead asks the same choices: typing 浙江 offers the province department, never its service centre
+    offers = choose(page, "to_department", "浙江", scope="[data-testid=move-escalate]", option="发展和改革")
+    assert offers == ["浙江省发展和改革委员会（浙江省）"]
+    assert select.input_value() == str(province.pk)
     screenshot(page, "escalate-01-next-level-only")
-    select.select_option(str(province.pk))
     page.fill("[data-testid=move-escalate] textarea[name=reason]", "涉及省级审批权限")
     page.click("[data-testid=do-escalate]")
     page.wait_for_selector("[data-testid=timeline]")

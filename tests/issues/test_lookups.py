@@ -75,3 +75,15 @@ def test_query_count_is_pinned(client_for, people, supervisor, province_departme
         DepartmentFactory(code=f"zj-{n}", name=f"浙江省测试厅{n}", region=province_department.region)
     # session, user, the problem, the departments, the session's stamp (3)
     assert num_queries.get(client, _url(issue, "escalate"), {"q": "浙江"}) == few == 7
+
+
+def test_the_pickers_name_their_lookups(client_for, people, supervisor, province_department):
+    # the intake's enterprise picker searches the enterprise lookup; without JavaScript it is the plain select
+    intake = client_for(people["clerk"]).get(reverse("issues:issue_intake")).content.decode()
+    picker = intake.split('name="enterprise"')[1].split(">")[0]
+    assert 'data-combobox=""' in picker and 'data-lookup="/workbench/lookup/enterprises/"' in picker
+    # the escalate form's department picker searches what the move offers
+    issue = _accepted(people)
+    page = client_for(supervisor).get(reverse("issues:issue_detail", args=[issue.pk])).content.decode()
+    picker = page.split('name="to_department"')[1].split(">")[0]
+    assert f'data-lookup="{_url(issue, "escalate")}"' in picker
