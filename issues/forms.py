@@ -2,6 +2,7 @@
 
 from django import forms
 from django.urls import reverse, reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.formkit import ISODateInput, PortalForm
@@ -195,7 +196,8 @@ class ExtensionForm(PortalForm):
     reason = forms.CharField(label=_("延期理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-RATING_CHOICES = [(str(value), f"{value} {label}") for value, label in reversed(RatingScore.choices)]
+# "5 非常满意": built lazily, so the label is in the reader's language (an f-string here froze it at import)
+RATING_CHOICES = [(str(value), format_lazy("{} {}", value, label)) for value, label in reversed(RatingScore.choices)]
 
 
 class FollowUpForm(PortalForm):

@@ -141,3 +141,18 @@ def test_each_row_of_the_list_has_its_own_labelled_fields(client_for, supervisor
     assert 'name="next" value="/issues/supervision/?section=extensions"' in row
     # nothing is preselected: the empty choice comes first
     assert re.search(r'<option value="" selected>', row)
+
+
+def test_the_rating_choices_follow_the_reader_language():
+    # the choices are built once, when the module is imported: their labels must still be the reader's
+    from django.utils import translation
+
+    from issues.forms import FollowUpForm, RateForm
+
+    with translation.override("en"):
+        labels = [str(label) for _value, label in RateForm().fields["rating"].choices]
+        assert labels[0] == "5 Very satisfied", labels
+        assert not re.search(r"[\u4e00-\u9fff]", " ".join(labels))
+        assert "5 Very satisfied" in [str(label) for _v, label in FollowUpForm().fields["satisfaction"].choices]
+    with translation.override("zh-hans"):
+        assert str(RateForm().fields["rating"].choices[0][1]) == "5 非常满意"
