@@ -10,6 +10,7 @@ receipt with its materials checklist, to print. Online and at the window the app
 from urllib.parse import urlencode
 
 from django import forms
+from django.apps import apps
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,7 @@ class BundleChoiceField(forms.ModelChoiceField):
 SHORTCUTS = (
     ("Alt+N", _("新的窗口受理（本页）")),
     ("Alt+K", _("查找企业：光标移到企业搜索框")),
+    ("Alt+I", _("为选定的企业代为登记问题（本页）")),
     ("Alt+S", _("提交代办申请（一类事申请页）")),
     ("Alt+P", _("打印受理回执（回执页）")),
 )
@@ -56,8 +58,10 @@ class WalkInForm(PortalForm):
         label=_("申请的一类事"), queryset=Bundle.objects.none(), to_field_name="code", empty_label="—"
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, for_problem: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # a walk-in problem needs the enterprise only
+        self.fields["bundle"].required = not for_problem
         enterprise = self.fields["enterprise"]
         enterprise.queryset = Enterprise.objects.visible_to(user).only("pk", "name", "uscc").order_by("name")
         enterprise.widget.attrs.update(
@@ -73,17 +77,21 @@ class WalkInForm(PortalForm):
 
 class WalkInStartView(RoleRequiredMixin, TemplateView):
     """GET without a choice: the form; ``?enterprise=<id>`` alone (from the enterprise list): that enterprise
-    chosen; with both chosen: on to the bundle page in window mode."""
+    chosen; with both chosen: on to the bundle page in window mode. ``then=problem`` (the second button,
+    when the issues app is installed): on to its walk-in problem intake for the enterprise instead."""
 
     allowed_roles = CLERK_ROLES
     template_name = "services/window.html"
 
     def get(self, request, *args, **kwargs):
         params = request.GET
-        if "bundle" in params:
-            form = WalkInForm(params, user=request.user)
+        if "bundle" in params or "then" in params:
+            for_problem = params.get("then") == "problem" and problems_installed()
+            form = WalkInForm(params, user=request.user, for_problem=for_problem)
             if form.is_valid():
                 query = urlencode({"enterprise": form.cleaned_data["enterprise"].pk})
+                if for_problem:
+                    return redirect(reverse("issues:issue_intake") + "?" + query)
                 return redirect(
                     reverse("services:bundle_detail", args=[form.cleaned_data["bundle"].code]) + "?" + query
                 )
@@ -93,5 +101,11 @@ class WalkInStartView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["shortcuts"] = SHORTCUTS
+        ctx["problems"] = problems_installed()
+        ctx["shortcuts"] = [(keys, what) for keys, what in SHORTCUTS if keys != "Alt+I" or ctx["problems"]]
         return ctx
+
+
+def problems_installed() -> bool:
+    """Whether the walk-in problem intake (the issues app) is there to go on to."""
+    return apps.is_installed("issues")

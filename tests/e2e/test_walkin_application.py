@@ -120,3 +120,39 @@ def test_walk_in_application_from_the_enterprise_list(
     page.click("[data-testid=next-walk-in]")
     page.wait_for_selector("[data-testid=shortcuts]")
     screenshot(page, "walkin-application-next")
+
+
+def test_walk_in_problem_from_the_window_by_keyboard(page, live_server, login, clerk, walk_in, screenshot):
+    from issues.models import Issue
+    from tests.issues.conftest import ensure_issue_configuration
+
+    ensure_issue_configuration()
+    login(page, clerk.username)
+    loads = _count_loads(page)
+    # 1: Alt+N, the code typed: the one offer is taken with Enter; Alt+I goes on to the problem intake
+    page.keyboard.press("Alt+N")
+    page.wait_for_selector("[data-testid=walk-in-form]")
+    page.keyboard.type(walk_in.uscc)
+    page.wait_for_selector("[role=listbox] [role=option]")
+    page.keyboard.press("Enter")
+    assert page.locator("select[name=enterprise]").input_value() == str(walk_in.pk)
+    page.keyboard.press("Alt+I")
+    # 2: the intake: the enterprise chosen, its contact filled in, the cursor in the title
+    page.wait_for_selector("[data-testid=issue-form]")
+    assert _focused(page) == "title"
+    assert page.locator("input[name=contact_name]").input_value() == "李四"
+    page.keyboard.type("厂房消防验收咨询")
+    page.keyboard.press("Tab")
+    page.keyboard.type("新厂房的消防验收找不到受理窗口。")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert _focused(page) == "contact_phone"
+    screenshot(page, "walkin-problem-window-01-intake")
+    page.keyboard.press("Enter")
+    # 3: the problem's page is its receipt
+    page.wait_for_selector("[data-testid=timeline]")
+    issue = Issue.objects.get()
+    assert (issue.enterprise, issue.contact_phone) == (walk_in, "0572-2211333")
+    screenshot(page, "walkin-problem-window-02-receipt")
+    assert len(loads) <= 3, loads
+    print(f"walk-in problem from the window by keyboard: {len(loads)} page loads")

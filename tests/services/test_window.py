@@ -118,3 +118,28 @@ def test_query_counts(client_for, clerk, opening, submit, num_queries):
     receipt = reverse("services:application_receipt", args=[application.pk])
     # the receipt before the checklist (8), the checklist's materials in one query
     assert num_queries.get(client, receipt) == 9
+
+
+def test_the_window_pages_in_english(client_for, clerk, opening, enterprise, submit, settings):
+    client = client_for(clerk)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    window = client.get(WINDOW).content.decode()
+    for text in ("Walk-in: apply for a service bundle", "Keyboard shortcuts", "Next: choose the items", "Enterprise"):
+        assert text in window, text
+    assert "{n} found" in window and "窗口受理" not in window and "键盘快捷键" not in window
+    bundle = client.get(reverse("services:bundle_detail", args=["qykb"]), {"enterprise": enterprise.pk})
+    assert "Submit and print the receipt" in bundle.content.decode()
+    receipt = client.get(reverse("services:application_receipt", args=[submit(actor=clerk).pk])).content.decode()
+    assert "Materials checklist" in receipt and "Next walk-in" in receipt and "材料清单" not in receipt
+
+
+def test_the_same_page_goes_on_to_a_walk_in_problem(client_for, clerk, opening, enterprise):
+    client = client_for(clerk)
+    assert 'data-shortcut="Alt+I"' in client.get(WINDOW).content.decode()
+    # the enterprise alone is enough for a problem
+    response = client.get(WINDOW, {"enterprise": enterprise.pk, "bundle": "", "then": "problem"})
+    assert response.status_code == 302 and response.url == f"/issues/intake/?enterprise={enterprise.pk}"
+    # without the enterprise: told what to do
+    response = client.get(WINDOW, {"enterprise": "", "bundle": "", "then": "problem"})
+    assert response.status_code == 400 and "请选择办事企业" in response.content.decode()
+    assert "请选择申请的一类事" not in response.content.decode()
