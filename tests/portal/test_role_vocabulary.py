@@ -39,27 +39,34 @@ def test_no_visible_to_spells_out_roles():
     assert offenders == []
 
 
-# Where roles may be spelled out: the vocabulary itself, the model and the choices it rests on, and the
-# navigation-count registry (which checks the role groups its entries declare, like RoleRequiredMixin).
-VOCABULARY_HOME = {"portal/permissions.py", "portal/models/users.py", "portal/choices.py", "portal/counts.py"}
+# Where roles may be spelled out: the vocabulary itself and the model and choices it rests on.
+VOCABULARY_HOME = {"portal/permissions.py", "portal/models/users.py", "portal/choices.py"}
 # TODO #14: issues/views.py still asks roles directly (another change is rewriting that module).
 NOT_YET = {"issues/views.py"}
 
 
+def _spells_roles(node) -> bool:
+    """A role group or role value written out: ``CLERK_ROLES``, ``Role.CLERK``, ``{...}``."""
+    if isinstance(node, ast.Starred):
+        node = node.value
+    return (
+        (isinstance(node, ast.Name) and node.id.endswith("_ROLES"))
+        or (isinstance(node, ast.Attribute) and getattr(node.value, "id", "") == "Role")
+        or isinstance(node, ast.Set)
+    )
+
+
 def _asks_roles(node) -> bool:
-    """A decision on roles spelled out: ``user_has_role(…)``, ``x.has_role(…)``, a comparison with
-    ``x.role`` or ``Role.X``, or a set of ``Role.X`` values."""
+    """A decision on roles spelled out: ``user_has_role(user, CLERK_ROLES)``, ``user.has_role(*CLERK_ROLES)``,
+    a comparison with ``x.role`` or ``Role.X``. Checking the roles a view or an entry declares
+    (``user_has_role(user, self.allowed_roles)``) is the declaration at work, not a decision."""
     if isinstance(node, ast.Call):
         func = node.func
-        return getattr(func, "id", None) == "user_has_role" or getattr(func, "attr", None) == "has_role"
+        asks = getattr(func, "id", None) == "user_has_role" or getattr(func, "attr", None) == "has_role"
+        return asks and any(_spells_roles(arg) for arg in node.args)
     if isinstance(node, ast.Compare):
         operands = [node.left, *node.comparators]
-        return any(
-            isinstance(o, ast.Attribute) and (o.attr == "role" or getattr(o.value, "id", "") == "Role")
-            for o in operands
-        )
-    if isinstance(node, ast.Set):
-        return any(isinstance(e, ast.Attribute) and getattr(e.value, "id", "") == "Role" for e in node.elts)
+        return any(isinstance(o, ast.Attribute) and (o.attr == "role" or _spells_roles(o)) for o in operands)
     return False
 
 
