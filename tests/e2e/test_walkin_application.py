@@ -32,6 +32,19 @@ def _focused(page, attribute="name") -> str:
     return page.evaluate(f"() => document.activeElement && document.activeElement.getAttribute('{attribute}')")
 
 
+def _audit_open_combobox(page):
+    """axe on the picker with its list open and an option active (the page audit runs on load, closed)."""
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        return  # no axe-core installed: the conftest already warns
+    # one axe run at a time: the page's own audit (on load) first
+    page.wait_for_function("() => !window.__portalAxe || window.__portalAxe.status === 'done'")
+    violations = page.evaluate(
+        """async () => (await axe.run('.combobox', {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa',
+        'wcag21a', 'wcag21aa', 'best-practice']}})).violations.map(v => [v.id, v.impact])"""
+    )
+    assert not [v for v in violations if v[1] in ("serious", "critical")], violations
+
+
 def test_walk_in_application_by_keyboard_in_three_page_loads(
     page,
     live_server,
@@ -54,6 +67,8 @@ def test_walk_in_application_by_keyboard_in_three_page_loads(
     screenshot(page, "walkin-application-01-type-ahead")
     page.keyboard.press("ArrowDown")
     assert page.get_attribute("[role=option]", "aria-selected") == "true"
+    assert page.get_attribute("[role=combobox]", "aria-activedescendant") == page.get_attribute("[role=option]", "id")
+    _audit_open_combobox(page)
     page.keyboard.press("Enter")
     assert page.locator("select[name=enterprise]").input_value() == str(walk_in.pk)
     assert walk_in.uscc in page.locator("[role=combobox]").input_value()

@@ -143,3 +143,19 @@ def test_the_same_page_goes_on_to_a_walk_in_problem(client_for, clerk, opening, 
     response = client.get(WINDOW, {"enterprise": "", "bundle": "", "then": "problem"})
     assert response.status_code == 400 and "请选择办事企业" in response.content.decode()
     assert "请选择申请的一类事" not in response.content.decode()
+
+
+def test_the_bundle_page_in_window_mode_query_count(client_for, clerk, enterprise, department, num_queries):
+    from tests.services.factories import BundleFactory
+    from tests.services.test_query_counts import _items
+
+    bundle = BundleFactory(code="big")
+    _items(bundle, 3, department)
+    url = reverse("services:bundle_detail", args=["big"]) + f"?enterprise={enterprise.pk}"
+    client = client_for(clerk)
+    client.get(url)  # the catalogue cache filled
+    few = num_queries.get(client, url)
+    _items(bundle, 27, department)
+    client.get(url)
+    # the member's count (8, test_query_counts) and the walk-in enterprise (its contact fills the form)
+    assert num_queries.get(client, url) == few == 9
