@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.formkit import ISODateInput, PortalForm
 from portal.i18n import lazy_interpolate
-from portal.lookups import typeahead_attrs
+from portal.lookups import limit_rendered_choices, typeahead_attrs
 from portal.models import Department, Enterprise
 
 from . import routing
@@ -101,6 +101,7 @@ class IssueIntakeForm(IssueReportForm):
         super().__init__(*args, user=user, **kwargs)
         self.fields["enterprise"].queryset = Enterprise.objects.order_by("name")
         self.fields["enterprise"].widget.attrs.update(typeahead_attrs(reverse_lazy("portal:enterprise_lookup")))
+        limit_rendered_choices(self.fields["enterprise"], chosen=(self.data or self.initial).get("enterprise"))
         self.fields["channel"].initial = "window"
         if not self.is_bound:
             # the cursor waits where the clerk types first: the enterprise, or once it is chosen the title

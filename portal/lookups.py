@@ -29,6 +29,21 @@ def typeahead_attrs(lookup_url=None) -> dict[str, str]:
     return attrs
 
 
+# A type-ahead picker's <select> lists this many rows at most (the lookup finds the others): a county's
+# enterprises run to tens of thousands, and without JavaScript the first ones and the 企业查询 page serve.
+RENDERED_OPTIONS = 200
+
+
+def limit_rendered_choices(field, *, chosen=None, limit: int | None = None) -> None:
+    """Let ``field``'s select list at most ``limit`` rows of its queryset, and the ``chosen`` one; the form
+    still accepts any row of the queryset (the combobox adds the option it picked from the lookup)."""
+    rows = list(field.queryset[: limit or RENDERED_OPTIONS])
+    if chosen not in (None, "") and str(chosen).isdigit() and all(str(row.pk) != str(chosen) for row in rows):
+        rows += list(field.queryset.filter(pk=chosen))
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.widget.choices = empty + [(row.pk, field.label_from_instance(row)) for row in rows]
+
+
 class LookupView(View):
     """A GET-only JSON lookup: ``?q=`` → ``{"results": [{"id", "label", ...}], "more": bool}``.
 

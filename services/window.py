@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from portal.formkit import PortalForm
-from portal.lookups import enterprise_option_label, typeahead_attrs
+from portal.lookups import enterprise_option_label, limit_rendered_choices, typeahead_attrs
 from portal.models import Enterprise
 from portal.permissions import CLERK_ROLES, RoleRequiredMixin
 
@@ -70,6 +70,7 @@ class WalkInForm(PortalForm):
         self.fields["bundle"].queryset = (
             Bundle.objects.visible_to(user).only("pk", "code", "name").order_by("kind", "order", "code")
         )
+        limit_rendered_choices(enterprise, chosen=(self.data or self.initial).get("enterprise"))
         # the cursor waits in the first field still to fill in
         first = "bundle" if self.initial.get("enterprise") and not self.is_bound else "enterprise"
         self.fields[first].widget.attrs["autofocus"] = True

@@ -159,3 +159,18 @@ def test_the_bundle_page_in_window_mode_query_count(client_for, clerk, enterpris
     client.get(url)
     # the member's count (8, test_query_counts) and the walk-in enterprise (its contact fills the form)
     assert num_queries.get(client, url) == few == 9
+
+
+def test_the_select_lists_a_handful_the_lookup_finds_the_rest(client_for, clerk, opening, monkeypatch):
+    import portal.lookups
+
+    monkeypatch.setattr(portal.lookups, "RENDERED_OPTIONS", 3)
+    enterprises = [EnterpriseFactory(name=f"湖州窗口企业{n}") for n in range(5)]
+    client = client_for(clerk)
+    body = client.get(WINDOW).content.decode()
+    assert body.count("湖州窗口企业") == 3
+    # the fifth, chosen from the list page or by the lookup, is listed and accepted
+    last = enterprises[-1]
+    assert f'<option value="{last.pk}" selected>' in client.get(WINDOW, {"enterprise": last.pk}).content.decode()
+    response = client.get(WINDOW, {"enterprise": last.pk, "bundle": "qykb"})
+    assert response.status_code == 302
