@@ -171,3 +171,29 @@ def test_walk_in_problem_from_the_window_by_keyboard(page, live_server, login, c
     screenshot(page, "walkin-problem-window-02-receipt")
     assert len(loads) <= 3, loads
     print(f"walk-in problem from the window by keyboard: {len(loads)} page loads")
+
+
+def test_picker_keys_and_shortcuts_never_take_over_typing(page, live_server, login, clerk, walk_in, screenshot):
+    login(page, clerk.username)
+    page.goto(f"{live_server.url}/services/window/")
+    page.wait_for_selector("[data-testid=walk-in-form]")
+    box = page.locator("[role=combobox]")
+    # letters typed in a field stay there (n, k, s, p are shortcuts only with Alt)
+    box.press_sequentially("nksp")
+    assert box.input_value() == "nksp" and page.url.endswith("/services/window/")
+    # Escape closes the list, a second Escape clears the text and the choice
+    box.fill("绿源")
+    page.wait_for_selector("[role=listbox] [role=option]")
+    box.press("Escape")
+    assert box.get_attribute("aria-expanded") == "false" and box.input_value() == "绿源"
+    box.press("Escape")
+    assert box.input_value() == "" and page.locator("select[name=enterprise]").input_value() == ""
+    # Alt+K brings the cursor back to the enterprise search from anywhere on the page
+    page.locator("select[name=bundle]").focus()
+    page.keyboard.press("Alt+K")
+    assert page.evaluate("() => document.activeElement.getAttribute('role')") == "combobox"
+    # nothing found is said, for a screen reader too
+    box.fill("不存在的企业名称")
+    page.wait_for_function("() => document.querySelector('.combobox [role=status]').textContent === '没有找到'")
+    assert box.get_attribute("aria-expanded") == "false"
+    screenshot(page, "walkin-picker-nothing-found")
