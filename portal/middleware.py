@@ -37,30 +37,35 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
 
     Django's activates the reader's language for the thread and leaves it there: whatever ran next on that
     thread outside a request (the next test after a test-client request in English, an after-response
-    callback) ran in the last reader's language. The language is given back when the response is done —
-    for a streamed response when it is closed, since its body is written while it is read."""
+    callback) ran in the last reader's language. The language is given back when the response is made; a
+    streamed response's body, written while it is read, is written in the request's language chunk by
+    chunk (the language is active only while a chunk is made)."""
 
     async_capable = False
 
     def __call__(self, request):
         previous = translation.get_language()
-
-        def restore():
+        try:
+            response = super().__call__(request)
+            if response.streaming and not response.is_async:
+                response.streaming_content = _in_language(response.streaming_content, request.LANGUAGE_CODE)
+            return response
+        finally:
             if previous is None:
                 translation.deactivate_all()
             else:
                 translation.activate(previous)
 
-        try:
-            response = super().__call__(request)
-        except BaseException:
-            restore()
-            raise
-        if response.streaming:
-            response._resource_closers.append(restore)
-        else:
-            restore()
-        return response
+
+def _in_language(chunks, language: str):
+    iterator = iter(chunks)
+    while True:
+        with translation.override(language):
+            try:
+                chunk = next(iterator)
+            except StopIteration:
+                return
+        yield chunk
 
 
 class IdleSessionTimeoutMiddleware:

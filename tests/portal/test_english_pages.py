@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +57,7 @@ def test_every_page_has_an_english_title_and_heading(users, client_for, client):
             if found:
                 chinese.append((name, path, found))
     assert seen > 40
+    assert translation.get_language() == settings.LANGUAGE_CODE  # every request gave the language back
     assert chinese == [], "\n".join(f"{name} {path}: {found}" for name, path, found in chinese)
 
 
