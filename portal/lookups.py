@@ -7,6 +7,7 @@ person can read. Personal data is masked as on the staff pages (法定代表人 
 """
 
 from django.http import JsonResponse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -65,9 +66,12 @@ class LookupView(View):
         if len(q) < MIN_QUERY:
             return JsonResponse({"results": [], "more": False})
         found = list(self.rows(q)[: LOOKUP_LIMIT + 1])
-        return JsonResponse(
+        response = JsonResponse(
             {"results": [self.row(obj) for obj in found[:LOOKUP_LIMIT]], "more": len(found) > LOOKUP_LIMIT}
         )
+        # one person's answer about other people's enterprises: never kept by a shared cache
+        patch_cache_control(response, private=True, no_store=True)
+        return response
 
     def rows(self, q: str):
         raise NotImplementedError

@@ -36,6 +36,7 @@ def test_finds_by_name_code_start_and_legal_representative_masked(client_for, cl
             ],
             "more": False,
         }, q
+    assert "no-store" in client.get(URL, {"q": "绿源"})["Cache-Control"]
     # the middle of a code is not a code search
     assert client.get(URL, {"q": enterprise.uscc[5:12]}).json()["results"] == []
     assert client.get(URL, {"q": "  "}).json() == {"results": [], "more": False}
