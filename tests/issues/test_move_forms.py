@@ -156,3 +156,19 @@ def test_the_rating_choices_follow_the_reader_language():
         assert "5 Very satisfied" in [str(label) for _v, label in FollowUpForm().fields["satisfaction"].choices]
     with translation.override("zh-hans"):
         assert str(RateForm().fields["rating"].choices[0][1]) == "5 非常满意"
+
+
+def test_the_decision_page_reads_a_fixed_number_of_queries(client_for, people, supervisor, extension, num_queries):
+    from issues import actions
+
+    # one request's page (session, user, nav counts, the request with its problem, …): the same count with
+    # one pending request and with four
+    client = client_for(supervisor)
+    url = f"/issues/extensions/{extension.pk}/decide/"
+    assert num_queries.get(client, url) == 8
+    for _ in range(3):
+        issue = issue_in("accepted", **_roles(people))
+        actions.issue_request_extension(
+            actor=people["handler"], issue=issue, requested_due=issue.reply_due.replace(year=2099), reason="x"
+        )
+    assert num_queries.get(client, url) == 8

@@ -350,3 +350,15 @@ def test_an_entitlement_decision_with_wrong_input_comes_back_on_its_page(client_
     assert entitlement.status == "withdrawn"
     # a withdrawn entitlement offers no decision any more
     assert 'data-testid="entitlement-decision-form"' not in client_for(clerk).get(decide).content.decode()
+
+
+def test_the_entitlement_decision_page_permissions_and_queries(
+    client, client_for, member, clerk, handler, enterprise, num_queries
+):
+    entitlement = Entitlement.objects.create(policy=PolicyFactory(mode=PolicyMode.EXEMPT), enterprise=enterprise)
+    decide = f"/policies/entitlements/{entitlement.pk}/decide/"
+    assert client.get(decide).status_code == 302
+    assert client_for(member).get(decide).status_code == 403
+    assert client_for(handler).get(decide).status_code == 403
+    assert client_for(clerk).get("/policies/entitlements/999999/decide/").status_code == 404
+    assert num_queries.get(client_for(clerk), decide) == 7
