@@ -7,10 +7,17 @@ content type), and its status code is documented. Bounded and derandomized — t
 run, a fixed number per operation — so it fits the suite's time on a small machine.
 """
 
+import base64
+import hashlib
+import inspect
+import json
 import time
+from importlib.metadata import version
+from pathlib import Path
 
 import pytest
 import schemathesis
+from django.conf import settings as django_settings
 from django.core import signals
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
@@ -20,6 +27,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
+from schemathesis.core import NotSet
 from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (
@@ -62,7 +70,65 @@ def generated():
     schema = schemathesis.openapi.from_dict(raw)
     # Operations that end the caller's own tokens (logout, revoke) go last, or every case after them is a 401.
     ordered = sorted((result.ok() for result in schema.get_all_operations()), key=ends_own_tokens)
-    return schema, [(operation, [case for mode in EXAMPLES for case in draw(operation, mode)]) for operation in ordered]
+    stored = CACHE / f"cases-{cache_key(raw)}.json"
+    if stored.exists():
+        return schema, load_cases(ordered, json.loads(stored.read_text(encoding="utf-8"), object_hook=_bytes_in))
+    operations = [(operation, [case for mode in EXAMPLES for case in draw(operation, mode)]) for operation in ordered]
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    partial = stored.with_suffix(f".{time.monotonic_ns()}.tmp")  # renamed into place: never read half-written
+    partial.write_text(json.dumps(dump_cases(operations), ensure_ascii=False, default=_bytes_out), encoding="utf-8")
+    partial.replace(stored)
+    return schema, operations
+
+
+# The drawn cases are a pure function of the schema, EXAMPLES and the libraries that draw them (derandomized):
+# kept in the checkout's untracked .cache/ under that key, so the suite's next run (CI's PostgreSQL pass after
+# its SQLite pass, a developer's next run) replays them instead of drawing them again (most of this module's
+# CPU time). Any change to the schema, the counts or the versions is another key: the cases are drawn afresh.
+CACHE = Path(django_settings.BASE_DIR) / ".cache" / "schemathesis"
+CASE_FIELDS = ("path_parameters", "headers", "cookies", "query", "media_type")
+
+
+def cache_key(raw: dict) -> str:
+    """The schema, the counts, how a case is drawn (this module's draw and its real-id paths) and the versions."""
+    counts = {mode.value: count for mode, count in EXAMPLES.items()}
+    libraries = [version("schemathesis"), version("hypothesis")]
+    parts = [raw, counts, inspect.getsource(draw), sorted(REAL_ID_PATHS), libraries]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:20]
+
+
+BYTES = "\u0000bytes"  # a key no drawn object has: {BYTES: base64} stands for a binary value (multipart files)
+
+
+def _bytes_out(value):
+    if isinstance(value, bytes):
+        return {BYTES: base64.b64encode(value).decode()}
+    raise TypeError(f"{type(value).__name__} in a drawn case")
+
+
+def _bytes_in(value: dict):
+    return base64.b64decode(value[BYTES]) if list(value) == [BYTES] else value
+
+
+def dump_cases(operations) -> dict:
+    def one(case, use_real):
+        fields = {name: dict(getattr(case, name) or {}) for name in CASE_FIELDS if name != "media_type"}
+        fields["media_type"] = case.media_type
+        if not isinstance(case.body, NotSet):
+            fields["body"] = case.body
+        return {**fields, "use_real": use_real}
+
+    return {operation.label: [one(case, use_real) for case, use_real in cases] for operation, cases in operations}
+
+
+def load_cases(ordered, stored: dict) -> list:
+    def one(operation, fields):
+        kwargs = {name: fields[name] for name in CASE_FIELDS}
+        if "body" in fields:
+            kwargs["body"] = fields["body"]
+        return operation.Case(method=operation.method.upper(), **kwargs), fields["use_real"]
+
+    return [(operation, [one(operation, fields) for fields in stored[operation.label]]) for operation in ordered]
 
 
 def draw(operation, mode) -> list:
@@ -118,6 +184,10 @@ def send(operation, cases, headers, failures, world, app) -> None:
                 f"{operation.label} [{headers.get('Authorization', 'anonymous')[:12]}] "
                 f"{response.status_code}: {str(exc).splitlines()[0:3]}"
             )
+        if response.status_code == 401 and "Authorization" not in headers:
+            # An operation that refuses an anonymous caller does so before reading any input (DRF authenticates
+            # first), so its other cases would get the same 401; what they test is tested as the other roles.
+            return
 
 
 def make_world(*, member, clerk, handler, supervisor):
