@@ -124,12 +124,15 @@ class PortalModelForm(PortalFormMixin, forms.ModelForm):
 def page_has_errors(context, _depth: int = 3) -> bool:
     """Whether any form the page shows has errors: a form or formset anywhere in the template context,
     whatever its name — ``form``, a move's form in a list of moves, a formset. Lists, tuples and dicts
-    are looked into (a few levels); nothing else is, so no queryset or page of rows is evaluated."""
-    values = context.values() if isinstance(context, dict) else context
+    are looked into (a few levels); nothing else is, so no queryset or page of rows is evaluated. Types are
+    asked with type(), never isinstance(): isinstance reads __class__, which sets up a lazy object — the
+    CSP nonce among them, whose evaluation puts a nonce in the response's policy."""
+    values = context.values() if issubclass(type(context), dict) else context
     for value in values:
-        if isinstance(value, forms.BaseForm | BaseFormSet):
+        kind = type(value)
+        if issubclass(kind, forms.BaseForm | BaseFormSet):
             if value.is_bound and (value.errors if isinstance(value, forms.BaseForm) else value.total_error_count()):
                 return True
-        elif _depth and isinstance(value, list | tuple | dict) and page_has_errors(value, _depth - 1):
+        elif _depth and issubclass(kind, list | tuple | dict) and page_has_errors(value, _depth - 1):
             return True
     return False

@@ -210,3 +210,12 @@ def test_cookie_flags_come_from_the_environment(monkeypatch):
     values = production_settings()
     assert values["SESSION_COOKIE_SAMESITE"] == "Strict" and values["CSRF_COOKIE_HTTPONLY"] is True
     assert values["SECURE_HSTS_PRELOAD"] is False and values["SESSION_COOKIE_SECURE"] is True
+
+
+def test_a_page_with_a_form_puts_no_nonce_in_its_policy_unless_it_uses_one(client, member):
+    # the error check of the page title looks at every value of the context: it must not evaluate the lazy nonce
+    client.force_login(member)
+    for url in ("/accounts/login/", "/issues/new/"):
+        client.post(url, {})
+        csp = client.get(url)["Content-Security-Policy"]
+        assert directive(csp, "script-src") == "script-src 'self'", url

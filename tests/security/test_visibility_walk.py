@@ -29,7 +29,8 @@ from issues.models import Issue
 from issues.views import IssueMoveView
 from market import actions as market_actions
 from market.choices import ServiceType
-from market.views import BOOKING_MOVES, PurchaseMoveView
+from market.views import PurchaseMoveView
+from market.workflow import BOOKING
 from policies.models import Entitlement
 from portal.actions import api_token_issue
 from services import actions as service_actions
@@ -63,6 +64,7 @@ OWNED = {
     "api-token-own-revoke": "token",
     "issues:contact_reveal": "issue",
     "issues:issue_move": "issue",
+    "issues:move_department_lookup": "issue",
     "issues:attachment_download": "attachment",
     "issues:extension_decide": "extension",
     "issues:appeal_decide": "appeal",
@@ -243,12 +245,12 @@ def clients_for(user):
 def fills(name, kind, objects):
     """Every set of URL arguments to try for one pattern on one object."""
     base = objects[kind]
-    if name == "issues:issue_move":
+    if name in ("issues:issue_move", "issues:move_department_lookup"):
         return [{**base, "move": move} for move in IssueMoveView.entries]
     if name == "services:task_transition":
-        return [{**base, "event": event} for event in TaskEvent.values]
+        return [{**base, "move": event} for event in TaskEvent.values]
     if name == "market:booking_move":
-        return [{**base, "event": event} for event in BOOKING_MOVES]
+        return [{**base, "event": event} for event in BOOKING.moves]
     if name == "market:purchase_move":
         return [{**base, "event": event} for event in PurchaseMoveView.forms]
     return [base]
