@@ -16,7 +16,6 @@ from django.views.generic import FormView, TemplateView
 
 from portal import counts
 from portal.audit import audit_record
-from portal.choices import Role
 from portal.models import Enterprise
 from portal.permissions import (
     ALL_STAFF,
@@ -25,7 +24,8 @@ from portal.permissions import (
     HANDLER_ROLES,
     SUPERVISOR_ROLES,
     RoleRequiredMixin,
-    user_has_role,
+    is_clerk,
+    is_enterprise_user,
 )
 from portal.views import WorkflowMoveView, run_action, safe_next_url
 from portal.workdays import unknown_years
@@ -337,14 +337,14 @@ def available_moves(user, issue, bound: dict | None = None) -> list[dict]:
 def detail_context(request, issue, *, bound: dict | None = None) -> dict:
     selectors.attach_lights([issue])
     user = request.user
-    staff = user.role != Role.ENTERPRISE
+    staff = not is_enterprise_user(user)  # the page needs a signed-in, active account
     return {
         "issue": issue,
         "staff": staff,
         "events": [event for event in issue.events.all() if staff or event.public],
         "moves": available_moves(user, issue, bound),
         "event_label": actions.event_label,
-        "can_reveal": user_has_role(user, CLERK_ROLES),
+        "can_reveal": is_clerk(user),
         "rate_link": rate_link(request, issue) if window_rating_open(user, issue) else "",
     }
 
@@ -360,7 +360,7 @@ class IssueDetailView(LoginRequiredMixin, TemplateView):
 
 def window_rating_open(user, issue) -> bool:
     """At the window the clerk shows the enterprise a link and QR code to rate the round itself."""
-    return user_has_role(user, CLERK_ROLES) and ISSUE.can(issue, "rate")
+    return is_clerk(user) and ISSUE.can(issue, "rate")
 
 
 def rate_link(request, issue) -> str:
