@@ -8,6 +8,7 @@ import pytest
 
 from services.models import Application
 from tests.e2e import test_services_flow
+from tests.e2e.keyboard import count_loads, focused
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,16 +21,6 @@ def walk_in(enterprise):
     enterprise.legal_representative, enterprise.contact_phone = "李四", "0572-2211333"
     enterprise.save()
     return enterprise
-
-
-def _count_loads(page) -> list[str]:
-    loads: list[str] = []
-    page.on("load", lambda: loads.append(page.url))
-    return loads
-
-
-def _focused(page, attribute="name") -> str:
-    return page.evaluate(f"() => document.activeElement && document.activeElement.getAttribute('{attribute}')")
 
 
 def _audit_open_combobox(page):
@@ -55,11 +46,11 @@ def test_walk_in_application_by_keyboard_in_three_page_loads(
     screenshot,
 ):
     login(page, clerk.username)
-    loads = _count_loads(page)
+    loads = count_loads(page)
     # 1: the window page, the cursor in the enterprise search (Alt+N from any page opens it)
     page.keyboard.press("Alt+N")
     page.wait_for_selector("[data-testid=walk-in-form]")
-    assert _focused(page, "role") == "combobox"
+    assert focused(page, "role") == "combobox"
     # type part of the legal representative's name: the lookup offers the enterprise; Down, Enter chooses it
     page.keyboard.type("李四")
     page.wait_for_selector("[role=listbox] [role=option]")
@@ -74,7 +65,7 @@ def test_walk_in_application_by_keyboard_in_three_page_loads(
     assert walk_in.uscc in page.locator("[role=combobox]").input_value()
     # Tab to the bundle, Down chooses 企业开办一类事, Tab to the button, Enter
     page.keyboard.press("Tab")
-    assert _focused(page) == "bundle"
+    assert focused(page) == "bundle"
     page.keyboard.press("ArrowDown")
     assert page.locator("select[name=bundle]").input_value() == "qykb"
     screenshot(page, "walkin-application-02-chosen")
@@ -84,7 +75,7 @@ def test_walk_in_application_by_keyboard_in_three_page_loads(
     page.wait_for_selector("[data-testid=behalf-banner]")
     assert page.locator("input[name=contact_name]").input_value() == "李四"
     assert page.locator("input[name=contact_phone]").input_value() == "0572-2211333"
-    assert _focused(page, "data-testid") == "item-330500-VA-0001"
+    assert focused(page, "data-testid") == "item-330500-VA-0001"
     page.keyboard.press("Space")
     screenshot(page, "walkin-application-03-bundle")
     page.keyboard.press("Alt+S")
@@ -117,12 +108,12 @@ def test_walk_in_application_from_the_enterprise_list(
 ):
     login(page, clerk.username)
     page.goto(f"{live_server.url}/workbench/enterprises/?q={walk_in.uscc}")
-    loads = _count_loads(page)
+    loads = count_loads(page)
     # 1: 代为申请一类事 from the row: the window page with the enterprise chosen, the cursor in the bundle
     page.click(f"[data-testid=apply-on-behalf-{walk_in.pk}]")
     page.wait_for_selector("[data-testid=walk-in-form]")
     assert walk_in.name in page.locator("[role=combobox]").input_value()
-    assert _focused(page) == "bundle"
+    assert focused(page) == "bundle"
     page.select_option("select[name=bundle]", "qykb")
     page.click("[data-testid=walk-in-start]")
     # 2: the bundle page; 3: the receipt
@@ -143,7 +134,7 @@ def test_walk_in_problem_from_the_window_by_keyboard(page, live_server, login, c
 
     ensure_issue_configuration()
     login(page, clerk.username)
-    loads = _count_loads(page)
+    loads = count_loads(page)
     # 1: Alt+N, the code typed: the one offer is taken with Enter; Alt+I goes on to the problem intake
     page.keyboard.press("Alt+N")
     page.wait_for_selector("[data-testid=walk-in-form]")
@@ -154,14 +145,14 @@ def test_walk_in_problem_from_the_window_by_keyboard(page, live_server, login, c
     page.keyboard.press("Alt+I")
     # 2: the intake: the enterprise chosen, its contact filled in, the cursor in the title
     page.wait_for_selector("[data-testid=issue-form]")
-    assert _focused(page) == "title"
+    assert focused(page) == "title"
     assert page.locator("input[name=contact_name]").input_value() == "李四"
     page.keyboard.type("厂房消防验收咨询")
     page.keyboard.press("Tab")
     page.keyboard.type("新厂房的消防验收找不到受理窗口。")
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
-    assert _focused(page) == "contact_phone"
+    assert focused(page) == "contact_phone"
     screenshot(page, "walkin-problem-window-01-intake")
     page.keyboard.press("Enter")
     # 3: the problem's page is its receipt

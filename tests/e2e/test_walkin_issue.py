@@ -6,6 +6,7 @@ events of the tab's main frame; and once more by keyboard alone (typing, Tab, En
 import pytest
 
 from issues.models import Issue
+from tests.e2e.keyboard import count_loads, focused
 from tests.issues.conftest import ensure_issue_configuration
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,19 +20,9 @@ def walk_in(enterprise):
     return enterprise
 
 
-def _count_loads(page) -> list[str]:
-    loads: list[str] = []
-    page.on("load", lambda: loads.append(page.url))
-    return loads
-
-
-def _focused(page) -> str:
-    return page.evaluate("() => document.activeElement && document.activeElement.name")
-
-
 def test_walk_in_problem_in_three_page_loads(page, live_server, login, clerk, walk_in, screenshot):
     login(page, clerk.username)
-    loads = _count_loads(page)
+    loads = count_loads(page)
     # 1: the enterprise found by its code
     page.goto(f"{live_server.url}/workbench/enterprises/?q={walk_in.uscc}")
     screenshot(page, "walkin-01-enterprise-found")
@@ -41,7 +32,7 @@ def test_walk_in_problem_in_three_page_loads(page, live_server, login, clerk, wa
     assert page.locator("select[name=enterprise]").input_value() == str(walk_in.pk)
     assert page.locator("input[name=contact_name]").input_value() == "李四"
     assert page.locator("input[name=contact_phone]").input_value() == "0572-2211333"
-    assert _focused(page) == "title"
+    assert focused(page) == "title"
     page.keyboard.type("厂房消防验收咨询")
     page.fill("textarea[name=description]", "新厂房的消防验收找不到受理窗口。")
     screenshot(page, "walkin-02-intake-prefilled")
@@ -58,18 +49,18 @@ def test_walk_in_problem_in_three_page_loads(page, live_server, login, clerk, wa
 
 def test_walk_in_problem_by_keyboard_alone(page, live_server, login, clerk, walk_in, screenshot):
     login(page, clerk.username)
-    loads = _count_loads(page)
+    loads = count_loads(page)
     page.goto(f"{live_server.url}/issues/intake/?enterprise={walk_in.pk}")
     page.wait_for_selector("[data-testid=issue-form]")
-    assert _focused(page) == "title"
+    assert focused(page) == "title"
     page.keyboard.type("纳税信用修复咨询")
     page.keyboard.press("Tab")
-    assert _focused(page) == "description"
+    assert focused(page) == "description"
     page.keyboard.type("去年逾期申报一次，想了解信用修复的办理渠道。")
     page.keyboard.press("Tab")
-    assert _focused(page) == "contact_name"
+    assert focused(page) == "contact_name"
     page.keyboard.press("Tab")
-    assert _focused(page) == "contact_phone"
+    assert focused(page) == "contact_phone"
     screenshot(page, "walkin-keyboard-01-typed")
     page.keyboard.press("Enter")
     page.wait_for_selector("[data-testid=timeline]")

@@ -1,0 +1,13 @@
+"""What the walk-in browser tests count and check: page loads, and which field has the focus."""
+
+
+def count_loads(page) -> list[str]:
+    """The URLs of the page loads from now on (the list grows as the test goes)."""
+    loads: list[str] = []
+    page.on("load", lambda: loads.append(page.url))
+    return loads
+
+
+def focused(page, attribute="name") -> str:
+    """An attribute of the element that has the focus (its name by default)."""
+    return page.evaluate(f"() => document.activeElement && document.activeElement.getAttribute('{attribute}')")
