@@ -3,6 +3,7 @@
 import pytest
 
 from portal.choices import DepartmentKind, Role
+from tests import flush
 from tests.portal.factories import (
     DepartmentFactory,
     EnterpriseFactory,
@@ -12,6 +13,10 @@ from tests.portal.factories import (
     member_of,
 )
 from tests.queries import NumQueries
+
+
+def pytest_configure(config):
+    flush.install()  # transactional tests empty the tables with DELETE on PostgreSQL (tests/flush.py)
 
 
 @pytest.fixture
