@@ -22,7 +22,14 @@ class BookingForm(PortalForm):
 
 
 class ReasonForm(PortalForm):
+    # whether a reason is required is the move's (the action says 「请填写理由。」 next to this field)
     reason = forms.CharField(label=_("理由"), max_length=300, required=False)
+
+
+class SelectQuoteForm(PortalForm):
+    """The quote the enterprise picks (direct choice); none for a draw or lowest-price selection."""
+
+    quote = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class PurchaseForm(PortalForm):

@@ -3,29 +3,24 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import FormView, TemplateView
 
 from market import actions, selectors
 from market.choices import ServiceType
 from market.filters import with_service_type
-from market.forms import (
-    BookingForm,
-    ComplaintForm,
-    ContractForm,
-    DeliverForm,
-    PurchaseForm,
-    QuoteForm,
-    RateForm,
-    ReasonForm,
-)
+from market.forms import BookingForm, PurchaseForm
 from market.models import FacilityBooking
+from market.moves import BOOKING_ENTRIES, PURCHASE_ENTRIES, booking_form
 from market.workflow import BOOKING, PURCHASE, is_purchase_member
-from portal.exceptions import PermissionDeniedError, TransitionNotAllowed
+from portal.exceptions import PermissionDeniedError
 from portal.permissions import CLERK_ROLES, ENTERPRISE_ROLES, HANDLER_ROLES, RoleRequiredMixin, is_enterprise_user
+from portal.views import WorkflowMoveView, safe_next_url
 
 
 class FacilityListView(FormView):
@@ -85,6 +80,18 @@ def _login_url():
     return resolve_url(settings.LOGIN_URL)
 
 
+def booking_rows(user, page):
+    """Each booking of the page with the moves the user may make on it: ``(move, label, form)``, the form
+    (if the move takes input) with ids naming the booking."""
+    for booking in page:
+        booking.move_forms = []
+        for move in BOOKING.available(user, booking):
+            entry = BOOKING_ENTRIES[move]
+            form = booking_form(entry, booking) if entry.form is not None else None
+            booking.move_forms.append((move, MOVE_LABELS[move], form))
+    return page
+
+
 class BookingListView(RoleRequiredMixin, TemplateView):
     """Bookings: members see their enterprises', the owner's side its facilities', clerks all."""
 
@@ -94,32 +101,50 @@ class BookingListView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         page = Paginator(selectors.booking_list(user=self.request.user), 20).get_page(self.request.GET.get("page"))
-        for booking in page:
-            booking.moves = BOOKING.available(self.request.user, booking)
-        ctx.update(page=page, move_labels=MOVE_LABELS)
+        ctx.update(page=booking_rows(self.request.user, page))
         return ctx
 
 
 MOVE_LABELS = {"approve": gettext_lazy("批准"), "decline": gettext_lazy("拒绝"), "cancel": gettext_lazy("取消预约")}
 
 
-class BookingMoveView(RoleRequiredMixin, View):
-    allowed_roles = ENTERPRISE_ROLES | CLERK_ROLES | HANDLER_ROLES
+class BookingMoveView(RoleRequiredMixin, WorkflowMoveView):
+    """POST one move of a booking (approve / decline / cancel): the generic move view over
+    :data:`market.moves.BOOKING_ENTRIES`. Wrong input (a decline without a reason) comes back on the
+    booking's own page with the error summary and what was typed; GET shows that page."""
 
-    def post(self, request, pk, event):
-        booking = get_object_or_404(FacilityBooking.objects.visible_to(request.user), pk=pk)
-        if event not in BOOKING:
-            return redirect("market:bookings")
-        form = ReasonForm(request.POST)
-        reason = form.cleaned_data["reason"] if form.is_valid() else ""
-        try:
-            actions.booking_transition(actor=request.user, booking=booking, event=event, reason=reason)
-            messages.success(request, _("已处理。"))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except (TransitionNotAllowed, PermissionDeniedError) as exc:
-            messages.error(request, str(exc.message))
-        return redirect("market:bookings")
+    allowed_roles = ENTERPRISE_ROLES | CLERK_ROLES | HANDLER_ROLES
+    entries = BOOKING_ENTRIES
+    template_name = "market/booking_move.html"
+
+    def get_object(self, request, pk):
+        return get_object_or_404(
+            FacilityBooking.objects.visible_to(request.user).select_related("facility", "enterprise"), pk=pk
+        )
+
+    def make_form(self, entry, booking, *args):
+        return booking_form(entry, booking, *args)
+
+    def default_url(self, booking):
+        return reverse("market:bookings")
+
+    def success_message(self, move, result):
+        return _("已处理。")
+
+    def render_invalid(self, request, booking, move, form, status=200):
+        ctx = {"booking": booking, "move": move, "label": MOVE_LABELS[move], "form": form}
+        ctx["next"] = safe_next_url(request, self.default_url(booking))
+        return render(request, self.template_name, ctx, status=status)
+
+    def get(self, request, pk, move):
+        entry = self.entries.get(move)
+        if entry is None:
+            raise Http404
+        booking = self.get_object(request, pk)
+        if move not in BOOKING.available(request.user, booking):
+            raise Http404
+        form = booking_form(entry, booking) if entry.form is not None else None
+        return self.render_invalid(request, booking, move, form)
 
 
 # --- the 中介超市 ----------------------------------------------------------------------------------------
@@ -185,86 +210,63 @@ class PurchaseListView(RoleRequiredMixin, FormView):
         return redirect("market:purchase_detail", pk=purchase.pk)
 
 
+# the purchase moves whose form the purchase page shows in full (a direct choice is a button per quote)
+PAGE_FORMS = ("quote", "contract", "deliver", "rate", "cancel", "complain")
+
+
+def purchase_context(request, purchase, bound=None) -> dict:
+    """The purchase page's context; ``bound``: ``{move: form}`` of a move that came back with errors."""
+    user = request.user
+    moves = PURCHASE.available(user, purchase)
+    can_quote = (
+        purchase.status == "open"
+        and timezone.now() < purchase.quote_deadline
+        and user.intermediaries.exists()
+        and not purchase.quotes.filter(intermediary__members=user).exists()
+    )
+    bound = bound or {}
+    ctx = {
+        "purchase": purchase,
+        "quotes": selectors.quotes_visible(user=user, purchase=purchase),
+        "moves": moves,
+        "can_quote": can_quote,
+        "can_complain": purchase.winning_quote_id and is_purchase_member(user, purchase),
+    }
+    for move in PAGE_FORMS:
+        ctx[f"{move}_form"] = bound.get(move) or PURCHASE_ENTRIES[move].make_form(purchase)
+    return ctx
+
+
 class PurchaseDetailView(RoleRequiredMixin, TemplateView):
     allowed_roles = MARKET_ROLES
     template_name = "market/purchase_detail.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        user = self.request.user
-        purchase = get_object_or_404(selectors.purchase_list(user=user), pk=self.kwargs["pk"])
-        moves = PURCHASE.available(user, purchase)
-        can_quote = (
-            purchase.status == "open"
-            and timezone.now() < purchase.quote_deadline
-            and user.intermediaries.exists()
-            and not purchase.quotes.filter(intermediary__members=user).exists()
-        )
-        ctx.update(
-            purchase=purchase,
-            quotes=selectors.quotes_visible(user=user, purchase=purchase),
-            moves=moves,
-            can_quote=can_quote,
-            quote_form=QuoteForm(),
-            contract_form=ContractForm(),
-            deliver_form=DeliverForm(),
-            rate_form=RateForm(),
-            complaint_form=ComplaintForm(),
-            can_complain=purchase.winning_quote_id and is_purchase_member(user, purchase),
-        )
+        purchase = get_object_or_404(selectors.purchase_list(user=self.request.user), pk=self.kwargs["pk"])
+        ctx.update(purchase_context(self.request, purchase))
         return ctx
 
 
-class PurchaseMoveView(RoleRequiredMixin, View):
-    """One POST endpoint per purchase move: quote, select, contract, deliver, rate, cancel, complain."""
+class PurchaseMoveView(RoleRequiredMixin, WorkflowMoveView):
+    """POST one purchase move (quote, select, contract, deliver, rate, cancel, complain): the generic move
+    view over :data:`market.moves.PURCHASE_ENTRIES`; wrong input comes back on the purchase page with the
+    form's error summary and what was typed."""
 
     allowed_roles = MARKET_ROLES
-    forms = {
-        "quote": QuoteForm,
-        "contract": ContractForm,
-        "deliver": DeliverForm,
-        "rate": RateForm,
-        "cancel": ReasonForm,
-        "complain": ComplaintForm,
-    }
+    entries = PURCHASE_ENTRIES
 
-    def post(self, request, pk, event):
-        purchase = get_object_or_404(selectors.purchase_list(user=request.user), pk=pk)
-        form_class = self.forms.get(event)
-        data = {}
-        if form_class is not None:
-            form = form_class(request.POST)
-            if not form.is_valid():
-                messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
-                return redirect("market:purchase_detail", pk=pk)
-            data = form.cleaned_data
-        try:
-            self.perform(request, purchase, event, data)
-            messages.success(request, _("已提交。"))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except (TransitionNotAllowed, PermissionDeniedError) as exc:
-            messages.error(request, str(exc.message))
-        return redirect("market:purchase_detail", pk=pk)
+    def get_object(self, request, pk):
+        return get_object_or_404(selectors.purchase_list(user=request.user), pk=pk)
 
-    def perform(self, request, purchase, event, data):
-        user = request.user
-        if event == "quote":
-            actions.quote_submit(actor=user, purchase=purchase, **data)
-        elif event == "select":
-            quote = purchase.quotes.filter(pk=request.POST.get("quote") or 0).first()
-            actions.purchase_select(actor=user, purchase=purchase, quote=quote)
-        elif event == "contract":
-            actions.purchase_contract(actor=user, purchase=purchase, **data)
-        elif event == "deliver":
-            actions.purchase_deliver(actor=user, purchase=purchase, **data)
-        elif event == "rate":
-            actions.purchase_rate(actor=user, purchase=purchase, **data)
-        elif event == "cancel":
-            actions.purchase_cancel(actor=user, purchase=purchase, **data)
-        elif event == "complain" and purchase.winning_quote_id:
-            actions.intermediary_complain(
-                actor=user, intermediary=purchase.winning_quote.intermediary, purchase=purchase, **data
-            )
-        else:
-            raise TransitionNotAllowed()
+    def default_url(self, purchase):
+        return reverse("market:purchase_detail", args=[purchase.pk])
+
+    def success_message(self, move, result):
+        return _("已提交。")
+
+    def render_invalid(self, request, purchase, move, form):
+        if move not in PAGE_FORMS:
+            messages.error(request, " ".join(message for _anchor, message in form.error_list))
+            return redirect(self.default_url(purchase))
+        return render(request, PurchaseDetailView.template_name, purchase_context(request, purchase, {move: form}))

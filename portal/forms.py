@@ -126,5 +126,18 @@ class EnterpriseSearchForm(PortalForm):
 
 
 class MembershipDecisionForm(PortalForm):
-    decision = forms.ChoiceField(choices=[("approve", _("核验通过")), ("reject", _("驳回"))])
-    reason = forms.CharField(label=_("驳回原因"), required=False, max_length=200)
+    """A decision on a membership claim: nothing preselected (a list row posts it with one of two buttons;
+    the claim's own page asks with radios)."""
+
+    decision = forms.ChoiceField(
+        label=_("核验结果"),
+        choices=[("approve", _("核验通过")), ("reject", _("驳回"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择“核验通过”或“驳回”。"), "invalid_choice": _("请选择“核验通过”或“驳回”。")},
+    )
+    reason = forms.CharField(label=_("驳回原因"), required=False, max_length=200, help_text=_("驳回时必填。"))
+
+    @classmethod
+    def for_row(cls, membership, *args, **kwargs):
+        """The form of one claim: its ids name the claim, so a list of claims has unique ids."""
+        return cls(*args, auto_id=f"id_membership-{membership.pk}-%s", **kwargs)

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -127,12 +128,16 @@ class WorkflowMoveView(LoginRequiredMixin, View):
     def success_message(self, move: str, result) -> str:
         return _("已完成。")
 
+    def make_form(self, entry, obj, *args):
+        """The move's form for ``obj`` (a page listing many objects names the object in the form's ids)."""
+        return entry.make_form(obj, *args)
+
     def post(self, request, pk, move):
         entry = self.entries.get(move)
         if entry is None:
             raise Http404
         obj = self.get_object(request, pk)
-        form = entry.make_form(obj, request.POST, request.FILES) if entry.form is not None else None
+        form = self.make_form(entry, obj, request.POST, request.FILES) if entry.form is not None else None
         if form is not None and not form.is_valid():
             return self.render_invalid(request, obj, move, form)
         outcome = run_action(
@@ -276,23 +281,91 @@ class EnterpriseRegisterView(EnterpriseFormView):
         return redirect("portal:my_enterprises")
 
 
-class MembershipDecideView(LoginRequiredMixin, View):
+class RowFormView(LoginRequiredMixin, View):
+    """One row of a list with its form on a page of its own. The list shows the form in each row and posts
+    here; GET shows the row alone with its form, and wrong input comes back here: the error summary, the
+    errors next to the fields, what was typed kept, nothing changed (the 督办 decisions' pattern). Success
+    goes back to ``next`` (the list the person came from), a refusal (state, permission) likewise, with its
+    message.
+
+    A subclass sets ``title``, ``submit_label``, ``back_url`` (a URL name) and ``success_message`` and
+    implements :meth:`get_object` (404 for whom may not see it), :meth:`make_form` (the row's form, its ids
+    naming the row so a list of rows has unique ids), :meth:`facts` (``(label, value)`` pairs that say
+    which row this is) and :meth:`perform` (the action)."""
+
+    template_name = "portal/row_form.html"
+    title = ""
+    submit_label = ""
+    back_url = ""
+    success_message = ""
+
+    def get_object(self, request, pk):  # pragma: no cover - subclasses
+        raise NotImplementedError
+
+    def make_form(self, obj, data=None):  # pragma: no cover - subclasses
+        raise NotImplementedError
+
+    def facts(self, obj) -> list[tuple[str, Any]]:  # pragma: no cover - subclasses
+        raise NotImplementedError
+
+    def perform(self, obj, data):  # pragma: no cover - subclasses
+        raise NotImplementedError
+
+    def render_page(self, request, obj, form):
+        ctx = {
+            "title": self.title,
+            "submit_label": self.submit_label,
+            "obj": obj,
+            "facts": self.facts(obj),
+            "form": form,
+            "next": safe_next_url(request, self.back_url),
+        }
+        return render(request, self.template_name, ctx)
+
+    def get(self, request, pk):
+        obj = self.get_object(request, pk)
+        return self.render_page(request, obj, self.make_form(obj))
+
     def post(self, request, pk):
-        membership = get_object_or_404(selectors.membership_pending(user=request.user), pk=pk)
-        form = MembershipDecisionForm(request.POST)
+        obj = self.get_object(request, pk)
+        form = self.make_form(obj, request.POST)
         if not form.is_valid():
-            messages.error(request, _("请选择核验结果。"))
-            return redirect(safe_next_url(request, "portal:my_enterprises"))
-        run_action(
-            request,
-            actions.membership_decide,
-            actor=request.user,
+            return self.render_page(request, obj, form)
+        outcome = run_action(request, self.perform, obj, form.cleaned_data, form=form, success=self.success_message)
+        if not outcome and outcome.invalid:
+            return self.render_page(request, obj, form)
+        return redirect(safe_next_url(request, self.back_url))
+
+
+class MembershipDecideView(RowFormView):
+    """A clerk or the enterprise's verified 法定代表人 verifies or rejects a membership claim."""
+
+    title = gettext_lazy("核验成员申请")
+    submit_label = gettext_lazy("提交")
+    back_url = "portal:my_enterprises"
+    success_message = gettext_lazy("已处理成员申请。")
+
+    def get_object(self, request, pk):
+        return get_object_or_404(selectors.membership_pending(user=request.user), pk=pk)
+
+    def make_form(self, membership, data=None):
+        return MembershipDecisionForm.for_row(membership, data)
+
+    def facts(self, membership):
+        return [
+            (_("申请人"), membership.user.name),
+            (_("企业"), f"{membership.enterprise.name}（{membership.enterprise.uscc}）"),
+            (_("身份"), membership.get_kind_display()),
+            (_("申请时间"), membership.created_at),
+        ]
+
+    def perform(self, membership, data):
+        return actions.membership_decide(
+            actor=self.request.user,
             membership=membership,
-            approve=form.cleaned_data["decision"] == "approve",
-            reason=form.cleaned_data["reason"],
-            success=_("已处理成员申请。"),
+            approve=data["decision"] == "approve",
+            reason=data["reason"],
         )
-        return redirect(safe_next_url(request, "portal:my_enterprises"))
 
 
 class WorkbenchView(RoleRequiredMixin, TemplateView):

@@ -40,9 +40,33 @@ ProblemFormSet = forms.formset_factory(ProblemRowForm, formset=BaseProblemFormSe
 
 
 class BallotForm(PortalForm):
+    """One ballot on one questioned department's answer: a People's Congress member votes with the account,
+    anyone else with a printed code. Nothing is preselected."""
+
     department = forms.IntegerField(widget=forms.HiddenInput)
-    choice = forms.ChoiceField(label=_("评价"), choices=BallotChoice.choices, widget=forms.RadioSelect)
-    code = forms.CharField(label=_("投票码"), max_length=40, required=False)
+    choice = forms.ChoiceField(
+        label=_("评价"),
+        choices=BallotChoice.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择评价：好、较好、一般或差。")},
+    )
+    code = forms.CharField(
+        label=_("投票码"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": _("请填写投票码（打印在投票卡上）。")},
+    )
+
+    def __init__(self, *args, deputy: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if deputy:  # a member votes as the account; a code is for everyone else
+            del self.fields["code"]
+
+    @classmethod
+    def for_department(cls, department_id: int, *args, **kwargs):
+        """The ballot on one department: its ids name the department (one ballot form per department)."""
+        kwargs.setdefault("initial", {"department": department_id})
+        return cls(*args, auto_id=f"id_ballot-{department_id}-%s", **kwargs)
 
 
 class VotingCodesForm(PortalForm):
@@ -52,6 +76,12 @@ class VotingCodesForm(PortalForm):
 class AnswerForm(PortalForm):
     department = forms.IntegerField(widget=forms.HiddenInput)
     answer = forms.CharField(label=_("应询答复"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    @classmethod
+    def for_department(cls, department_id: int, *args, answer: str = "", **kwargs):
+        """One department's answer form (its ids name the department), holding the answer saved so far."""
+        kwargs.setdefault("initial", {"department": department_id, "answer": answer})
+        return cls(*args, auto_id=f"id_answer-{department_id}-%s", **kwargs)
 
 
 STAR_CHOICES = [(n, "★" * n) for n in range(5, 0, -1)]
@@ -69,10 +99,20 @@ class ReviewForm(PortalForm):
 
 
 class RaiseProblemForm(PortalForm):
+    """A finding turned into a problem: its category, and the enterprise when the review names none."""
+
     category = forms.ModelChoiceField(label=_("问题分类"), queryset=Category.objects.all(), to_field_name="code")
     enterprise = forms.ModelChoiceField(
         label=_("所涉企业"), queryset=Enterprise.objects.order_by("name"), required=False
     )
+
+    @classmethod
+    def for_review(cls, review, *args, **kwargs):
+        """The form of one finding: its ids name the review; no enterprise field when the review has one."""
+        form = cls(*args, auto_id=f"id_raise-{review.pk}-%s", **kwargs)
+        if review.enterprise_id:
+            del form.fields["enterprise"]
+        return form
 
 
 class OfficerApplyForm(PortalForm):
@@ -82,11 +122,22 @@ class OfficerApplyForm(PortalForm):
 
 
 class OfficerDecideForm(PortalForm):
+    """An administrator's decision on an application: nothing preselected; a term when appointing."""
+
     approve = forms.TypedChoiceField(
-        label=_("决定"), choices=[("1", _("聘任")), ("0", _("不予聘任"))], coerce=lambda v: v == "1"
+        label=_("决定"),
+        choices=[("1", _("聘任")), ("0", _("不予聘任"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择“聘任”或“不予聘任”。")},
     )
     term_start = forms.DateField(label=_("聘期开始"), required=False, widget=ISODateInput())
     term_end = forms.DateField(label=_("聘期结束"), required=False, widget=ISODateInput())
+
+    @classmethod
+    def for_application(cls, application, *args, **kwargs):
+        """The form of one application: its ids name the application (a list shows one form per row)."""
+        return cls(*args, auto_id=f"id_decide-{application.pk}-%s", **kwargs)
 
 
 class SeriesForm(PortalForm):

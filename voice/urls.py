@@ -15,5 +15,7 @@ urlpatterns = [
     path("inquiries/<int:pk>/", views.InquiryDetailView.as_view(), name="inquiry_detail"),
     path("services/", views.ServiceScoresView.as_view(), name="services"),
     path("findings/", views.FindingListView.as_view(), name="findings"),
+    path("findings/<int:pk>/raise/", views.FindingRaiseView.as_view(), name="finding_raise"),
     path("officers/applications/", views.OfficerApplicationListView.as_view(), name="officer_applications"),
+    path("officers/applications/<int:pk>/decide/", views.OfficerDecideView.as_view(), name="officer_decide"),
 ]

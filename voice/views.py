@@ -4,9 +4,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -22,7 +23,7 @@ from portal.permissions import (
     is_handler,
     is_supervisor,
 )
-from portal.views import form_errors_from
+from portal.views import RowFormView, form_errors_from, run_action
 
 from . import actions, selectors
 from .forms import (
@@ -154,20 +155,27 @@ class InquiryDetailView(View):
         except Inquiry.DoesNotExist:
             raise Http404 from None
 
-    def _render(self, request, inquiry, **extra):
+    def _render(self, request, inquiry, bound=None, **extra):
+        """The page; ``bound``: ``(what, department id, form)`` of a ballot or answer that came back."""
         user = request.user
+        deputy = is_deputy(user)
+        departments = selectors.inquiry_departments(inquiry)
+        for d in departments:
+            pk = d["department"].pk
+            d["ballot_form"] = BallotForm.for_department(pk, deputy=deputy)
+            d["answer_form"] = AnswerForm.for_department(pk, answer=d["answer"])
+            if bound and bound[1] == pk:
+                d[f"{bound[0]}_form"] = bound[2]
         ctx = {
             "inquiry": inquiry,
-            "departments": selectors.inquiry_departments(inquiry),
+            "departments": departments,
             "published": selectors.tally_published(inquiry),
             "can_vote": inquiry.status == "voting",
-            "is_deputy": is_deputy(user),
+            "is_deputy": deputy,
             "can_manage": is_supervisor(user),
             # a questioned department's own handler enters its answer
             "answering_department": user.department_id if is_handler(user) else None,
             "codes_form": VotingCodesForm(),
-            "ballot_form": BallotForm(),
-            "answer_form": AnswerForm(),
             **extra,
         }
         return TemplateResponse(request, self.template_name, ctx)
@@ -178,57 +186,67 @@ class InquiryDetailView(View):
     def post(self, request, pk):
         inquiry = self._inquiry(pk)
         what = request.POST.get("what")
-        try:
-            if what == "ballot":
-                return self._ballot(request, inquiry)
-            if what in ("open", "close"):
-                actions.inquiry_move(actor=request.user, inquiry=inquiry, move=what)
-                messages.success(request, _("已更新投票状态。"))
-            elif what == "codes":
-                form = VotingCodesForm(request.POST)
-                if not form.is_valid():
-                    return self._render(request, inquiry, codes_form=form)
-                codes = actions.inquiry_issue_codes(
-                    actor=request.user, inquiry=inquiry, count=form.cleaned_data["count"]
-                )
-                return TemplateResponse(request, "voice/voting_codes.html", {"inquiry": inquiry, "codes": codes})
-            elif what == "answer":
-                form = AnswerForm(request.POST)
-                row = inquiry.departments.filter(department_id=form.data.get("department") or 0).first()
-                if not form.is_valid() or row is None:
-                    messages.error(request, _("请填写答复内容。"))
-                else:
-                    actions.inquiry_answer(
-                        actor=request.user, inquiry_department=row, answer=form.cleaned_data["answer"]
-                    )
-                    messages.success(request, _("答复已保存。"))
-            else:
-                raise Http404
-        except (PermissionDeniedError, TransitionNotAllowed, ValidationError) as exc:
-            _refuse(request, exc if not isinstance(exc, ValidationError) else " ".join(exc.messages))
-        return redirect("voice:inquiry_detail", pk=inquiry.pk)
-
-    def _ballot(self, request, inquiry):
-        form = BallotForm(request.POST)
-        row = None
-        if form.is_valid():
-            row = (
-                inquiry.departments.select_related("department")
-                .filter(department_id=form.cleaned_data["department"])
-                .first()
+        back = redirect("voice:inquiry_detail", pk=inquiry.pk)
+        if what in ("ballot", "answer"):
+            return self._department_form(request, inquiry, what) or back
+        if what in ("open", "close"):
+            run_action(
+                request,
+                actions.inquiry_move,
+                actor=request.user,
+                inquiry=inquiry,
+                move=what,
+                success=_("已更新投票状态。"),
             )
-        if row is None:
-            messages.error(request, _("请选择评价。"))
-            return redirect("voice:inquiry_detail", pk=inquiry.pk)
-        actions.ballot_cast(
-            actor=request.user,
-            inquiry=inquiry,
-            department=row.department,
-            choice=form.cleaned_data["choice"],
-            code=form.cleaned_data["code"],
+            return back
+        if what == "codes":
+            form = VotingCodesForm(request.POST)
+            if not form.is_valid():
+                return self._render(request, inquiry, codes_form=form)
+            outcome = run_action(
+                request,
+                actions.inquiry_issue_codes,
+                actor=request.user,
+                inquiry=inquiry,
+                count=form.cleaned_data["count"],
+            )
+            if outcome:
+                return TemplateResponse(
+                    request, "voice/voting_codes.html", {"inquiry": inquiry, "codes": outcome.value}
+                )
+            return back
+        raise Http404
+
+    def _department_form(self, request, inquiry, what):
+        """A ballot on, or the answer of, one questioned department; wrong input → the page again with that
+        department's form bound (the summary, what was typed); None → back to the page."""
+        raw = request.POST.get("department", "")
+        row = (
+            inquiry.departments.select_related("department").filter(department_id=raw).first()
+            if raw.isdigit()
+            else None
         )
-        messages.success(request, _("已对「%(name)s」投票。投票是匿名的。") % {"name": row.department.name})
-        return redirect("voice:inquiry_detail", pk=inquiry.pk)
+        if row is None:
+            raise Http404
+        user = request.user
+        if what == "ballot":
+            form = BallotForm.for_department(row.department_id, request.POST, deputy=is_deputy(user))
+            call = lambda data: actions.ballot_cast(  # noqa: E731
+                actor=user, inquiry=inquiry, department=row.department, choice=data["choice"], code=data.get("code", "")
+            )
+            success = _("已对「%(name)s」投票。投票是匿名的。") % {"name": row.department.name}
+        else:
+            form = AnswerForm.for_department(row.department_id, request.POST)
+            call = lambda data: actions.inquiry_answer(  # noqa: E731
+                actor=user, inquiry_department=row, answer=data["answer"]
+            )
+            success = _("答复已保存。")
+        if not form.is_valid():
+            return self._render(request, inquiry, bound=(what, row.department_id, form))
+        outcome = run_action(request, call, form.cleaned_data, form=form, success=success)
+        if not outcome and outcome.invalid:
+            return self._render(request, inquiry, bound=(what, row.department_id, form))
+        return None
 
 
 # ------------------------------------------------------------------------------ experience officers
@@ -291,7 +309,8 @@ class ServiceScoresView(View):
 
 
 class FindingListView(RoleRequiredMixin, TemplateView):
-    """Clerks: officers' findings not yet handled; one step turns a finding into a problem."""
+    """Clerks: officers' findings not yet handled; one step turns a finding into a problem (each row posts
+    to :class:`FindingRaiseView`)."""
 
     allowed_roles = CLERK_ROLES
     template_name = "voice/findings.html"
@@ -304,6 +323,7 @@ class FindingListView(RoleRequiredMixin, TemplateView):
             .order_by("issue_id", "-reviewed_at", "-id")
         )
         form = RaiseProblemForm()
+        # the options once for every row (not a query per row)
         ctx.update(
             page=Paginator(reviews, 30).get_page(self.request.GET.get("page")),
             categories=list(form.fields["category"].choices)[1:],
@@ -311,55 +331,82 @@ class FindingListView(RoleRequiredMixin, TemplateView):
         )
         return ctx
 
-    def post(self, request, *args, **kwargs):
-        review = ServiceReview.objects.filter(pk=request.POST.get("review") or 0).first()
-        form = RaiseProblemForm(request.POST)
-        if review is None or not form.is_valid():
-            messages.error(request, _("请选择问题分类。"))
-            return redirect("voice:findings")
-        try:
-            issue = actions.review_raise_problem(
-                actor=request.user,
-                review=review,
-                category=form.cleaned_data["category"],
-                enterprise=form.cleaned_data["enterprise"],
-            )
-            messages.success(request, _("已转为问题 %(ref)s。") % {"ref": issue.reference})
-        except (PermissionDeniedError, TransitionNotAllowed) as exc:
-            _refuse(request, exc)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("voice:findings")
+
+class FindingRaiseView(RoleRequiredMixin, RowFormView):
+    """One finding turned into a problem; wrong input (no category, no enterprise) comes back here."""
+
+    allowed_roles = CLERK_ROLES
+    title = gettext_lazy("将体验发现转为问题")
+    submit_label = gettext_lazy("转为问题")
+    back_url = "voice:findings"
+
+    def get_object(self, request, pk):
+        return get_object_or_404(
+            ServiceReview.objects.exclude(findings="").select_related("service_item", "enterprise"), pk=pk
+        )
+
+    def make_form(self, review, data=None):
+        return RaiseProblemForm.for_review(review, data)
+
+    def facts(self, review):
+        return [
+            (_("服务事项"), review.service_item.name),
+            (_("体验时间"), review.reviewed_at),
+            (_("所涉企业"), review.enterprise.name if review.enterprise_id else ""),
+            (_("发现的问题与建议"), review.findings),
+        ]
+
+    def perform(self, review, data):
+        return actions.review_raise_problem(
+            actor=self.request.user, review=review, category=data["category"], enterprise=data.get("enterprise")
+        )
+
+    def success_message(self, issue):
+        return _("已转为问题 %(ref)s。") % {"ref": issue.reference}
 
 
 class OfficerApplicationListView(RoleRequiredMixin, TemplateView):
-    """Administrators: pending applications, approved with a term or rejected."""
+    """Administrators: pending applications, approved with a term or rejected (each posts to
+    :class:`OfficerDecideView`)."""
 
     allowed_roles = ADMIN_ROLES
     template_name = "voice/officer_applications.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update(
-            pending=OfficerApplication.objects.filter(status=ApplicationStatus.PENDING).select_related("user"),
-            form=OfficerDecideForm(),
-        )
+        pending = OfficerApplication.objects.filter(status=ApplicationStatus.PENDING).select_related("user")
+        ctx["pending"] = [(a, OfficerDecideForm.for_application(a)) for a in pending]
         return ctx
 
-    def post(self, request, *args, **kwargs):
-        application = OfficerApplication.objects.filter(pk=request.POST.get("application") or 0).first()
-        form = OfficerDecideForm(request.POST)
-        if application is None or not form.is_valid():
-            messages.error(request, _("请填写审核决定。"))
-            return redirect("voice:officer_applications")
-        try:
-            actions.officer_decide(actor=request.user, application=application, **form.cleaned_data)
-            messages.success(request, _("已审核。"))
-        except (PermissionDeniedError, TransitionNotAllowed) as exc:
-            _refuse(request, exc)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("voice:officer_applications")
+
+class OfficerDecideView(RoleRequiredMixin, RowFormView):
+    """An administrator appoints (with a term) or rejects one applicant; wrong input comes back here."""
+
+    allowed_roles = ADMIN_ROLES
+    title = gettext_lazy("审核体验官申请")
+    submit_label = gettext_lazy("提交决定")
+    back_url = "voice:officer_applications"
+    success_message = gettext_lazy("已审核。")
+
+    def get_object(self, request, pk):
+        return get_object_or_404(
+            OfficerApplication.objects.filter(status=ApplicationStatus.PENDING).select_related("user"), pk=pk
+        )
+
+    def make_form(self, application, data=None):
+        return OfficerDecideForm.for_application(application, data)
+
+    def facts(self, application):
+        return [
+            (_("申请人"), application.user.name),
+            (_("身份"), application.get_background_display()),
+            (_("单位"), application.organisation),
+            (_("申请理由"), application.statement),
+            (_("申请时间"), application.created_at),
+        ]
+
+    def perform(self, application, data):
+        return actions.officer_decide(actor=self.request.user, application=application, **data)
 
 
 class SessionCreateView(RoleRequiredMixin, View):

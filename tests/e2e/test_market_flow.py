@@ -46,9 +46,16 @@ def test_enterprise_books_a_facility_and_buys_a_service(page, live_server, login
     page.click("[data-testid=run-selection]")
     page.wait_for_selector("[data-testid=winner]")
     assert "乙环评公司" in page.locator("[data-testid=winner]").inner_text()
-    # records the contract
-    page.fill("#id_contract_price", "150000")
-    page.fill("#id_delivery_due", "2036-06-30")
+    # records the contract: first without the price — the page comes back with the summary focused, the
+    # typed date kept and nothing recorded (issue 15)
+    page.fill("#id_contract-delivery_due", "2036-06-30")
+    page.click("[data-testid=contract-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=error-summary]")
+    assert page.evaluate("document.activeElement.dataset.testid") == "error-summary"
+    assert page.title().startswith("错误：") and page.input_value("#id_contract-delivery_due") == "2036-06-30"
+    screenshot(page, "market-contract-error-summary")
+    assert Purchase.objects.get(pk=purchase.pk).contract_price is None
+    page.fill("#id_contract-contract_price", "150000")
     page.click("[data-testid=contract-form] button[type=submit]")
     page.wait_for_selector("text=已签约")
     assert "已签约" in page.locator("[data-testid=purchase-status]").inner_text()

@@ -119,6 +119,10 @@ PUBLIC = {
     "meeting-problems",
     "inquiry-detail",
     "inquiry-ballots",
+    # voice: a clerk's finding page and an administrator's application page: staff rows of no enterprise or
+    # department; their role matrices are in tests/voice/test_bad_input.py
+    "voice:finding_raise",
+    "voice:officer_decide",
     # market: the public catalogue of facilities and verified intermediaries, and published results
     "facility-detail",
     "intermediary-detail",
@@ -250,9 +254,9 @@ def fills(name, kind, objects):
     if name == "services:task_transition":
         return [{**base, "move": event} for event in TaskEvent.values]
     if name == "market:booking_move":
-        return [{**base, "event": event} for event in BOOKING.moves]
+        return [{**base, "move": move} for move in BOOKING.moves]
     if name == "market:purchase_move":
-        return [{**base, "event": event} for event in PurchaseMoveView.forms]
+        return [{**base, "move": move} for move in PurchaseMoveView.entries]
     return [base]
 
 

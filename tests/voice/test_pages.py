@@ -127,7 +127,7 @@ def test_officer_reviews_and_a_finding_becomes_a_problem(client, clerk, enterpri
     review = ServiceReview.objects.get()
     # then the clerk turns the finding into a problem in one step (channel 营商环境体验官)
     client.force_login(clerk)
-    client.post("/voice/findings/", {"review": review.pk, "category": "approval", "enterprise": enterprise.pk})
+    client.post(f"/voice/findings/{review.pk}/raise/", {"category": "approval", "enterprise": enterprise.pk})
     review.refresh_from_db()
     assert review.issue is not None and review.issue.channel.code == "experience-officer"
     # and the officer sees what became of it
@@ -270,12 +270,13 @@ def test_administrator_appoints_an_officer_on_the_page(client, member):
     client.force_login(admin)
     assert "湖州日报" in client.get("/voice/officers/applications/").content.decode()
     # a term that ends before it starts is refused and changes nothing
-    bad = {"application": application.pk, "approve": "1", "term_start": "2026-12-01", "term_end": "2026-01-01"}
-    client.post("/voice/officers/applications/", bad)
+    url = f"/voice/officers/applications/{application.pk}/decide/"
+    bad = {"approve": "1", "term_start": "2026-12-01", "term_end": "2026-01-01"}
+    client.post(url, bad)
     application.refresh_from_db()
     assert application.status == "pending"
     good = {**bad, "term_end": "2028-11-30"}
-    client.post("/voice/officers/applications/", good)
+    client.post(url, good)
     application.refresh_from_db()
     applicant.refresh_from_db()
     assert application.status == "approved" and applicant.role == Role.OFFICER
