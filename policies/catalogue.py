@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -96,6 +96,17 @@ class Catalogue:
     built: float  # time.monotonic() of the build
     entries: tuple[Entry, ...]
     by_region: dict[str, tuple[Entry, ...]]
+    _open_counts: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def open_count(self, day: dt.date, mode: str | None = None) -> int:
+        """How many entries are open on ``day`` (of ``mode`` when given); counted once per day and mode."""
+        key = (day, mode)
+        count = self._open_counts.get(key)
+        if count is None:
+            count = self._open_counts[key] = sum(
+                1 for entry in self.entries if entry.is_open(day) and (not mode or entry.policy.mode == mode)
+            )
+        return count
 
     def in_scope(self, region_chain) -> list[Entry]:
         """The entries whose region contains the enterprise's (a region includes its children); every

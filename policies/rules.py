@@ -181,10 +181,17 @@ def evaluate_policy(
     for number, group in enumerate(policy.groups, start=1):
         if _group_status(group, facts, memo) == MET:
             continue
-        # only shortfalls are put into words
-        status, outcomes = evaluate_group(group, facts, region_names=region_names, detail=detail, memo=memo)
-        for outcome in outcomes:
-            outcome.group = number
+        # only shortfalls are put into words; policies sharing a group (compile_policies interns them) at
+        # the same position share its outcomes, which nobody changes once stamped
+        key = ("outcomes", id(group), number, detail) if region_names is None else None
+        found = memo.get(key) if key is not None else None
+        if found is None:
+            found = evaluate_group(group, facts, region_names=region_names, detail=detail, memo=memo)
+            for outcome in found[1]:
+                outcome.group = number
+            if key is not None:
+                memo[key] = found
+        status, outcomes = found
         if status == UNMET:
             reasons = [o.message or o.text for o in outcomes] if detail else []
             return PolicyMatch(policy.id, NOT_APPLICABLE, reasons=reasons)
@@ -201,7 +208,15 @@ def evaluate_policy(
 
 
 def _group_status(group, facts: Facts, memo: dict) -> str:
-    """MET / UNKNOWN / "closable" / UNMET for one group, from memoised check results."""
+    """MET / UNKNOWN / "closable" / UNMET for one group, from memoised check results; kept in ``memo`` by the
+    group's identity too (compile_policies interns identical groups, so most policies look theirs up)."""
+    status = memo.get(id(group))
+    if status is None:
+        status = memo[id(group)] = _group_status_of(group, facts, memo)
+    return status
+
+
+def _group_status_of(group, facts: Facts, memo: dict) -> str:
     group_unknown = group_closable = applicable = False
     for alt in group:
         guard = alt.guard
@@ -234,17 +249,32 @@ def policy_status(policy: CompiledPolicy, facts: Facts, memo: dict | None = None
     """Just the status, as :func:`evaluate_policy` would give it, without building any outcome: the
     matching hot loop over thousands of policies (tests check that both always agree).
 
-    ``memo`` (one dict per set of facts) keeps each check's result by identity: compiled policies share
-    identical checks (is_sme, 成立满 1 年, the 高企 bands …), so most are looked up rather than evaluated.
+    ``memo`` (one dict per set of facts) keeps each check's, group's and rule set's result by identity:
+    compiled policies share identical checks (is_sme, 成立满 1 年, the 高企 bands …), groups and rule sets
+    (see :func:`policies.selectors.compile_policies`), so most are looked up rather than evaluated. The
+    objects keyed must outlive the memo (they do: the memo lives for one match over the catalogue).
     """
     if memo is None:
         memo = {}
     region_unknown = not facts.region_chain
     if not region_unknown and policy.region_code not in facts.region_chain:
         return NOT_APPLICABLE
-    unknown, near = region_unknown, False
-    for group in policy.groups:
-        status = _group_status(group, facts, memo)
+    groups = policy.groups  # shared by policies with the same rules (one template, many cities)
+    status = memo.get(id(groups))
+    if status is None:
+        status = memo[id(groups)] = _groups_status(groups, facts, memo)
+    if region_unknown and status != NOT_APPLICABLE:
+        return UNKNOWN
+    return status
+
+
+def _groups_status(groups, facts: Facts, memo: dict) -> str:
+    """The status of a policy's groups, the region aside."""
+    unknown = near = False
+    for group in groups:
+        status = memo.get(id(group))
+        if status is None:
+            status = memo[id(group)] = _group_status_of(group, facts, memo)
         if status == UNMET:
             return NOT_APPLICABLE
         if status == UNKNOWN:

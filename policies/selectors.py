@@ -52,6 +52,7 @@ def compile_policies(policy_rows: list[dict], condition_rows=None) -> list[Compi
     seen: dict[str, Alternative] = {}  # identical conditions (高企 bands in every city) are parsed once per call
     compiled = []
     groups_seen: dict[str, tuple] = {}  # identical rule sets (one template, many cities) compile once
+    group_pool: dict[tuple, tuple] = {}  # by the identities of the (interned) alternatives
     for row in policy_rows:
         groups = groups_seen.get(row["rules"])
         if groups is not None:
@@ -70,7 +71,11 @@ def compile_policies(policy_rows: list[dict], condition_rows=None) -> list[Compi
                     dict(zip(CONDITION_KEYS[1:], body.split("|"), strict=True))
                 )
             by_group.setdefault(group, []).append(alternative)
-        groups = groups_seen[row["rules"]] = tuple(tuple(alternatives) for alternatives in by_group.values())
+        # groups of the same alternatives (成立满 1 年, the 高企 bands) are one object: matching evaluates each
+        # once per enterprise
+        groups = groups_seen[row["rules"]] = tuple(
+            group_pool.setdefault(tuple(map(id, alts)), tuple(alts)) for alts in by_group.values()
+        )
         compiled.append(
             CompiledPolicy(
                 id=row["id"],
@@ -128,7 +133,7 @@ def match_facts(facts: Facts, *, mode: str | None = None) -> MatchResult:
     def wanted(entry) -> bool:
         return entry.is_open(day) and (not mode or entry.policy.mode == mode)
 
-    total = sum(1 for entry in catalogue.entries if wanted(entry))
+    total = catalogue.open_count(day, mode)
     result = MatchResult()
     memo: dict = {}  # check results for these facts, shared by the policies that share a check
     for entry in catalogue.in_scope(facts.region_chain):
