@@ -9,6 +9,9 @@ aggregate query, that it is still the one in the database:
 
     (number of published policies, sum of their ids, sum of their revision counters, latest update)
 
+(one text value). A match for an enterprise reads the key as a scalar subquery of the enterprise's own
+query (``catalogue_key_annotation``), so a match is one round trip while the copy is current.
+
 Every change an administrator can make moves that key: creating or deleting a policy changes the number
 and the sum of ids; publishing and expiring change the published set and the revision counter; editing
 (actions, admin) saves the row and so moves ``updated_at``; replacing conditions refreshes ``rules`` and
@@ -31,7 +34,8 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.db.models import Count, Max, Sum
+from django.db.models import CharField, Count, Max, Subquery, Sum, Value
+from django.db.models.functions import Cast, Concat
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -92,7 +96,7 @@ class Entry:
 
 @dataclass(frozen=True)
 class Catalogue:
-    key: tuple
+    key: str
     built: float  # time.monotonic() of the build
     entries: tuple[Entry, ...]
     by_region: dict[str, tuple[Entry, ...]]
@@ -123,14 +127,31 @@ _lock = threading.Lock()
 _current: Catalogue | None = None
 
 
-def catalogue_key() -> tuple:
-    row = Policy.objects.published().aggregate(
-        n=Count("id"), ids=Sum("id"), versions=Sum("version"), last=Max("updated_at")
-    )
-    return (row["n"], row["ids"], row["versions"], row["last"])
+KEY_ANNOTATION = "catalogue_key"
 
 
-def _build(key: tuple) -> Catalogue:
+def _key_expression() -> Concat:
+    """The key, written as one text value ("n|ids|versions|last"): compared, never parsed."""
+    parts = [Count("id"), Sum("id"), Sum("version"), Max("updated_at")]
+    pieces: list = []
+    for part in parts:
+        pieces += [Cast(part, CharField()), Value("|")]
+    return Concat(*pieces[:-1], output_field=CharField())
+
+
+def catalogue_key() -> str:
+    return Policy.objects.published().aggregate(key=_key_expression())["key"]
+
+
+def catalogue_key_annotation() -> dict:
+    """The same key as a scalar subquery, for a query that reads it along with its own row (a match reads
+    the enterprise and the key in one round trip: see ``selectors.enterprise_for_matching``); the row then
+    carries it as ``catalogue_key``."""
+    published = Policy.objects.published().order_by().annotate(_one=Value(1)).values("_one")
+    return {KEY_ANNOTATION: Subquery(published.annotate(key=_key_expression()).values("key"))}
+
+
+def _build(key: str) -> Catalogue:
     from .selectors import compile_policies  # selectors imports this module
 
     fields = list(dict.fromkeys((*RULE_FIELDS, *CARD_FIELDS)))
@@ -151,10 +172,11 @@ def _build(key: tuple) -> Catalogue:
     )
 
 
-def current_catalogue() -> Catalogue:
-    """The compiled published catalogue: one aggregate query, plus one read when it has changed."""
+def current_catalogue(key: str | None = None) -> Catalogue:
+    """The compiled published catalogue: one aggregate query (none when the caller read the ``key`` along
+    with its own row), plus one read when it has changed."""
     global _current
-    key = catalogue_key()
+    key = catalogue_key() if key is None else key
     max_age = settings.POLICY_CATALOGUE_MAX_AGE
     snapshot = _current
     if snapshot is not None and snapshot.key == key and time.monotonic() - snapshot.built < max_age:

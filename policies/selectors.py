@@ -6,12 +6,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, StringAgg, Subquery, Value
 from django.utils import timezone
 
-from portal.models import Enterprise, Region
+from portal.models import Enterprise, EnterpriseCertification, Region
 
-from .catalogue import PolicyCard, current_catalogue
+from .catalogue import PolicyCard, catalogue_key_annotation, current_catalogue
 from .choices import PolicyMode
 from .facts import Facts
 from .models import CONDITION_KEYS, Condition, Entitlement, Policy, rules_text
@@ -119,7 +119,7 @@ class MatchResult:
     not_applicable_count: int = 0
 
 
-def match_facts(facts: Facts, *, mode: str | None = None) -> MatchResult:
+def match_facts(facts: Facts, *, mode: str | None = None, catalogue_key: str | None = None) -> MatchResult:
     """Every open published policy against one set of facts, from the process's compiled catalogue (see
     :mod:`policies.catalogue`: one aggregate query while it is current, one read after a change).
 
@@ -128,7 +128,7 @@ def match_facts(facts: Facts, *, mode: str | None = None) -> MatchResult:
     policy is sorted on the evaluator's fast path; only the near ones are then put into words.
     """
     day = facts.today
-    catalogue = current_catalogue()
+    catalogue = current_catalogue(catalogue_key)
 
     def wanted(entry) -> bool:
         return entry.is_open(day) and (not mode or entry.policy.mode == mode)
@@ -160,14 +160,33 @@ def match_facts(facts: Facts, *, mode: str | None = None) -> MatchResult:
 
 
 def facts_for_enterprise(enterprise: Enterprise, *, day: dt.date | None = None) -> Facts:
-    return Facts.from_enterprise(enterprise, today=day or today())
+    return Facts.from_enterprise(enterprise, today=day or today(), certifications=held_certifications(enterprise))
+
+
+def held_certifications(enterprise: Enterprise) -> list[str] | None:
+    """The codes read along with the enterprise by :func:`enterprise_for_matching`; else None (the caller
+    reads its ``certifications``)."""
+    if not hasattr(enterprise, "held_certifications"):
+        return None
+    held = enterprise.held_certifications
+    return held.split(",") if held else []
 
 
 def enterprise_for_matching(*, user, pk: int) -> Enterprise:
+    """The enterprise with all a match needs, in one query (a match is one round trip while the catalogue is
+    current): its region chain (joined), its certification codes (``held_certifications``, comma-separated,
+    None for none) and the catalogue's key (``catalogue_key``, see :func:`current_catalogue`)."""
+    codes = (
+        EnterpriseCertification.objects.filter(enterprise=OuterRef("pk"))
+        .order_by()
+        .values("enterprise")
+        .annotate(codes=StringAgg("code", Value(",")))
+        .values("codes")
+    )
     return (
         Enterprise.objects.visible_to(user)
         .select_related("region__parent__parent__parent")
-        .prefetch_related("certifications")
+        .annotate(held_certifications=Subquery(codes), **catalogue_key_annotation())
         .get(pk=pk)
     )
 
@@ -260,8 +279,9 @@ def exempt_policies_compiled(day: dt.date) -> list[CompiledPolicy]:
 def match_for(*, user, enterprise_id: int | None = None, profile: dict | None = None) -> tuple[MatchResult, Facts]:
     """Match an enterprise (must be visible to ``user``: else Enterprise.DoesNotExist → 404), a what-if
     profile, or an enterprise's facts overridden by a profile. Reads only."""
-    base = None
+    base = key = None
     if enterprise_id is not None:
-        base = facts_for_enterprise(enterprise_for_matching(user=user, pk=enterprise_id))
+        enterprise = enterprise_for_matching(user=user, pk=enterprise_id)
+        base, key = facts_for_enterprise(enterprise), enterprise.catalogue_key
     facts = facts_from_profile(profile or {}, base=base)
-    return match_facts(facts), facts
+    return match_facts(facts, catalogue_key=key), facts

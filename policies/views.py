@@ -47,7 +47,8 @@ PROFILE_FIELDS = (
 def profile_initial(enterprise: Enterprise) -> dict:
     initial = {name: getattr(enterprise, name) for name in PROFILE_FIELDS}
     initial["region"] = enterprise.region.code
-    initial["certifications"] = [c.code for c in enterprise.certifications.all()]
+    held = selectors.held_certifications(enterprise)
+    initial["certifications"] = [c.code for c in enterprise.certifications.all()] if held is None else held
     return initial
 
 
@@ -101,8 +102,9 @@ class CalculatorView(TemplateView):
             facts = selectors.facts_for_enterprise(enterprise)
         else:
             form = ProfileForm()
-        if facts is not None:
-            result = selectors.match_facts(facts)
+        if facts is not None:  # the catalogue's key came with the enterprise, if any (one query fewer)
+            key = enterprise.catalogue_key if enterprise is not None else None
+            result = selectors.match_facts(facts, catalogue_key=key)
         show_all = self.request.GET.get("all") == "1"
         params = self.request.GET.copy()
         params["all"] = "1"

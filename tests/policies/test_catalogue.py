@@ -9,14 +9,15 @@ import pytest
 from django.utils import timezone, translation
 
 from policies import actions
-from policies.catalogue import catalogue_clear, current_catalogue
+from policies.catalogue import catalogue_clear, catalogue_key, current_catalogue
 from policies.choices import PolicyMode
 from policies.facts import Facts
 from policies.models import Policy
-from policies.selectors import exempt_policies_compiled, match_facts
-from portal.models import Department, Region
+from policies.selectors import enterprise_for_matching, exempt_policies_compiled, match_facts, match_for
+from portal.models import Department, EnterpriseCertification, Region
 from tests.policies.factories import HIGH_TECH_CONDITIONS, TODAY, policy_with, region_tree
 from tests.policies.factories import facts as base_facts
+from tests.portal.factories import EnterpriseFactory
 
 STAFF_10 = [{"group": 1, "fact": "staff", "operator": "gte", "value": "10"}]
 
@@ -42,6 +43,35 @@ def test_a_current_catalogue_costs_one_query_whatever_the_number_of_policies(reg
     with num_queries(1):  # the key
         result = match_facts(facts())
     assert len(result.eligible) == n
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_matching_an_enterprise_is_one_query_while_the_catalogue_is_current(regions, admin_user, num_queries, n):
+    # given n policies, one of them for 科技型中小企业 only, and an enterprise holding two certifications
+    for i in range(n):
+        policy_with(STAFF_10, title=f"政策{i}", region=regions["330500"])
+    policy_with([{"group": 1, "fact": "certifications", "operator": "in", "value": "tech_sme"}], title="科小奖励")
+    enterprise = EnterpriseFactory(region=regions["330502"], staff=50)
+    for code in ("tech_sme", "high_tech"):
+        EnterpriseCertification.objects.create(enterprise=enterprise, code=code)
+    match_for(user=admin_user, enterprise_id=enterprise.pk)  # builds the catalogue
+    # when it is matched again: the enterprise, its region chain, its certifications and the key in one query
+    with num_queries(1):
+        result, facts = match_for(user=admin_user, enterprise_id=enterprise.pk)
+    # then its certifications were read, and the result is the one the facts give
+    assert facts.certifications == frozenset({"tech_sme", "high_tech"})
+    assert "科小奖励" in titles(result.eligible)
+    assert len(result.eligible) == n + 1
+    # and one without certifications holds none (not unknown)
+    bare = EnterpriseFactory(region=regions["330502"], staff=50)
+    _result, facts = match_for(user=admin_user, enterprise_id=bare.pk)
+    assert facts.certifications == frozenset()
+
+
+def test_the_key_read_with_the_enterprise_is_the_catalogue_key(regions, admin_user):
+    policy_with(STAFF_10, region=regions["330500"])
+    enterprise = EnterpriseFactory(region=regions["330502"])
+    assert enterprise_for_matching(user=admin_user, pk=enterprise.pk).catalogue_key == catalogue_key()
 
 
 def test_a_changed_catalogue_is_read_again_in_one_query(regions, num_queries):
