@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from django_q.tasks import async_task
 from portal.audit import audit_record
 from portal.choices import MembershipStatus
 from portal.exceptions import ConcurrentUpdate, PermissionDeniedError
-from portal.models import Enterprise, User
+from portal.models import Enterprise, Membership, User
 from portal.notifications import notify
 
 from .choices import PolicyMode, PolicyStatus
@@ -240,35 +241,49 @@ def _notify_new_entitlements(*, policy_ids: list[int] | None = None, enterprise_
     announced = 0
     for policy in Policy.objects.filter(pk__in=pending.values("policy_id")):
         rows = pending.filter(policy=policy)
-        recipients = User.objects.filter(
-            memberships__status=MembershipStatus.VERIFIED,
-            memberships__enterprise__policy_entitlements__in=rows,
-        ).distinct()
-        notify(
-            recipients=recipients,
-            kind="policies.entitlement.created",
-            title=_("免申即享：您的企业符合《%(title)s》") % {"title": policy.title},
-            body=_("经数据比对，贵企业符合该政策条件（%(benefit)s），无需申请，待窗口核定后兑付。")
-            % {"benefit": policy.benefit},
-            url="/policies/entitlements/",
-        )
+        _announce(policy, rows)
         announced += rows.update(notified_at=now)
     return announced
 
 
-def _insert_entitlements_sql(policy: Policy, where_sql: str, params: list) -> int:
-    """INSERT … SELECT … ON CONFLICT DO NOTHING: one statement whatever the number of enterprises."""
+def _announce(policy: Policy, rows) -> None:
+    """Notify the verified members of the enterprises of these entitlement rows (one notification each).
+    Asked from the members' side (a few per enterprise that has any) with EXISTS on the entitlements, so a
+    push to a million enterprises looks up each member once instead of joining every new entitlement."""
+    recipients = User.objects.filter(
+        Exists(
+            Membership.objects.filter(
+                user=OuterRef("pk"),
+                status=MembershipStatus.VERIFIED,
+                enterprise__in=rows.values("enterprise_id"),
+            )
+        )
+    )
+    notify(
+        recipients=recipients,
+        kind="policies.entitlement.created",
+        title=_("免申即享：您的企业符合《%(title)s》") % {"title": policy.title},
+        body=_("经数据比对，贵企业符合该政策条件（%(benefit)s），无需申请，待窗口核定后兑付。")
+        % {"benefit": policy.benefit},
+        url="/policies/entitlements/",
+    )
+
+
+def _insert_entitlements_sql(policy: Policy, where_sql: str, params: list, *, now: dt.datetime) -> int:
+    """INSERT … SELECT … ON CONFLICT DO NOTHING: one statement whatever the number of enterprises. The rows
+    are written announced (``notified_at = now``: the caller notifies their members in the same transaction),
+    so no second pass over them marks them."""
     table = Entitlement._meta.db_table
     sql = (
-        f"INSERT INTO {table} (policy_id, enterprise_id, status, amount, reason, created_at, version) "  # noqa: S608
-        f"SELECT %s, id, %s, %s, '', %s, 0 FROM ({where_sql}) AS eligible WHERE 1 = 1 "
+        f"INSERT INTO {table} (policy_id, enterprise_id, status, amount, reason, created_at, notified_at, "  # noqa: S608
+        f"version) SELECT %s, id, %s, %s, '', %s, %s, 0 FROM ({where_sql}) AS eligible WHERE 1 = 1 "
         "ON CONFLICT (policy_id, enterprise_id) DO NOTHING"
     )
     with connection.cursor() as cursor:
         ops = connection.ops
         amount = ops.adapt_decimalfield_value(policy.benefit_amount, 12, 2)
-        now = ops.adapt_datetimefield_value(timezone.now())
-        cursor.execute(sql, [policy.pk, "pending", amount, now, *params])
+        at = ops.adapt_datetimefield_value(now)
+        cursor.execute(sql, [policy.pk, "pending", amount, at, at, *params])
         return max(cursor.rowcount, 0)
 
 
@@ -290,9 +305,14 @@ def entitlements_push_policy(*, policy_id: int, day: dt.date | None = None) -> d
     compiled = selectors.compiled_policy(policy)
     regions = RegionIndex()
     q = policy_q(compiled, day=day, region_ids=regions)
+    notified = 0
     if q is not None:
-        where_sql, params = Enterprise.objects.filter(q).values("id").query.sql_with_params()
-        created = _insert_entitlements_sql(policy, where_sql, list(params))
+        where_sql, params = Enterprise.objects.filter(q).order_by().values("id").query.sql_with_params()
+        now = timezone.now()
+        created = _insert_entitlements_sql(policy, where_sql, list(params), now=now)
+        if created:  # this push's rows, written announced: their members are told now, in this transaction
+            _announce(policy, Entitlement.objects.filter(policy=policy, notified_at=now))
+            notified = created
     else:
         created = 0
         candidates = (
@@ -311,7 +331,7 @@ def entitlements_push_policy(*, policy_id: int, day: dt.date | None = None) -> d
                 for pk in eligible[start : start + 5000]
             ]
             created += len(Entitlement.objects.bulk_create(rows, ignore_conflicts=True))
-    notified = _notify_new_entitlements(policy_ids=[policy.pk])
+    notified += _notify_new_entitlements(policy_ids=[policy.pk])  # rows another path left unannounced
     if created:
         audit_record(
             actor=None,

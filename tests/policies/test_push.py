@@ -14,7 +14,7 @@ from policies.selectors import compiled_policy
 from policies.sql import RegionIndex, near_q, policy_q, status_qs
 from portal import actions as portal_actions
 from portal.exceptions import TransitionNotAllowed
-from portal.models import Enterprise, EnterpriseCertification, Notification
+from portal.models import AuditLog, Enterprise, EnterpriseCertification, Notification
 from tests.policies.factories import HIGH_TECH_CONDITIONS, policy_with, region_tree
 from tests.portal.factories import EnterpriseFactory, member_of
 
@@ -151,6 +151,41 @@ def test_push_creates_entitlements_and_notifications_exactly_once(admin_user, dj
     assert first == second == {"created": 0, "notified": 0, "sql": True}
     assert Entitlement.objects.count() == 2
     assert Notification.objects.filter(kind="policies.entitlement.created").count() == count
+
+
+def test_a_push_costs_the_same_queries_for_3_and_30_enterprises_and_announces_each_once(num_queries):
+    # given a published 免申即享 policy and 3, then 30 more, qualifying enterprises, each with a member (after
+    # one, so that the audit chain's anchor has been read once: it is cached afterwards)
+    regions = region_tree()
+    policy = policy_with(
+        [{"group": 1, "fact": "revenue", "operator": "gte", "value": "5000"}],
+        mode=PolicyMode.EXEMPT,
+        status=PolicyStatus.PUBLISHED,
+        region=regions["330500"],
+    )
+    counts, members = [], []
+    for n in (1, 3, 30):
+        batch = [EnterpriseFactory(region=regions["330502"], revenue=Decimal(6000)) for _ in range(n)]
+        members += [member_of(e) for e in batch]
+        # when the push runs
+        counts.append(num_queries.of(lambda: actions.entitlements_push_policy(policy_id=policy.pk, day=TODAY)))
+    # then it ran the same number of queries, every entitlement is announced, each member told once per channel
+    assert counts[1] == counts[2] == 13
+    assert Entitlement.objects.filter(notified_at__isnull=True).count() == 0
+    assert Entitlement.objects.count() == 34
+    notices = Notification.objects.filter(kind="policies.entitlement.created", channel="inbox")
+    assert sorted(notices.values_list("recipient_id", flat=True)) == sorted(m.pk for m in members)
+    # and each push with new rows is audited with what it created
+    pushes = AuditLog.objects.filter(action="policies.policy.pushed").order_by("id")
+    assert [row.data["created"] for row in pushes] == [1, 3, 30]
+    # when an entitlement some other path left unannounced is there at the next push
+    late = EnterpriseFactory(region=regions["330502"], revenue=Decimal(100))
+    late_member = member_of(late)
+    Entitlement.objects.create(policy=policy, enterprise=late)
+    outcome = actions.entitlements_push_policy(policy_id=policy.pk, day=TODAY)
+    # then the push announces it (and only it)
+    assert outcome == {"created": 0, "notified": 1, "sql": True}
+    assert list(notices.exclude(recipient__in=members).values_list("recipient_id", flat=True)) == [late_member.pk]
 
 
 def test_facts_change_creates_the_entitlement_once(clerk, django_capture_on_commit_callbacks):
