@@ -2,18 +2,20 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/policies_bench.py
 
-Creates a throwaway database (``policies_bench_<pid>`` next to the one in DATABASE_URL), migrates it,
-fills it with 2,000 published policies and 100,000 enterprises, then measures
+Creates a throwaway database (``policies_bench_<pid>``, or ``--database NAME``, next to the one in
+DATABASE_URL), migrates it, fills it with 2,000 published policies and 100,000 enterprises (COPY on
+PostgreSQL: 1M in a few minutes), then measures
 
 1. matching one enterprise against every published policy (p50/p95 over many runs, SQL query count);
-   target p95 ≤ 50 ms; printed three times: as is (the process's compiled catalogue current, as in a
+   target p95 ≤ 20 ms; printed three times: as is (the process's compiled catalogue current, as in a
    running worker), cold (the catalogue re-read and compiled before every match, as after each change),
    and with gc.freeze() after start-up, as gunicorn's workers run; then the whole API call and calculator
    page (routing, session auth, serialising or rendering every result) for comparison;
-2. the 免申即享 push of one policy to 100k enterprises (conditions translated into one INSERT … SELECT),
+2. the 免申即享 push of one policy to every enterprise (conditions translated into one INSERT … SELECT),
    first run and an idempotent re-run, with the SQL query count; target ≤ 10 s;
 
-and drops the database. Options: ``--enterprises N``, ``--policies N``, ``--runs N``.
+and drops the database. Options: ``--enterprises N``, ``--policies N``, ``--runs N``; ``--keep`` keeps
+the database, which ``--reuse`` then measures again without building it (same ``--enterprises``).
 """
 
 import argparse
@@ -85,7 +87,17 @@ def condition_templates(rng: random.Random) -> list[tuple]:
     return rng.sample(pool, rng.randint(2, 6))
 
 
+def reset_sequences(*models) -> None:
+    """After rows written with explicit ids: the next ORM insert gets the next id (PostgreSQL only)."""
+    from django.core.management.color import no_style
+
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(statement)
+
+
 def build(n_enterprises: int, n_policies: int, rng: random.Random):
+    from insights.scale.rows import Writer, next_id
     from policies.choices import PolicyMode, PolicyStatus
     from policies.models import CONDITION_KEYS, Condition, Policy, rules_text
     from portal.choices import MembershipKind, MembershipStatus, Role
@@ -99,44 +111,53 @@ def build(n_enterprises: int, n_policies: int, rng: random.Random):
     )
     clerk = User.objects.create(username="bench-clerk", role=Role.CLERK, department=department)
 
+    # COPY on PostgreSQL, bulk_create elsewhere (seed_scale's writer), with explicit ids; the random draws
+    # are the same, in the same order, as when this built Enterprise objects, so a seed gives the same data.
     started = time.perf_counter()
-    batch = []
+    now = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
+    enterprises, certifications = Writer(Enterprise, now), Writer(EnterpriseCertification, now)
+    first_id, cert_id = next_id(Enterprise), next_id(EnterpriseCertification)
+    region_ids = {code: region.pk for code, region in regions.items()}
     today = dt.date(2026, 11, 23)
     for i in range(n_enterprises):
         choice = rng.choice([None, 300, 1500, 4000, 5000, 8000, 20000, 45000])
         revenue = None if choice is None else Decimal(choice)
         has_revenue = revenue is not None
-        batch.append(
-            Enterprise(
-                uscc=f"91{i:016d}",
-                name=f"基准企业{i}",
-                legal_representative="张三",
-                region=regions[rng.choice(COUNTIES)],
-                industry=rng.choice(INDUSTRIES),
-                size_class=rng.choice(["large", "medium", "small", "small", "micro", "micro"]),
-                established=today - dt.timedelta(days=rng.randint(100, 8000)),
-                registered_capital=Decimal(rng.randint(10, 10000)),
-                staff=rng.randint(3, 1500),
-                tech_staff=rng.randint(0, 200),
-                revenue=revenue,
-                rd_expense=(revenue * Decimal(rng.randint(0, 80)) / 1000) if has_revenue else None,
-                high_tech_revenue=(revenue * Decimal(rng.randint(0, 90)) / 100) if has_revenue else None,
-                export_revenue=Decimal(rng.choice([0, 0, 50, 500, 3000])),
-                tax_credit_grade=rng.choice(["A", "B", "M", "C", ""]),
-            )
+        enterprises.add(
+            id=first_id + i,
+            uscc=f"91{i:016d}",
+            name=f"基准企业{i}",
+            legal_representative="张三",
+            region_id=region_ids[rng.choice(COUNTIES)],
+            industry=rng.choice(INDUSTRIES),
+            size_class=rng.choice(["large", "medium", "small", "small", "micro", "micro"]),
+            established=today - dt.timedelta(days=rng.randint(100, 8000)),
+            registered_capital=Decimal(rng.randint(10, 10000)),
+            staff=rng.randint(3, 1500),
+            tech_staff=rng.randint(0, 200),
+            revenue=revenue,
+            rd_expense=(revenue * Decimal(rng.randint(0, 80)) / 1000) if has_revenue else None,
+            high_tech_revenue=(revenue * Decimal(rng.randint(0, 90)) / 100) if has_revenue else None,
+            export_revenue=Decimal(rng.choice([0, 0, 50, 500, 3000])),
+            tax_credit_grade=rng.choice(["A", "B", "M", "C", ""]),
         )
-        if len(batch) == 5000:
-            Enterprise.objects.bulk_create(batch)
-            batch = []
-    Enterprise.objects.bulk_create(batch)
-    ids = list(Enterprise.objects.values_list("id", flat=True))
-    certs = [
-        EnterpriseCertification(enterprise_id=pk, code=code)
-        for pk in ids
-        if rng.random() < 0.3
-        for code in rng.sample(CERTS, rng.randint(1, 2))
-    ]
-    EnterpriseCertification.objects.bulk_create(certs, batch_size=5000)
+    enterprises.flush()
+    # in the order the ORM used to read them back (Enterprise is ordered by name), so that the draws below
+    # fall on the same enterprises
+    ids = sorted(range(first_id, first_id + n_enterprises), key=lambda pk: f"基准企业{pk - first_id}")
+    n_certs = 0
+    for pk in ids:
+        if rng.random() < 0.3:
+            for code in rng.sample(CERTS, rng.randint(1, 2)):
+                certifications.add(id=cert_id + n_certs, enterprise_id=pk, code=code)
+                n_certs += 1
+    certifications.flush()
+    reset_sequences(Enterprise, EnterpriseCertification)
+    print(
+        f"  {n_enterprises} enterprises ({enterprises.seconds:.1f} s writing), {n_certs} certifications "
+        f"({certifications.seconds:.1f} s writing): {time.perf_counter() - started:.1f} s"
+    )
+    started = time.perf_counter()
     members = User.objects.bulk_create(
         [User(username=f"bench-member-{i}", role=Role.ENTERPRISE, email=f"m{i}@example.invalid") for i in range(2000)]
     )
@@ -146,10 +167,7 @@ def build(n_enterprises: int, n_policies: int, rng: random.Random):
             for user, pk in zip(members, rng.sample(ids, len(members)), strict=True)
         ]
     )
-    print(
-        f"  {n_enterprises} enterprises, {len(certs)} certifications, 2000 members: "
-        f"{time.perf_counter() - started:.1f} s"
-    )
+    print(f"  2000 members: {time.perf_counter() - started:.1f} s")
 
     started = time.perf_counter()
     scope = ["330000"] * 3 + ["330500"] * 3 + COUNTIES + ["330800", "331100", "330100"]
@@ -296,14 +314,20 @@ def measure_push(push_policy):
     figures = []
     for label in ("first push", "re-run (idempotent)"):
         # The outer atomic block holds back the on-commit delivery of notifications (a separate task in
-        # production) until after the measurement.
+        # production) until after the measurement. The foreign keys are checked at commit (Django makes
+        # them DEFERRABLE INITIALLY DEFERRED): on PostgreSQL those checks run inside the measurement too.
         with transaction.atomic(), CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             outcome = actions.entitlements_push_policy(policy_id=push_policy.pk, day=dt.date(2026, 11, 23))
+            action_done = time.perf_counter() - started
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             elapsed = time.perf_counter() - started
         figures.append(elapsed)
         print(
-            f"push one 免申即享 policy to all enterprises, {label}: {elapsed:.2f} s, {len(queries)} SQL queries, "
+            f"push one 免申即享 policy to all enterprises, {label}: {elapsed:.2f} s (the action {action_done:.2f} s, "
+            f"then the deferred foreign-key checks), {len(queries)} SQL queries, "
             f"created {outcome['created']} entitlements, notified {outcome['notified']} (sql={outcome['sql']})"
         )
     print(
@@ -313,18 +337,42 @@ def measure_push(push_policy):
     return figures[0]
 
 
+def reuse(n_enterprises: int):
+    """What ``build`` returns, read back from a database it filled earlier (``--reuse``); the push's earlier
+    entitlements and their notifications are removed (this is a benchmark's own database), so the first
+    push is measured again."""
+    from policies.models import Entitlement, Policy
+    from portal.models import Enterprise, Notification, User
+
+    ids = list(Enterprise.objects.order_by("name").values_list("id", flat=True))
+    if len(ids) != n_enterprises:
+        raise SystemExit(f"--reuse: the database holds {len(ids)} enterprises, not {n_enterprises}")
+    push_policy = Policy.objects.select_related("region").get(title="基准：高新技术企业免申即享奖励")
+    Entitlement.objects.filter(policy=push_policy)._raw_delete(connection.alias)
+    Notification.objects.filter(kind="policies.entitlement.created")._raw_delete(connection.alias)
+    print(f"  reusing the database's {len(ids)} enterprises")
+    return User.objects.get(username="bench-clerk"), ids, push_policy
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--enterprises", type=int, default=100_000)
     parser.add_argument("--policies", type=int, default=2_000)
     parser.add_argument("--runs", type=int, default=101)
+    parser.add_argument("--database", default=f"policies_bench_{os.getpid()}", help="name of the database to fill")
+    parser.add_argument("--keep", action="store_true", help="keep the database at the end (for --reuse)")
+    parser.add_argument("--reuse", action="store_true", help="measure a database kept by an earlier --keep run")
     args = parser.parse_args()
     rng = random.Random(2026)
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"policies_bench_{os.getpid()}"
-    print(f"database: {connection.vendor}, throwaway database {connection.settings_dict['TEST']['NAME']}")
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = args.database
+    print(f"database: {connection.vendor}, {'kept' if args.keep else 'throwaway'} database {args.database}")
+    print(f"load average before: {Path('/proc/loadavg').read_text().strip()}")
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=args.reuse)
     try:
-        clerk, ids, push_policy = build(args.enterprises, args.policies, rng)
+        if args.reuse:
+            clerk, ids, push_policy = reuse(args.enterprises)
+        else:
+            clerk, ids, push_policy = build(args.enterprises, args.policies, rng)
         p95 = measure_match(clerk, ids, args.runs, rng)
         # Each process keeps the compiled catalogue (policies.catalogue) while its key is unchanged; the
         # first match after a change reads and compiles all of it again. That case, every time:
@@ -342,12 +390,13 @@ def main():
         measure_staff_view(push_policy)
         push = measure_push(push_policy)
         print(
-            f"targets: match p95 ≤ 50 ms → {'met' if p95 <= 50 else 'NOT met'}; "
+            f"targets: match p95 ≤ 20 ms → {'met' if p95 <= 20 else 'NOT met'}; "
             f"push ≤ 10 s → {'met' if push <= 10 else 'NOT met'}"
         )
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        print("throwaway database dropped")
+        print(f"load average after: {Path('/proc/loadavg').read_text().strip()}")
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=args.keep)
+        print("database kept" if args.keep else "throwaway database dropped")
 
 
 if __name__ == "__main__":
