@@ -28,6 +28,7 @@ the language is cached per language (see ``rules.Alternative``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 import time
 from dataclasses import dataclass, field
@@ -143,6 +144,7 @@ def catalogue_key() -> str:
     return Policy.objects.published().aggregate(key=_key_expression())["key"]
 
 
+@functools.cache  # built once per process (each query resolves its own copy): it is on every match's path
 def catalogue_key_annotation() -> dict:
     """The same key as a scalar subquery, for a query that reads it along with its own row (a match reads
     the enterprise and the key in one round trip: see ``selectors.enterprise_for_matching``); the row then

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -176,6 +177,16 @@ def enterprise_for_matching(*, user, pk: int) -> Enterprise:
     """The enterprise with all a match needs, in one query (a match is one round trip while the catalogue is
     current): its region chain (joined), its certification codes (``held_certifications``, comma-separated,
     None for none) and the catalogue's key (``catalogue_key``, see :func:`current_catalogue`)."""
+    return (
+        Enterprise.objects.visible_to(user)
+        .select_related("region__parent__parent__parent")
+        .annotate(**_matching_annotations())
+        .get(pk=pk)
+    )
+
+
+@functools.cache  # built once per process (each query resolves its own copy)
+def _matching_annotations() -> dict:
     codes = (
         EnterpriseCertification.objects.filter(enterprise=OuterRef("pk"))
         .order_by()
@@ -183,12 +194,7 @@ def enterprise_for_matching(*, user, pk: int) -> Enterprise:
         .annotate(codes=StringAgg("code", Value(",")))
         .values("codes")
     )
-    return (
-        Enterprise.objects.visible_to(user)
-        .select_related("region__parent__parent__parent")
-        .annotate(held_certifications=Subquery(codes), **catalogue_key_annotation())
-        .get(pk=pk)
-    )
+    return {"held_certifications": Subquery(codes), **catalogue_key_annotation()}
 
 
 def region_by_code(code: str) -> Region | None:
