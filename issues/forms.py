@@ -146,11 +146,14 @@ class DispatchForm(PortalForm):
         self.fields["co_departments"].queryset = routing.assignable_departments(obj)
         if obj is not None:
             self.fields["lead_department"].widget.attrs.update(_move_typeahead(obj, "dispatch"))
+            self.fields["co_departments"].widget.attrs.update(_move_typeahead(obj, "dispatch", "co_departments"))
 
 
-def _move_typeahead(issue, move: str) -> dict[str, str]:
-    """A move's department picker as a type-ahead over the move's own choices (issues.lookups)."""
-    return typeahead_attrs(reverse("issues:move_department_lookup", args=[issue.pk, move]))
+def _move_typeahead(issue, move: str, field: str = "") -> dict[str, str]:
+    """A move's department picker as a type-ahead over the move's own choices (issues.lookups); ``field``
+    names the picker when the move's form has more than one."""
+    url = reverse("issues:move_department_lookup", args=[issue.pk, move])
+    return typeahead_attrs(f"{url}?field={field}" if field else url)
 
 
 class ReasonForm(PortalForm):

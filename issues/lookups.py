@@ -31,8 +31,9 @@ def department_fields(form) -> list[str]:
 
 
 class MoveDepartmentLookupView(LookupView):
-    """``GET <pk>/move/<move>/departments/?q=`` → the departments the move's picker offers whose name, or
-    whose region's name, contains ``q``, in the picker's order (its level first)."""
+    """``GET <pk>/move/<move>/departments/?q=[&field=]`` → the departments the move's picker (``field``, else
+    the form's first) offers whose name, or whose region's name, contains ``q``, in the picker's order (its
+    level first)."""
 
     allowed_roles = ALL_STAFF
 
@@ -47,7 +48,9 @@ class MoveDepartmentLookupView(LookupView):
         names = department_fields(form)
         if not names:
             return JsonResponse({"detail": _("该操作不需要选择部门。")}, status=404)
-        self.field = form.fields[names[0]]
+        # the picker asked for (交办 has the lead and the co-departments), else the form's first
+        name = request.GET.get("field", "")
+        self.field = form.fields[name if name in names else names[0]]
         return super().get(request)
 
     def rows(self, q: str):

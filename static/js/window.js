@@ -6,6 +6,10 @@
 //    and holds the chosen value, so the server sees exactly what the plain select would send.
 //    Keys: type to search; Down/Up move through the options (Alt+Down opens); Enter chooses; Escape closes,
 //    or clears the text when closed.
+//    A <select multiple data-combobox> (e.g. 交办's co-departments) works the same way, except that choosing
+//    adds the option to a list of chosen ones shown under the box, each with its own "remove" button, and the
+//    box empties for the next one; options already chosen are not offered again; Backspace in the empty box
+//    removes the last one chosen. The hidden select keeps every chosen option selected.
 // 2. Shortcuts: an element with data-shortcut="Alt+N" (and aria-keyshortcuts, so assistive technology says
 //    it) is clicked — or focused, when it is a field — on Alt plus that key. Only Alt combinations: typing in
 //    a field is never taken over.
@@ -17,6 +21,10 @@
     none: (script && script.getAttribute("data-none")) || "No results",
     more: (script && script.getAttribute("data-more")) || "Type more to narrow",
     failed: (script && script.getAttribute("data-failed")) || "Search failed",
+    remove: (script && script.getAttribute("data-remove")) || "Remove {label}",
+    added: (script && script.getAttribute("data-added")) || "{label} added",
+    removed: (script && script.getAttribute("data-removed")) || "{label} removed",
+    chosen: (script && script.getAttribute("data-chosen")) || "Chosen",
   };
   var counter = 0;
 
@@ -27,6 +35,7 @@
     var id = select.id || "combobox-" + counter;
     select.id = id + "-select";
     this.select = select;
+    this.multiple = select.multiple;
     this.lookup = select.getAttribute("data-lookup");
     this.options = [];
     this.active = -1;
@@ -68,13 +77,22 @@
       list.setAttribute("aria-label", select.getAttribute("aria-label"));
     }
     var chosen = select.options[select.selectedIndex];
-    if (chosen && chosen.value) { input.value = chosen.text; }
+    if (chosen && chosen.value && !this.multiple) { input.value = chosen.text; }
     select.hidden = true;
     select.tabIndex = -1;
     select.parentNode.insertBefore(wrap, select);
     wrap.appendChild(input);
     wrap.appendChild(list);
     wrap.appendChild(status);
+    if (this.multiple) {
+      // the chosen options, each with a button that removes it (reached with Tab after the box)
+      var tags = document.createElement("ul");
+      tags.className = "combobox-chosen";
+      tags.setAttribute("aria-label", (label ? label.textContent.replace("*", "").trim() + "：" : "") + text.chosen);
+      tags.setAttribute("data-testid", (select.getAttribute("data-testid") || select.name) + "-chosen");
+      wrap.appendChild(tags);
+      this.tags = tags;
+    }
     wrap.appendChild(select);
     if (select.autofocus || select.hasAttribute("autofocus")) { input.focus(); }
     if (select.hasAttribute("data-shortcut")) {
@@ -85,6 +103,12 @@
     this.input = input;
     this.list = list;
     this.status = status;
+    if (this.multiple) {
+      // the chosen values in the order they were chosen (those the page came with first, in its order)
+      this.order = Array.prototype.filter.call(select.options, function (o) { return o.selected && o.value; })
+        .map(function (o) { return o.value; });
+      this.renderChosen();
+    }
 
     var self = this;
     input.addEventListener("input", function () { self.typed(); });
@@ -97,10 +121,53 @@
     });
   }
 
+  Combobox.prototype.isChosen = function (value) {
+    if (!this.multiple) { return false; }
+    return Array.prototype.some.call(this.select.options, function (o) { return o.selected && o.value === String(value); });
+  };
+
+  Combobox.prototype.renderChosen = function () {
+    var self = this;
+    var tags = this.tags;
+    while (tags.firstChild) { tags.removeChild(tags.firstChild); }
+    this.chosenOptions().forEach(function (option) {
+      var item = document.createElement("li");
+      var name = document.createElement("span");
+      name.textContent = option.text;
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "combobox-remove";
+      remove.textContent = "×";
+      remove.setAttribute("aria-label", text.remove.replace("{label}", option.text));
+      remove.setAttribute("data-value", option.value);
+      remove.addEventListener("click", function () { self.unchoose(option); });
+      item.appendChild(name);
+      item.appendChild(remove);
+      tags.appendChild(item);
+    });
+    tags.hidden = !tags.firstChild;
+  };
+
+  Combobox.prototype.chosenOptions = function () {
+    var byValue = {};
+    Array.prototype.forEach.call(this.select.options, function (o) { if (o.selected && o.value) { byValue[o.value] = o; } });
+    this.order = this.order.filter(function (value) { return byValue[value]; });
+    return this.order.map(function (value) { return byValue[value]; });
+  };
+
+  Combobox.prototype.unchoose = function (option) {
+    option.selected = false;
+    this.select.dispatchEvent(new Event("change", { bubbles: true }));
+    this.renderChosen();
+    this.status.textContent = text.removed.replace("{label}", option.text);
+    this.input.focus();
+  };
+
   Combobox.prototype.typed = function () {
     var self = this;
-    // What was chosen no longer matches the text: nothing is chosen until an option is.
-    if (this.select.value) { this.select.selectedIndex = -1; }
+    // What was chosen no longer matches the text: nothing is chosen until an option is (a multiple picker
+    // keeps what it has: its box is only for finding the next one).
+    if (this.select.value && !this.multiple) { this.select.selectedIndex = -1; }
     window.clearTimeout(this.timer);
     this.timer = window.setTimeout(function () { self.search(self.input.value.trim()); }, this.lookup ? 200 : 0);
   };
@@ -112,7 +179,7 @@
       var needle = q.toLowerCase();
       var local = [];
       Array.prototype.forEach.call(this.select.options, function (option) {
-        if (option.value && option.text.toLowerCase().indexOf(needle) !== -1) {
+        if (option.value && !option.selected && option.text.toLowerCase().indexOf(needle) !== -1) {
           local.push({ id: option.value, label: option.text });
         }
       });
@@ -123,7 +190,10 @@
     var url = this.lookup + (this.lookup.indexOf("?") === -1 ? "?" : "&") + "q=" + encodeURIComponent(q);
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
-      .then(function (data) { if (ticket === self.request) { self.show(data.results || [], !!data.more); } })
+      .then(function (data) {
+        if (ticket !== self.request) { return; }
+        self.show((data.results || []).filter(function (row) { return !self.isChosen(row.id); }), !!data.more);
+      })
       .catch(function () { if (ticket === self.request) { self.show([], false, text.failed); } });
   };
 
@@ -183,6 +253,16 @@
       found.text = option.label;
       this.select.appendChild(found);
     }
+    if (this.multiple) {
+      found.selected = true;
+      if (this.order.indexOf(value) === -1) { this.order.push(value); }
+      this.select.dispatchEvent(new Event("change", { bubbles: true }));
+      this.input.value = "";
+      this.show([], false, "");
+      this.renderChosen();
+      this.status.textContent = text.added.replace("{label}", option.label);
+      return;
+    }
     this.select.value = value;
     this.select.dispatchEvent(new Event("change", { bubbles: true }));
     this.input.value = option.label;
@@ -208,7 +288,14 @@
       else if (open && this.options.length === 1) { event.preventDefault(); this.choose(0); }
     } else if (event.key === "Escape") {
       if (open) { event.preventDefault(); this.close(); }
-      else if (this.input.value) { event.preventDefault(); this.input.value = ""; this.select.selectedIndex = -1; }
+      else if (this.input.value) {
+        event.preventDefault();
+        this.input.value = "";
+        if (!this.multiple) { this.select.selectedIndex = -1; }
+      }
+    } else if (event.key === "Backspace" && this.multiple && !this.input.value) {
+      var chosen = this.chosenOptions();
+      if (chosen.length) { event.preventDefault(); this.unchoose(chosen[chosen.length - 1]); }
     }
   };
 
@@ -229,7 +316,7 @@
   });
 
   function enhance(root) {
-    Array.prototype.forEach.call(root.querySelectorAll("select[data-combobox]:not([multiple])"), function (select) {
+    Array.prototype.forEach.call(root.querySelectorAll("select[data-combobox]"), function (select) {
       if (!select.hasAttribute("data-combobox-ready")) {
         select.setAttribute("data-combobox-ready", "");
         new Combobox(select);

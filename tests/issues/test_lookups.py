@@ -51,6 +51,20 @@ def test_dispatch_offers_the_departments_that_take_problems(client_for, people, 
     assert not any(catch_all_office.name in row["label"] for row in answer["results"])
 
 
+def test_dispatch_co_department_picker_asks_its_own_field(client_for, people, county_department, catch_all_office):
+    # the co-department picker (a multiple select) names its field: the same choices as the form's field
+    issue = submit(people["member"])
+    client = client_for(people["clerk"])
+    co = client.get(_url(issue, "dispatch"), {"q": "局", "field": "co_departments"}).json()["results"]
+    lead = client.get(_url(issue, "dispatch"), {"q": "局"}).json()["results"]
+    assert co == lead and len(co) >= 2
+    # an unknown field name falls back to the form's first picker
+    assert client.get(_url(issue, "dispatch"), {"q": "局", "field": "note"}).json()["results"] == lead
+    # and the dispatch form's select carries the lookup with its field
+    page = client.get(reverse("issues:issue_detail", args=[issue.pk])).content.decode()
+    assert f"{_url(issue, 'dispatch')}?field=co_departments" in page
+
+
 def test_deny_by_default(client, client_for, people, supervisor, other_handler, member):
     issue = _accepted(people)
     url = _url(issue, "escalate")
