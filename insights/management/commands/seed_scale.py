@@ -29,7 +29,17 @@ from django.utils import timezone
 
 from insights import rollups
 from insights.scale.problems import ProblemRows
-from insights.scale.rows import DAYS, Calendar, NullOutput, Progress, Writer, aware, next_id, uscc_check
+from insights.scale.rows import (
+    DAYS,
+    Calendar,
+    DeferredIndexes,
+    NullOutput,
+    Progress,
+    Writer,
+    aware,
+    next_id,
+    uscc_check,
+)
 
 
 class Command(ProblemRows, BaseCommand):
@@ -59,8 +69,9 @@ class Command(ProblemRows, BaseCommand):
         with transaction.atomic():
             self._skip_foreign_key_triggers()
             members = self._enterprises(rng, enterprises, context, now)
-            self._problems(rng, problems, members, context, now)
-            self._applications(rng, problems // 2, members, context, now)
+            with DeferredIndexes(self._filled_models(), self._say):
+                self._problems(rng, problems, members, context, now)
+                self._applications(rng, problems // 2, members, context, now)
             self._reset_sequences()
             t = time.perf_counter()
         self._say(f"commit: {time.perf_counter() - t:.1f} s")
@@ -236,6 +247,27 @@ class Command(ProblemRows, BaseCommand):
         t = time.perf_counter()
         tasks.flush()
         self._say(f"  services.ApplicationItem   {tasks.count:>10,} rows ({time.perf_counter() - t:.1f} s)")
+
+    @staticmethod
+    def _filled_models() -> list:
+        from insights.models import IssueSearchDoc
+        from issues.models import Appeal, Escalation, ExtensionRequest, FollowUp, Issue, IssueEvent, OverdueMark, Rating
+        from services.models import Application, ApplicationItem
+
+        return [
+            Issue,
+            Issue.co_departments.through,
+            IssueEvent,
+            Rating,
+            FollowUp,
+            OverdueMark,
+            ExtensionRequest,
+            Escalation,
+            Appeal,
+            IssueSearchDoc,
+            Application,
+            ApplicationItem,
+        ]
 
     def _skip_foreign_key_triggers(self) -> None:
         """On PostgreSQL as a superuser, skip the deferred foreign-key checks of this transaction's rows
