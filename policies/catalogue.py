@@ -101,7 +101,33 @@ class Catalogue:
     built: float  # time.monotonic() of the build
     entries: tuple[Entry, ...]
     by_region: dict[str, tuple[Entry, ...]]
+    # per region code: each group its policies hold, with the positions (in ``entries``) of those policies
+    groups_by_region: dict[str, tuple[tuple[tuple, frozenset[int]], ...]] = field(default_factory=dict)
     _open_counts: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _candidates: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def candidates(self, region_chain, day: dt.date, mode: str | None = None) -> tuple[tuple[int, Entry], ...]:
+        """(position, entry) of the entries in scope (see :meth:`in_scope`) open on ``day`` (of ``mode`` when
+        given), in scope order; kept per region chain, day and mode while this copy lives."""
+        key = (tuple(region_chain), day, mode)
+        found = self._candidates.get(key)
+        if found is None:
+            position = {id(entry): i for i, entry in enumerate(self.entries)}
+            found = self._candidates[key] = tuple(
+                (position[id(entry)], entry)
+                for entry in self.in_scope(region_chain)
+                if entry.is_open(day) and (not mode or entry.policy.mode == mode)
+            )
+        return found
+
+    def groups_in_scope(self, region_chain) -> list[tuple[tuple, frozenset[int]]]:
+        """The groups held by the policies in scope, each with the positions of the policies holding it (a
+        group held in several regions of the chain comes once per region)."""
+        codes = region_chain or self.groups_by_region
+        out: list = []
+        for code in codes:
+            out.extend(self.groups_by_region.get(code, ()))
+        return out
 
     def open_count(self, day: dt.date, mode: str | None = None) -> int:
         """How many entries are open on ``day`` (of ``mode`` when given); counted once per day and mode."""
@@ -164,13 +190,21 @@ def _build(key: str) -> Catalogue:
         for policy, row in zip(compiled, rows, strict=True)
     )
     by_region: dict[str, list[Entry]] = {}
-    for entry in entries:
-        by_region.setdefault(entry.policy.region_code, []).append(entry)
+    holders: dict[str, dict[int, tuple[tuple, set[int]]]] = {}  # region code → id(group) → (group, positions)
+    for position, entry in enumerate(entries):
+        code = entry.policy.region_code
+        by_region.setdefault(code, []).append(entry)
+        for group in entry.policy.groups:  # groups are interned (compile_policies): one key per group
+            holders.setdefault(code, {}).setdefault(id(group), (group, set()))[1].add(position)
     return Catalogue(
         key=key,
         built=time.monotonic(),
         entries=entries,
         by_region={code: tuple(items) for code, items in by_region.items()},
+        groups_by_region={
+            code: tuple((group, frozenset(positions)) for group, positions in groups.values())
+            for code, groups in holders.items()
+        },
     )
 
 

@@ -286,6 +286,23 @@ def _groups_status(groups, facts: Facts, memo: dict) -> str:
     return NEAR if near else ELIGIBLE
 
 
+def positions_by_group_status(groups_held, facts: Facts, memo: dict) -> tuple[set[int], set[int], set[int]]:
+    """Many policies at once, group by group: ``groups_held`` pairs each group with the positions of the
+    policies holding it; each group is evaluated once. Returns the positions of the policies with a group
+    unmet, with a group unknown, and with a group short by a closable gap. A policy's status follows as in
+    :func:`policy_status` (tests check they agree): not applicable when in the first set; else unknown
+    when in the second or its region is unknown; else near when in the third; else eligible."""
+    unmet: set[int] = set()
+    unknown: set[int] = set()
+    closable: set[int] = set()
+    for group, positions in groups_held:
+        status = _group_status(group, facts, memo)
+        if status == MET:
+            continue
+        (unmet if status == UNMET else unknown if status == UNKNOWN else closable).update(positions)
+    return unmet, unknown, closable
+
+
 def compile_alternative(row: dict) -> Alternative:
     """From a Condition ``.values()`` row (already validated when saved)."""
     from .facts import parse_check

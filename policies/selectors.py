@@ -19,7 +19,6 @@ from .models import CONDITION_KEYS, Condition, Entitlement, Policy, rules_text
 from .rules import (
     ELIGIBLE,
     NEAR,
-    NOT_APPLICABLE,
     UNKNOWN,
     Alternative,
     CompiledPolicy,
@@ -27,6 +26,7 @@ from .rules import (
     compile_alternative,
     evaluate_policy,
     policy_status,
+    positions_by_group_status,
 )
 
 
@@ -125,25 +125,23 @@ def match_facts(facts: Facts, *, mode: str | None = None, catalogue_key: str | N
     :mod:`policies.catalogue`: one aggregate query while it is current, one read after a change).
 
     Policies whose region does not contain the enterprise's are counted as not applicable without being
-    looked at (a region includes its children: the enterprise's ancestor codes are the scope keys). Every
-    policy is sorted on the evaluator's fast path; only the near ones are then put into words.
+    looked at (a region includes its children: the enterprise's ancestor codes are the scope keys). The
+    others are sorted group by group (:func:`policies.rules.positions_by_group_status`: each group in
+    scope evaluated once, without words); only the near and unknown ones are then put into words.
     """
     day = facts.today
     catalogue = current_catalogue(catalogue_key)
-
-    def wanted(entry) -> bool:
-        return entry.is_open(day) and (not mode or entry.policy.mode == mode)
-
     total = catalogue.open_count(day, mode)
     result = MatchResult()
-    memo: dict = {}  # check results for these facts, shared by the policies that share a check
-    for entry in catalogue.in_scope(facts.region_chain):
-        if not wanted(entry):
+    memo: dict = {}  # check and group results for these facts, shared by the policies that share them
+    chain = facts.region_chain
+    # each group in scope evaluated once; the policies' statuses follow from sets of positions
+    unmet, unknown, closable = positions_by_group_status(catalogue.groups_in_scope(chain), facts, memo)
+    for position, entry in catalogue.candidates(chain, day, mode):
+        if position in unmet:
             continue
         policy = entry.policy
-        status = policy_status(policy, facts, memo)
-        if status == NOT_APPLICABLE:
-            continue
+        status = UNKNOWN if not chain or position in unknown else NEAR if position in closable else ELIGIBLE
         if status == ELIGIBLE:
             match = PolicyMatch(policy.id, ELIGIBLE)
         else:  # the gaps in words, or the missing facts

@@ -13,7 +13,14 @@ from policies.catalogue import catalogue_clear, catalogue_key, current_catalogue
 from policies.choices import PolicyMode
 from policies.facts import Facts
 from policies.models import Policy
-from policies.selectors import enterprise_for_matching, exempt_policies_compiled, match_facts, match_for
+from policies.rules import ELIGIBLE, NEAR, NOT_APPLICABLE, UNKNOWN, policy_status
+from policies.selectors import (
+    compiled_policy,
+    enterprise_for_matching,
+    exempt_policies_compiled,
+    match_facts,
+    match_for,
+)
 from portal.models import Department, EnterpriseCertification, Region
 from tests.policies.factories import HIGH_TECH_CONDITIONS, TODAY, policy_with, region_tree
 from tests.policies.factories import facts as base_facts
@@ -179,3 +186,42 @@ def test_matching_in_a_transaction_never_writes(regions, num_queries):
     policy_with(STAFF_10, region=regions["330500"])
     queries = num_queries.capture(lambda: match_facts(facts()))
     assert all(sql.lstrip().upper().startswith("SELECT") for sql in queries)
+
+
+def test_matching_group_by_group_agrees_with_each_policys_status(regions):
+    # given policies sharing groups across regions (高企 in 湖州 and the province, staff ≥ 10 in 衢州), one
+    # with a certification to obtain, one for an industry, one with no condition and one closed
+    policies = [
+        policy_with(HIGH_TECH_CONDITIONS, title="高企湖州", region=regions["330500"]),
+        policy_with(HIGH_TECH_CONDITIONS, title="高企全省", region=regions["330000"]),
+        policy_with([*STAFF_10, *HIGH_TECH_CONDITIONS[:1]], title="人才", region=regions["330500"]),
+        policy_with(STAFF_10, title="衢州", region=Region.objects.get(code="330800")),
+        policy_with(
+            [*STAFF_10, {"group": 2, "fact": "certifications", "operator": "in", "value": "tech_sme"}],
+            title="科小",
+            region=regions["330000"],
+        ),
+        policy_with([{"group": 1, "fact": "industry", "operator": "in", "value": "I65"}], title="软件"),
+        policy_with([], title="普惠", region=regions["330000"]),
+        policy_with(STAFF_10, title="已截止", region=regions["330000"], apply_to=TODAY - dt.timedelta(days=1)),
+    ]
+    compiled = {policy.pk: compiled_policy(policy) for policy in policies}
+    # when facts of every kind are matched (met, short, missing, region unknown, another region)
+    for case in [
+        {},
+        {"staff": Decimal(5)},
+        {"revenue": None},
+        {"rd_expense": Decimal(10), "certifications": frozenset({"tech_sme"})},
+        {"established": TODAY},
+        {"region": None, "region_chain": ()},
+        {"region": "330802", "region_chain": ("330802", "330800", "330000")},
+        {"industry": "I65", "tech_staff": None},
+    ]:
+        these = facts(**case)
+        result = match_facts(these)
+        # then each policy is in the bucket its own status gives, and the rest are counted not applicable
+        found = {card.pk: status for status in (ELIGIBLE, NEAR, UNKNOWN) for card, _m in getattr(result, status)}
+        statuses = {pk: policy_status(c, these) for pk, c in compiled.items() if pk != policies[-1].pk}
+        expected = {pk: status for pk, status in statuses.items() if status != NOT_APPLICABLE}
+        assert found == expected, case
+        assert result.not_applicable_count == len(policies) - 1 - len(found)
