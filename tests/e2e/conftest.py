@@ -178,7 +178,8 @@ def axe_log():
 @pytest.fixture
 def new_page(browser, request, axe_log):
     """``new_page(width=1280, height=900, mobile=False, **context_options)`` opens a tab in a fresh
-    context (its own cookies); every page it shows is audited, and the tab is closed after the test."""
+    context (its own cookies); every page it shows is audited (unless ``java_script_enabled=False``: the
+    audit runs in the page), and the tab is closed after the test."""
     audits = Audits(request.node.nodeid, axe_log)
     opened = []
 
@@ -188,12 +189,16 @@ def new_page(browser, request, axe_log):
         tab = context.new_page()
         tab.set_default_timeout(15000)
         opened.append((tab, _watch_csp(tab)))
-        audits.watch(tab)
+        # with JavaScript off the audit cannot run in the page (test_without_javascript.py runs axe itself)
+        if options.get("java_script_enabled", True):
+            audits.watch(tab)
+            watched.append(tab)
         return tab
 
+    watched = []
     yield open_tab
     for tab, _refused in opened:
-        if not tab.is_closed():
+        if not tab.is_closed() and tab in watched:
             audits.collect(tab)
         tab.context.close()
     refused = [message for _tab, messages in opened for message in messages]
