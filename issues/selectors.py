@@ -26,7 +26,9 @@ def issue_list(*, user: User, data=None, queryset: QuerySet[Issue] | None = None
 
 
 def issue_get(*, user: User, pk: int) -> Issue:
-    """The problem if visible to the user (else Issue.DoesNotExist → 404), with its history."""
+    """The problem if visible to the user (else Issue.DoesNotExist → 404), with what its page shows of its
+    history: co-departments, attachments, events, ratings (follow-ups, extension requests and escalations
+    are not shown there, and not read)."""
     return (
         _base(user)
         .select_related("ownerless_kind", "dispatched_by", "submitted_by", "lead_department__region")
@@ -35,9 +37,6 @@ def issue_get(*, user: User, pk: int) -> Issue:
             "attachments",
             Prefetch("events", queryset=IssueEvent.objects.select_related("actor", "department")),
             "ratings",
-            "follow_ups",
-            Prefetch("extension_requests", queryset=ExtensionRequest.objects.select_related("requested_by")),
-            "escalations__to_department",
         )
         .get(pk=pk)
     )

@@ -214,12 +214,12 @@ def test_ranking_and_library_pages_make_constant_queries(
         day="2026-04-14",
     )
     staff = client_for(supervisor)
-    for url, expected in ((reverse("insights:rankings"), 19), (reverse("insights:rankings_staff"), 19)):
+    for url, expected in ((reverse("insights:rankings"), 16), (reverse("insights:rankings_staff"), 16)):
         march = num_queries.get(staff, url, {"period": "2026-03"})
         assert num_queries.get(staff, url, {"period": "2026-04"}) == march == expected, url
     march = num_queries.get(staff, reverse("insights:ledger"), {"period": "2026-03"})
     april = num_queries.get(staff, reverse("insights:ledger"), {"period": "2026-04"})
-    assert march == april == 10
+    assert march == april == 7
 
 
 def test_library_and_common_list_constant_queries(
@@ -244,7 +244,7 @@ def test_library_and_common_list_constant_queries(
         num_queries.get(client, reverse("insights:library")),
         num_queries.get(client_for(clerk), reverse("insights:common_list")),
     ]
-    assert small == large == [3, 7]
+    assert small == large == [3, 4]
 
 
 def test_exports_are_xlsx_and_masked(client_for, member, other_member, clerk, handler, other_handler, supervisor):

@@ -117,7 +117,7 @@ def test_the_sweep_still_notifies_once_for_what_reads_already_show(late, people,
 
 
 # the exact queries of each list, the same for 3 late problems as for 30
-QUERIES = {"/api/v1/issues/?overdue=true": 5, "/issues/?overdue=true": 12, "/issues/supervision/": 16}
+QUERIES = {"/api/v1/issues/?overdue=true": 5, "/issues/?overdue=true": 9, "/issues/supervision/": 13}
 
 
 @pytest.mark.parametrize(

@@ -138,20 +138,20 @@ def test_signed_link_expires(client, people, settings):
 
 # (who, url) → the exact queries of one page, the same for 3 problems as for 30
 QUERIES = {
-    ("clerk", "/issues/"): 12,
-    ("clerk", "/issues/?sort=deadline&status=dispatched"): 12,
-    ("member", "/issues/mine/"): 11,
+    ("clerk", "/issues/"): 9,
+    ("clerk", "/issues/?sort=deadline&status=dispatched"): 9,
+    ("member", "/issues/mine/"): 8,
     # the queues show the list's filters (categories, channels, departments: 3 queries)
-    ("clerk", "/issues/catch-all/"): 12,
-    ("handler", "/issues/inbox/"): 13,
-    ("clerk", "/issues/follow-ups/"): 12,
+    ("clerk", "/issues/catch-all/"): 9,
+    ("handler", "/issues/inbox/"): 10,
+    ("clerk", "/issues/follow-ups/"): 9,
     # one section listed at a time, the six counts in one query
-    ("supervisor", "/issues/supervision/"): 16,
-    ("member", "/issues/code/{enterprise}/"): 12,  # + the member's enterprises, for the rate predicate
+    ("supervisor", "/issues/supervision/"): 13,
+    ("member", "/issues/code/{enterprise}/"): 9,  # + the member's enterprises, for the rate predicate
     ("anonymous", "/issues/status/{token}/"): 4,
     # three similar-problem searches; on PostgreSQL a search's candidates are one full-text query, on
     # SQLite two (the term rows, then the documents)
-    ("clerk", "/issues/{issue}/"): 31 if connection.vendor == "postgresql" else 33,
+    ("clerk", "/issues/{issue}/"): 25 if connection.vendor == "postgresql" else 27,
 }
 
 

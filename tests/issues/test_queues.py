@@ -97,7 +97,7 @@ def test_supervision_page_in_sections_with_counts(client_for, people):
 
 # each section: session and user, the six counts (one query), the calendar warning, the list (its
 # filters' choices, its rows, its count) and the navigation's counts
-SECTION_QUERIES = {"overdue": 16, "due_soon": 16, "extensions": 12, "escalations": 11}
+SECTION_QUERIES = {"overdue": 13, "due_soon": 13, "extensions": 9, "escalations": 8}
 
 
 @pytest.mark.parametrize("section", SECTION_QUERIES)

@@ -42,7 +42,7 @@ def test_bookings_page(client_for, department, member, num_queries, n):
     for _ in range(n):
         actions.booking_create(actor=member, facility=facility, start=day(2036, 12, 10), end=day(2036, 12, 11))
     client = client_for(member)
-    with num_queries(9):  # session, user, inbox badge, count, page, own enterprises, …
+    with num_queries(6):  # session, user, inbox badge, count, page, own enterprises, …
         assert client.get("/market/bookings/").status_code == 200
 
 
@@ -58,7 +58,7 @@ def test_intermediaries_page(client, num_queries, n):
 def test_purchases_page(client_for, member, num_queries, n):
     purchases(member, n)
     client = client_for(member)
-    with num_queries(9):
+    with num_queries(6):
         assert client.get("/market/purchases/").status_code == 200
 
 

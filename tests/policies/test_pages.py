@@ -204,7 +204,7 @@ def test_entitlement_page_query_count_is_constant(client_for, clerk, num_queries
             Entitlement.objects.create(policy=policy, enterprise=EnterpriseFactory())
         c.get("/policies/entitlements/")  # warm the session
         counts.append(num_queries.get(c, "/policies/entitlements/"))
-    assert counts == [8, 8]
+    assert counts == [5, 5]
 
 
 def test_condition_preview_endpoint(client_for, admin_user, clerk):
@@ -318,7 +318,7 @@ def test_policy_enterprises_query_count_is_constant(client_for, clerk, regions, 
             EnterpriseFactory(region=regions["330502"])
         c.get(f"/policies/{high_tech.pk}/enterprises/")
         counts.append(num_queries.get(c, f"/policies/{high_tech.pk}/enterprises/"))
-    assert counts == [16, 16]
+    assert counts == [13, 13]
 
 
 def test_an_entitlement_decision_with_wrong_input_comes_back_on_its_page(client_for, clerk, enterprise):
@@ -361,4 +361,4 @@ def test_the_entitlement_decision_page_permissions_and_queries(
     assert client_for(member).get(decide).status_code == 403
     assert client_for(handler).get(decide).status_code == 403
     assert client_for(clerk).get("/policies/entitlements/999999/decide/").status_code == 404
-    assert num_queries.get(client_for(clerk), decide) == 7
+    assert num_queries.get(client_for(clerk), decide) == 4

@@ -122,6 +122,26 @@ def test_the_idle_clock_starts_at_login(member):
     assert abs(client.session[IdleSessionTimeoutMiddleware.KEY] - timezone.now().timestamp()) < 5
 
 
+def test_the_idle_clock_is_written_back_at_most_once_a_minute(member, num_queries):
+    # given a session whose stamp is 30 seconds old
+    client = Client()
+    client.force_login(member)
+    key = IdleSessionTimeoutMiddleware.KEY
+    session = client.session
+    session[key] -= 30
+    session.save()
+    stamp = client.session[key]
+    # when the user opens a page, the page writes nothing (the stamp is recent enough)
+    assert num_queries.writes(lambda: client.get("/my/enterprises/")) == []
+    assert client.session[key] == stamp
+    # given the stamp is a minute old, the next page writes it back
+    session = client.session
+    session[key] -= IdleSessionTimeoutMiddleware.STAMP_EVERY
+    session.save()
+    assert [sql.split()[0] for sql in num_queries.writes(lambda: client.get("/my/enterprises/"))] == ["UPDATE"]
+    assert abs(client.session[key] - timezone.now().timestamp()) < 5
+
+
 # --- 三员分立 ---------------------------------------------------------------------------------------
 
 

@@ -47,9 +47,9 @@ def test_bundle_page_query_count_for_a_member(client_for, member, opening, num_q
     client = client_for(member)
     url = reverse("services:bundle_detail", args=[opening.bundle.code])
     _get(client, url)
-    # session, user, catalogue version, the member's enterprises (read once), unread count; the idle clock
-    # saved in the session (3)
-    with num_queries(8):
+    # session, user, catalogue version, the member's enterprises (read once), unread count (the idle clock
+    # is not saved again within a minute)
+    with num_queries(5):
         html = _get(client, url)
     assert 'name="contact_name"' in html
 

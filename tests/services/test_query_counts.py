@@ -44,8 +44,8 @@ def test_bundle_page(client_for, member, department, num_queries):
     few = num_queries.get(client_for(member), url)
     _items(bundle, 27, department)
     # the first visit after a change reads the bundle and its items (6); later ones the version only
-    assert num_queries.get(client_for(member), url) == few == 14
-    assert num_queries.get(client_for(member), url) == 8
+    assert num_queries.get(client_for(member), url) == few == 11
+    assert num_queries.get(client_for(member), url) == 5
 
 
 def _applications(n, submit, opening):
@@ -58,7 +58,7 @@ def test_my_applications(client_for, member, submit, opening, handler, num_queri
     url = reverse("services:application_list")
     few = num_queries.get(client_for(member), url)
     _applications(27, submit, opening)
-    assert num_queries.get(client_for(member), url) == few == 9
+    assert num_queries.get(client_for(member), url) == few == 6
 
 
 def test_department_inbox(client_for, handler, submit, opening, num_queries):
@@ -67,8 +67,8 @@ def test_department_inbox(client_for, handler, submit, opening, num_queries):
     few = num_queries.get(client_for(handler), url)
     overdue = num_queries.get(client_for(handler), url, {"due": "overdue"})
     _applications(27, submit, opening)
-    assert num_queries.get(client_for(handler), url) == few == 11
-    assert num_queries.get(client_for(handler), url, {"due": "overdue"}) == overdue == 10
+    assert num_queries.get(client_for(handler), url) == few == 8
+    assert num_queries.get(client_for(handler), url, {"due": "overdue"}) == overdue == 7
 
 
 def test_clerk_application_list(client_for, clerk, submit, opening, num_queries):
@@ -76,4 +76,4 @@ def test_clerk_application_list(client_for, clerk, submit, opening, num_queries)
     url = reverse("services:application_list")
     few = num_queries.get(client_for(clerk), url)
     _applications(27, submit, opening)
-    assert num_queries.get(client_for(clerk), url) == few == 9
+    assert num_queries.get(client_for(clerk), url) == few == 6
