@@ -118,6 +118,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's, with the select widget written out in Python instead of a template per option.
+FORM_RENDERER = "portal.form_renderer.PortalFormRenderer"
 
 # --- Database -----------------------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"
