@@ -208,3 +208,32 @@ def test_extension_and_appeal_lists_query_count_constant(api_for, people, superv
     before = (count("/api/v1/issue-extension-requests/"), count("/api/v1/issue-appeals/"))
     make(27)
     assert (count("/api/v1/issue-extension-requests/"), count("/api/v1/issue-appeals/")) == before == (2, 2)
+
+
+def test_an_events_representation_is_drfs_own(people, supervisor):
+    # given a problem with events by people and by nobody (the system), notes and status changes
+    from rest_framework import serializers
+
+    from issues.api.serializers import IssueEventSerializer
+
+    issue = issue_made("replied", **_roles(people), supervisor=supervisor)
+    events = list(issue.events.select_related("actor"))
+    assert len(events) > 3 and any(e.actor_id for e in events)
+    # then the written-out representation is the one DRF's ModelSerializer gives, field by field
+    fast = IssueEventSerializer()
+    for event in events:
+        assert fast.to_representation(event) == serializers.ModelSerializer.to_representation(fast, event)
+
+
+def test_the_status_and_level_labels_are_djangos(people):
+    # given a problem, and one with a status no choice names
+    from django.utils import translation
+
+    issue = issue_in("dispatched", **_roles(people))
+    odd = Issue(status="no-such-status", level="no-such-level")
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            # then the labels are Django's get_FOO_display answers
+            for obj in (issue, odd):
+                assert obj.get_status_display() == Issue._get_FIELD_display(obj, Issue._meta.get_field("status"))
+                assert obj.get_level_display() == Issue._get_FIELD_display(obj, Issue._meta.get_field("level"))
