@@ -82,32 +82,32 @@ def hint_for(*, user, text: str, issue: Issue | None = None, limit: int = 3) -> 
         return hint
     exclude = {issue.pk} if issue is not None else set()
     public_linked = Issue.objects.filter(common_link__common_issue__is_public=True)
-    library_hits = similarity.search(
-        text, limit=limit * 3, min_score=HINT_MIN_SCORE, within=public_linked.values("pk"), exclude=exclude
-    )
+    searches = {"library": (limit * 3, public_linked.values("pk"))}
+    if sees_all_issues(user):
+        solved = Issue.objects.filter(status__in=SOLVED_STATUSES).exclude(public_reply="")
+        searches["solved"] = (limit, solved.values("pk"))
+        if issue is not None:
+            searches["duplicates"] = (5, Issue.objects.filter(status__in=OPEN_STATUSES).values("pk"))
+    elif user.is_authenticated:
+        searches["own"] = (limit, _within(user))
+    # one search of the text's statistics for every list, one read of the problems they found
+    found = similarity.search_many(text, searches, min_score=HINT_MIN_SCORE, exclude=exclude)
+    rows = _attach([hit for hits in found.values() for hit in hits])
+    by_id = {row["issue"].pk: row for row in rows}
+
+    def attached(name: str) -> list[dict]:
+        return [{**by_id[hit.issue_id], "score": hit.score} for hit in found.get(name, []) if hit.issue_id in by_id]
+
     seen = set()
-    for row in _attach(library_hits):
+    for row in attached("library"):
         common = row["common_issue"]
         if common is not None and common.pk not in seen and common.is_public:
             seen.add(common.pk)
             hint.library.append({"common_issue": common, "score": row["score"]})
     hint.library = hint.library[:limit]
-    if sees_all_issues(user):
-        solved = Issue.objects.filter(status__in=SOLVED_STATUSES).exclude(public_reply="")
-        hint.solved = _attach(
-            similarity.search(text, limit=limit, min_score=HINT_MIN_SCORE, within=solved.values("pk"), exclude=exclude)
-        )
-        if issue is not None:
-            open_issues = Issue.objects.filter(status__in=OPEN_STATUSES)
-            hint.duplicates = _attach(
-                similarity.search(
-                    text, limit=5, min_score=HINT_MIN_SCORE, within=open_issues.values("pk"), exclude=exclude
-                )
-            )
-    elif user.is_authenticated:
-        hint.own = _attach(
-            similarity.search(text, limit=limit, min_score=HINT_MIN_SCORE, within=_within(user), exclude=exclude)
-        )
+    hint.solved = attached("solved")
+    hint.duplicates = attached("duplicates")
+    hint.own = attached("own")
     return hint
 
 

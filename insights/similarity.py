@@ -241,14 +241,28 @@ def search(
     ``within``: a queryset of problem ids (``values("pk")``) to search in — the caller's visibility;
     ``exclude``: problem ids to leave out (the problem being looked at).
     """
+    return search_many(text, {"hits": (limit, within)}, min_score=min_score, exclude=exclude)["hits"]
+
+
+def search_many(
+    text: str,
+    searches: dict[str, tuple[int, QuerySet | None]],
+    *,
+    min_score: float = 0.0,
+    exclude: set[int] | frozenset[int] = frozenset(),
+) -> dict[str, list[Hit]]:
+    """Several searches of the same text, each ``name: (limit, within)`` as in :func:`search`, with the
+    same answers; the text's term statistics and the number of documents are read once for all, and the
+    statistics of the candidates' terms in one query (the similar-problem hint searches three sets)."""
+    found: dict[str, list[Hit]] = {name: [] for name in searches}
     query_tokens = tokenize(text)
     if not query_tokens:
-        return []
+        return found
     distinct = sorted(set(query_tokens))
     dfs = document_frequencies(distinct)
     known = [term for term in distinct if dfs.get(term, 0) > 0]
     if not known:
-        return []
+        return found
     total = max(document_count(), max(dfs.values()))
     cap = max(MIN_COMMON_DF, int(total * COMMON_SHARE))
     ordered = sorted(known, key=lambda t: (dfs[t], t))
@@ -258,11 +272,11 @@ def search(
             break
         informative.append(term)
         budget += dfs[term]
-    candidates = _candidates(informative, within, set(exclude))
-    if not candidates:
-        return []
+    candidates = {name: _candidates(informative, within, set(exclude)) for name, (_limit, within) in searches.items()}
+    if not any(candidates.values()):
+        return found
 
-    doc_terms = {term for _, tokens in candidates for term in tokens.split()} - set(dfs)
+    doc_terms = {term for rows in candidates.values() for _, tokens in rows for term in tokens.split()} - set(dfs)
     if doc_terms:
         dfs.update(document_frequencies(sorted(doc_terms)))
 
@@ -271,12 +285,14 @@ def search(
 
     query_vector = _weights(query_tokens, idf)
     query_norm = _norm(query_vector)
-    hits = []
-    for issue_id, tokens in candidates:
-        doc_vector = _weights(tokens.split(), idf)
-        dot = sum(weight * doc_vector.get(term, 0.0) for term, weight in query_vector.items())
-        score = dot / (query_norm * _norm(doc_vector))
-        if score >= min_score:
-            hits.append(Hit(issue_id=issue_id, score=round(score, 4)))
-    hits.sort(key=lambda hit: (-hit.score, -hit.issue_id))
-    return hits[:limit]
+    for name, rows in candidates.items():
+        hits = []
+        for issue_id, tokens in rows:
+            doc_vector = _weights(tokens.split(), idf)
+            dot = sum(weight * doc_vector.get(term, 0.0) for term, weight in query_vector.items())
+            score = dot / (query_norm * _norm(doc_vector))
+            if score >= min_score:
+                hits.append(Hit(issue_id=issue_id, score=round(score, 4)))
+        hits.sort(key=lambda hit: (-hit.score, -hit.issue_id))
+        found[name] = hits[: searches[name][0]]
+    return found
