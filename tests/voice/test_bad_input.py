@@ -49,7 +49,7 @@ def test_an_empty_answer_comes_back_and_changes_nothing(client, supervisor, hand
     the_inquiry = inquiry(supervisor, [department], [common_issue(supervisor, department)])
     client.force_login(handler)
     audits = AuditLog.objects.count()
-    with num_queries(12):
+    with num_queries(9):
         response = client.post(
             f"/voice/inquiries/{the_inquiry.pk}/", {"what": "answer", "department": department.pk, "answer": "  "}
         )
@@ -80,7 +80,7 @@ def test_a_finding_without_a_category_comes_back_with_the_chosen_enterprise(
 ):
     client.force_login(clerk)
     url = f"/voice/findings/{finding.pk}/raise/"
-    with num_queries(10):
+    with num_queries(7):
         response = client.post(url, {"category": "", "enterprise": enterprise.pk, "next": "/voice/findings/?page=1"})
     page = response.content.decode()
     assert response.status_code == 200 and "<title>错误：" in page and "请选择问题分类" in page
@@ -101,7 +101,7 @@ def test_an_appointment_with_a_bad_term_keeps_the_typed_dates(client, num_querie
     application = actions.officer_apply(actor=applicant, background="journalist", organisation="湖州日报")
     client.force_login(UserFactory(username="admin-y", role=Role.ADMIN))
     url = f"/voice/officers/applications/{application.pk}/decide/"
-    with num_queries(10):
+    with num_queries(7):
         response = client.post(url, {"approve": "1", "term_start": "2026-12-01", "term_end": "2026-01-01"})
     page = response.content.decode()
     assert response.status_code == 200 and "<title>错误：" in page
