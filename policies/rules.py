@@ -179,25 +179,29 @@ def evaluate_policy(
     unmet: list[Outcome] = []
     memo = {} if memo is None else memo
     for number, group in enumerate(policy.groups, start=1):
-        if _group_status(group, facts, memo) == MET:
+        status = memo.get(id(group))  # matching has sorted every group in scope already
+        if (status or _group_status(group, facts, memo)) == MET:
             continue
         # only shortfalls are put into words; policies sharing a group (compile_policies interns them) at
         # the same position share its outcomes, which nobody changes once stamped
         key = ("outcomes", id(group), number, detail) if region_names is None else None
         found = memo.get(key) if key is not None else None
         if found is None:
-            found = evaluate_group(group, facts, region_names=region_names, detail=detail, memo=memo)
-            for outcome in found[1]:
+            status, outcomes = evaluate_group(group, facts, region_names=region_names, detail=detail, memo=memo)
+            names: list[str] = []  # the group's missing facts, each once, in order
+            for outcome in outcomes:
                 outcome.group = number
+                if status == UNKNOWN:
+                    names.extend(name for name in outcome.missing if name not in names)
+            found = (status, outcomes, names)
             if key is not None:
                 memo[key] = found
-        status, outcomes = found
+        status, outcomes, names = found
         if status == UNMET:
             reasons = [o.message or o.text for o in outcomes] if detail else []
             return PolicyMatch(policy.id, NOT_APPLICABLE, reasons=reasons)
         if status == UNKNOWN:
-            for outcome in outcomes:
-                missing.extend(name for name in outcome.missing if name not in missing)
+            missing.extend(name for name in names if name not in missing)
         elif status != MET:
             unmet.extend(outcomes)
     if missing:
