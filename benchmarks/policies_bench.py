@@ -350,6 +350,9 @@ def reuse(n_enterprises: int):
     push_policy = Policy.objects.select_related("region").get(title="基准：高新技术企业免申即享奖励")
     Entitlement.objects.filter(policy=push_policy)._raw_delete(connection.alias)
     Notification.objects.filter(kind="policies.entitlement.created")._raw_delete(connection.alias)
+    if connection.vendor == "postgresql":  # the deleted rows' space and index entries, as after a build
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM ANALYZE {Entitlement._meta.db_table}, {Notification._meta.db_table}")
     print(f"  reusing the database's {len(ids)} enterprises")
     return User.objects.get(username="bench-clerk"), ids, push_policy
 
