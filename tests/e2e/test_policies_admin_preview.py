@@ -29,3 +29,33 @@ def test_condition_preview_updates_while_typing(page, live_server, login, admin_
     page.fill("#id_conditions-0-guard_value", "20000")
     page.fill("#id_conditions-0-guard_value2", "5000")
     preview.filter(has_text="区间上下限颠倒").wait_for()
+
+
+def test_a_condition_that_cannot_be_evaluated_comes_back_explained(page, live_server, login, admin_user, screenshot):
+    # given a policy in the back office
+    from tests.policies.factories import PolicyFactory
+
+    region_tree()
+    policy = PolicyFactory()
+    login(page, admin_user.username)
+    page.goto(f"{live_server.url}/admin/policies/policy/{policy.pk}/change/")
+    # when a reversed range is saved
+    page.select_option("#id_conditions-0-fact", "revenue")
+    page.select_option("#id_conditions-0-operator", "between")
+    page.fill("#id_conditions-0-value", "20000")
+    page.fill("#id_conditions-0-value2", "5000")
+    page.click("input[name=_save]")
+    # then the page comes back (audited by axe in this state: its title says there are errors), the row's
+    # error next to its field, what was typed kept, nothing saved
+    page.wait_for_selector(".errornote")
+    assert page.title().startswith("错误")
+    value2 = page.locator("#id_conditions-0-value2")
+    assert value2.get_attribute("aria-invalid") == "true" and value2.input_value() == "5000"
+    error_id = "id_conditions-0-value2_error"
+    assert error_id in value2.get_attribute("aria-describedby").split()
+    assert "区间上下限颠倒" in page.inner_text(f"#{error_id}")
+    assert page.input_value("#id_conditions-0-value") == "20000"
+    # the selects' empty choice is Chinese on the Chinese admin (Django's own label is not translated)
+    assert "Select an option" not in page.content()
+    screenshot(page, "policies-admin-condition-error")
+    assert not policy.conditions.exists()

@@ -92,3 +92,13 @@ def test_attachment_help_follows_the_language():
         assert str(IssueReportForm().fields["attachments"].help_text).startswith("Up to")
     with translation.override("zh-hans"):
         assert str(IssueReportForm().fields["attachments"].help_text).startswith("最多")
+
+
+def test_djangos_empty_choice_is_chinese_on_chinese_pages():
+    # Django 6's "- Select an option -" has no zh_Hans translation of its own (locale/zh_Hans holds it)
+    from django.db.models.fields import BLANK_CHOICE_LABEL
+
+    with translation.override("zh-hans"):
+        assert str(BLANK_CHOICE_LABEL) == "- 请选择 -"
+    with translation.override("en"):
+        assert str(BLANK_CHOICE_LABEL) == "- Select an option -"
