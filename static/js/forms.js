@@ -11,9 +11,18 @@
     input.focus({ preventScroll: true });
     return true;
   }
-  document.addEventListener("DOMContentLoaded", function () {
+  function focusSummary() {
     var summary = document.querySelector("[data-module=error-summary]");
     if (summary) { summary.focus(); }
+  }
+  document.addEventListener("DOMContentLoaded", focusSummary);
+  // A form sent from a page whose address has a fragment (#main, after the skip link) comes back with that
+  // fragment, and going to it after loading takes the focus away again: give it back, unless the person
+  // has already moved it somewhere.
+  window.addEventListener("load", function () {
+    window.setTimeout(function () {
+      if (!document.activeElement || document.activeElement === document.body) { focusSummary(); }
+    }, 0);
   });
   document.addEventListener("click", function (event) {
     var link = event.target.closest("[data-module=error-summary] a[data-field]");
