@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from policies import actions, tasks
 from policies.choices import EntitlementStatus, PolicyMode, PolicyStatus
@@ -170,7 +171,7 @@ def test_a_push_costs_the_same_queries_for_3_and_30_enterprises_and_announces_ea
         # when the push runs
         counts.append(num_queries.of(lambda: actions.entitlements_push_policy(policy_id=policy.pk, day=TODAY)))
     # then it ran the same number of queries, every entitlement is announced, each member told once per channel
-    assert counts[1] == counts[2] == 13
+    assert counts[1] == counts[2] == (14 if connection.vendor == "postgresql" else 13)  # + the audit chain's lock
     assert Entitlement.objects.filter(notified_at__isnull=True).count() == 0
     assert Entitlement.objects.count() == 34
     notices = Notification.objects.filter(kind="policies.entitlement.created", channel="inbox")
