@@ -10,6 +10,7 @@ from market import actions as market_actions
 from portal import actions as portal_actions
 from portal.choices import MembershipKind, Role
 from services.models import ServiceItem
+from tests.e2e.keyboard import focused, tab_to
 from tests.issues.conftest import ensure_issue_configuration
 from tests.market.factories import FacilityFactory, day
 from tests.portal.factories import UserFactory
@@ -87,17 +88,28 @@ def test_administrator_appoints_without_a_decision(page, live_server, login, scr
     assert page.input_value(f"#id_decide-{application.pk}-term_start") == "2026-12-01"
 
 
-def test_code_holder_votes_without_a_choice(page, live_server, supervisor, department, screenshot):
+def test_code_holder_votes_by_keyboard_alone_and_without_a_choice_first(
+    page, live_server, supervisor, department, screenshot
+):
     ensure_issue_configuration()
     the_inquiry = inquiry(supervisor, [department], [common_issue(supervisor, department)])
     voice_actions.inquiry_move(actor=supervisor, inquiry=the_inquiry, move="open")
     code = voice_actions.inquiry_issue_codes(actor=supervisor, inquiry=the_inquiry, count=1)[0]
     page.goto(f"{live_server.url}/voice/inquiries/{the_inquiry.pk}/")
-    page.fill(f"#id_ballot-{department.pk}-code", code)
-    page.click("[data-testid=ballot-submit]")
+    # 跳到正文, Tab to the code, typed, Enter — no choice made yet
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    tab_to(page, "code")
+    page.keyboard.type(code)
+    page.keyboard.press("Enter")
     came_back(page, "row-ballot-without-choice", screenshot)
     assert page.input_value(f"#id_ballot-{department.pk}-code") == code
-    page.check(f"#id_ballot-{department.pk}-choice_0")
-    page.click("[data-testid=ballot-submit]")
+    # the summary's link (Tab, Enter) puts the cursor on the first choice; Down picks the next; Enter sends
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert focused(page, "id") == f"id_ballot-{department.pk}-choice_0"
+    page.keyboard.press("ArrowDown")
+    assert page.is_checked(f"#id_ballot-{department.pk}-choice_1")
+    page.keyboard.press("Enter")
     page.wait_for_selector(".alert")
     assert "投票是匿名的" in page.inner_text("main")
