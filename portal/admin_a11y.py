@@ -7,12 +7,15 @@
 - The two-box filter of a many-to-many field (``filter_horizontal``) puts ``aria-label`` on a plain
   ``span``; the project's admins use the plain multiple select instead, and the permission groups (the
   portal's roles are its own, not Django groups) are not in the admin.
+- A tabular inline's row points ``aria-describedby`` at help text it does not show (the heading does):
+  :class:`RowBoundField` names only the row's error.
 """
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import options, widgets
 from django.db import models
+from django.forms import BoundField
 
 
 class ISODateInput(forms.DateInput):
@@ -36,11 +39,24 @@ def _innermost(widget):
     return getattr(widget, "widget", widget)
 
 
+class RowBoundField(BoundField):
+    """A field in a tabular inline's row: its help text is shown once, in the column heading, so there is no
+    element per row for ``aria-describedby`` to name (Django names ``…_helptext`` anyway); the error it
+    names stays."""
+
+    @property
+    def aria_describedby(self):
+        named = super().aria_describedby
+        return " ".join(i for i in (named or "").split() if not i.endswith("_helptext")) or None
+
+
 class LabelledTabularInline(admin.TabularInline):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if formfield is not None and formfield.label:
             _innermost(formfield.widget).attrs.setdefault("aria-label", formfield.label)
+        if formfield is not None:
+            formfield.bound_field_class = RowBoundField
         return formfield
 
 
