@@ -5,36 +5,12 @@ filtered, one marked read, then all. Screenshots of each state; axe audits every
 import pytest
 
 from portal.models import Notification
+from tests.e2e.keyboard import follow as _follow
+from tests.e2e.keyboard import log_in_by_keyboard as _log_in_by_keyboard
+from tests.e2e.keyboard import tab_to_selector as _tab_to
 from tests.services.conftest import opening, submit  # noqa: F401 - fixtures of the services tests
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _tab_to(page, selector: str, limit: int = 80) -> int:
-    """Press Tab until the element ``selector`` has the focus; the number of presses."""
-    for presses in range(1, limit + 1):
-        page.keyboard.press("Tab")
-        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
-            return presses
-    raise AssertionError(f"{selector} is not reachable by Tab ({limit} presses)")
-
-
-def _log_in_by_keyboard(page, url: str, username: str) -> None:
-    page.goto(f"{url}/accounts/login/")
-    _tab_to(page, "input[name=username]")
-    page.keyboard.type(username)
-    page.keyboard.press("Tab")
-    page.keyboard.type("Test-pass-123!")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    page.wait_for_selector("[data-testid=nav-user]", state="attached")
-
-
-def _follow(page, selector: str) -> None:
-    """Tab to a link or button and press Enter, waiting for the page it opens."""
-    _tab_to(page, selector)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
 
 
 def test_task_inbox_by_keyboard_alone(page, live_server, screenshot, handler, submit):  # noqa: F811

@@ -7,6 +7,7 @@ import pytest
 
 from services.choices import Automation, ItemKind, ItemType
 from services.models import Application
+from tests.e2e.keyboard import focused, follow, log_in_by_keyboard, skip_to_main, tab_to_selector
 from tests.services.factories import BundleFactory, BundleItemFactory, ServiceItemFactory, ServiceMaterialFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -128,3 +129,43 @@ def test_excludes_pair_is_flagged_live_and_refused_on_submit(page, live_server, 
     page.wait_for_selector("[data-testid=error-summary]")
     assert "不能同时选择" in page.inner_text("[data-testid=error-summary]")
     assert Application.objects.count() == 0
+
+
+def test_enterprise_applies_by_keyboard_alone(page, live_server, screenshot, opening, member):
+    """The online bundle application of the first test without the mouse (issue 15): the catalogue and the
+    bundle from the navigation, the task list's link to the items, two value-added items ticked with Space,
+    the contact typed (over what was pre-filled), check answers and submit with Enter."""
+    log_in_by_keyboard(page, live_server.url, member.username)
+    follow(page, "[data-testid=nav-services]")
+    follow(page, "[data-testid=bundle-card] a[href$='/qykb/']")
+    page.wait_for_selector("[data-testid=apply-form]")
+    skip_to_main(page)
+    # the task list's first part takes the focus to the items
+    tab_to_selector(page, "[data-testid=task-items] a")
+    page.keyboard.press("Enter")
+    assert focused(page, "id") == "items"
+    for code in ("330500-VA-0001", "330500-VA-0008"):
+        tab_to_selector(page, f"[data-testid='item-{code}']")
+        page.keyboard.press("Space")
+        assert page.is_checked(f"[data-testid='item-{code}']")
+    contact = [("contact_name", "沈建国"), ("contact_phone", "13812345678"), ("address", "湖州市吴兴区产业园1号")]
+    for name, value in contact:
+        tab_to_selector(page, f"input[name={name}]")
+        page.keyboard.press("Control+A")
+        page.keyboard.type(value)
+    screenshot(page, "keyboard-services-bundle")
+    follow(page, "[data-testid=apply-next]")
+    page.wait_for_selector("[data-testid=check-answers]")
+    assert "免费刻章" in page.inner_text("[data-testid=check-value-added]")
+    assert "银行开户专人对接" in page.inner_text("[data-testid=check-value-added]")
+    assert "沈建国" in page.inner_text("[data-testid=check-answers]")
+    screenshot(page, "keyboard-services-check-answers")
+    follow(page, "[data-testid=apply-submit]")
+    page.wait_for_selector("[data-testid=confirmation]")
+    reference = page.inner_text("[data-testid=reference]")
+    assert re.fullmatch(r"YLS\d{12}", reference)
+    screenshot(page, "keyboard-services-confirmation")
+    follow(page, "[data-testid=to-status]")
+    assert page.locator("[data-testid=task-row]").count() == 4
+    application = Application.objects.get(reference=reference)
+    assert application.items.count() == 4 and application.contact_name == "沈建国"
