@@ -11,13 +11,13 @@ import base64
 import hashlib
 import inspect
 import json
+import os
 import time
 from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 import schemathesis
-from django.conf import settings as django_settings
 from django.core import signals
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
@@ -82,10 +82,12 @@ def generated():
 
 
 # The drawn cases are a pure function of the schema, EXAMPLES and the libraries that draw them (derandomized):
-# kept in the checkout's untracked .cache/ under that key, so the suite's next run (CI's PostgreSQL pass after
-# its SQLite pass, a developer's next run) replays them instead of drawing them again (most of this module's
-# CPU time). Any change to the schema, the counts or the versions is another key: the cases are drawn afresh.
-CACHE = Path(django_settings.BASE_DIR) / ".cache" / "schemathesis"
+# kept in the user's cache directory (PORTAL_TEST_CACHE, else $XDG_CACHE_HOME or ~/.cache, /portal-tests) under
+# that key, so the suite's next run (CI's PostgreSQL pass after its SQLite pass, the next clone's run on the
+# same machine, a developer's next run) replays them instead of drawing them again (most of this module's CPU
+# time). Any change to the schema, the counts or the versions is another key: the cases are drawn afresh.
+USER_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "portal-tests"
+CACHE = Path(os.environ.get("PORTAL_TEST_CACHE") or USER_CACHE) / "schemathesis"
 CASE_FIELDS = ("path_parameters", "headers", "cookies", "query", "media_type")
 
 
