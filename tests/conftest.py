@@ -19,6 +19,19 @@ def pytest_configure(config):
     flush.install()  # transactional tests empty the tables with DELETE on PostgreSQL (tests/flush.py)
 
 
+# The long tests first (real processes, grouped modules, the browser), so that pytest-xdist's workers end
+# together instead of one of them running a qcluster or schemathesis group alone at the end of the run.
+LONG_FIRST = ("system", "xdist_group", "browser")
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item):
+        marks = {mark.name for mark in item.iter_markers()}
+        return next((i for i, name in enumerate(LONG_FIRST) if name in marks), len(LONG_FIRST))
+
+    items.sort(key=rank)  # stable: the order within each rank is the collection's
+
+
 @pytest.fixture
 def region(db):
     return RegionFactory(code="330500", name="湖州市", level="city")
