@@ -2,7 +2,6 @@
 message next to the field, what was typed kept and nothing changed — not a redirect that loses the input."""
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 
@@ -10,7 +9,7 @@ from market import actions
 from market.models import FacilityBooking, Purchase
 from portal.models import AuditLog
 from tests.market.factories import day
-from tests.market.test_marketplace import AFTER, post, quote, quoting
+from tests.market.test_marketplace import AFTER, delivered, post, quote, quoting
 
 pytestmark = pytest.mark.django_db
 
@@ -67,14 +66,7 @@ def test_a_contract_with_a_bad_date_keeps_the_typed_price(client_for, member, nu
 
 
 def test_a_low_rating_without_a_reason_and_a_cancel_without_one_come_back(client_for, member, num_queries):
-    purchase = post(member)
-    pair = quoting(1)[0]
-    quote(purchase, pair, 150000)
-    actions.purchase_select(actor=member, purchase=purchase, now=AFTER)
-    actions.purchase_contract(
-        actor=member, purchase=purchase, contract_price=Decimal(150000), delivery_due=dt.date(2036, 5, 1), now=AFTER
-    )
-    actions.purchase_deliver(actor=member, purchase=purchase, delivered_on=dt.date(2036, 4, 28), now=AFTER)
+    purchase = delivered(member)
     client = client_for(member)
     # When the member rates 1 with no reason: the action's rule (「不满意的评价请说明理由」) on the page
     with num_queries(13):

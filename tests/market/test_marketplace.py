@@ -47,6 +47,18 @@ def quote(purchase, pair, price):
     return actions.quote_submit(actor=user, purchase=purchase, price=Decimal(price), now=day(2036, 3, 5, 10))
 
 
+def delivered(member):
+    """A purchase quoted by one intermediary, selected, contracted at 150,000 and delivered on time."""
+    purchase = post(member)
+    quote(purchase, quoting(1)[0], 150000)
+    actions.purchase_select(actor=member, purchase=purchase, now=AFTER)
+    actions.purchase_contract(
+        actor=member, purchase=purchase, contract_price=Decimal(150000), delivery_due=dt.date(2036, 5, 1), now=AFTER
+    )
+    actions.purchase_deliver(actor=member, purchase=purchase, delivered_on=dt.date(2036, 4, 28), now=AFTER)
+    return purchase
+
+
 def test_registration_validates_the_uscc_and_waits_for_an_administrator(region, admin_user):
     user = UserFactory()
     common = dict(
@@ -180,18 +192,11 @@ def test_another_enterprise_cannot_select(member, other_member):
 
 
 def test_contract_delivery_and_rating_make_the_credit_score(member):
-    purchase = post(member)
-    pair = quoting(1)[0]
-    quote(purchase, pair, 150000)
-    actions.purchase_select(actor=member, purchase=purchase, now=AFTER)
-    actions.purchase_contract(
-        actor=member, purchase=purchase, contract_price=Decimal(150000), delivery_due=dt.date(2036, 5, 1), now=AFTER
-    )
-    actions.purchase_deliver(actor=member, purchase=purchase, delivered_on=dt.date(2036, 4, 28), now=AFTER)
+    purchase = delivered(member)
     with pytest.raises(ActionError, match="理由"):
         actions.purchase_rate(actor=member, purchase=purchase, rating=2, now=AFTER)
     actions.purchase_rate(actor=member, purchase=purchase, rating=4, now=AFTER)
-    firm = Intermediary.objects.get(pk=pair[0].pk)
+    firm = Intermediary.objects.get(pk=purchase.quotes.get().intermediary_id)
     # 60 × 4/5 + 30 × 1/1 + 10 = 88.0
     assert firm.credit_score == Decimal("88.0") and firm.rating == Decimal("4.00") and firm.rating_count == 1
     with pytest.raises(TransitionNotAllowed):
