@@ -131,10 +131,11 @@ def test_excludes_pair_is_flagged_live_and_refused_on_submit(page, live_server, 
     assert Application.objects.count() == 0
 
 
-def test_enterprise_applies_by_keyboard_alone(page, live_server, screenshot, opening, member):
-    """The online bundle application of the first test without the mouse (issue 15): the catalogue and the
-    bundle from the navigation, the task list's link to the items, two value-added items ticked with Space,
-    the contact typed (over what was pre-filled), check answers and submit with Enter."""
+def test_enterprise_applies_by_keyboard_alone(page, new_page, live_server, screenshot, opening, member, handler):
+    """The first test without the mouse (issue 15): the catalogue and the bundle from the navigation, the
+    task list's link to the items, two value-added items ticked with Space, the contact typed (over what
+    was pre-filled), check answers and submit with Enter; the handler accepts and completes the task in
+    another tab, and the enterprise sees it done in 我的申请."""
     log_in_by_keyboard(page, live_server.url, member.username)
     follow(page, "[data-testid=nav-services]")
     follow(page, "[data-testid=bundle-card] a[href$='/qykb/']")
@@ -148,6 +149,13 @@ def test_enterprise_applies_by_keyboard_alone(page, live_server, screenshot, ope
         tab_to_selector(page, f"[data-testid='item-{code}']")
         page.keyboard.press("Space")
         assert page.is_checked(f"[data-testid='item-{code}']")
+    # the paid seal excludes the free one: ticked with Space, the problem is said at once; Space unticks it
+    tab_to_selector(page, "[data-testid='item-330500-VA-0099']")
+    page.keyboard.press("Space")
+    page.wait_for_selector("[data-testid=selection-problems]")
+    assert "不能同时选择" in page.inner_text("[data-testid=selection-problems]")
+    page.keyboard.press("Space")
+    page.wait_for_selector("[data-testid=selection-problems]", state="detached")
     contact = [("contact_name", "沈建国"), ("contact_phone", "13812345678"), ("address", "湖州市吴兴区产业园1号")]
     for name, value in contact:
         tab_to_selector(page, f"input[name={name}]")
@@ -169,3 +177,21 @@ def test_enterprise_applies_by_keyboard_alone(page, live_server, screenshot, ope
     assert page.locator("[data-testid=task-row]").count() == 4
     application = Application.objects.get(reference=reference)
     assert application.items.count() == 4 and application.contact_name == "沈建国"
+
+    # the 市场监管 handler: 办理任务, the 企业设立登记 task, 受理, then 办结 with the result typed
+    desk = new_page()
+    log_in_by_keyboard(desk, live_server.url, handler.username)
+    follow(desk, "[data-testid=nav-task-inbox]")
+    task = application.items.get(service__code="330000-AMR-0001")
+    follow(desk, f"[data-testid=open-task-{task.pk}]")
+    follow(desk, "[data-testid=task-accept]")
+    tab_to_selector(desk, "[data-testid=complete-text]", 150)
+    desk.keyboard.type("营业执照已核发，统一社会信用代码已赋码")
+    follow(desk, "[data-testid=task-complete]", 150)
+    assert "已办结" in desk.inner_text("[data-testid=task-status]")
+    screenshot(desk, "keyboard-services-handler-completed")
+    # the enterprise: 我的申请 shows it done
+    follow(page, "[data-testid=nav-my-applications]")
+    done_row = page.locator("[data-testid=task-row][data-task='330000-AMR-0001']")
+    assert "已办结" in done_row.inner_text() and "营业执照已核发" in done_row.inner_text()
+    screenshot(page, "keyboard-services-done")
