@@ -244,3 +244,15 @@ def login(live_server):
         page.wait_for_load_state("load")
 
     return do
+
+
+@pytest.fixture
+def walk_in(enterprise):
+    """An enterprise at the window: the problem configuration exists, its 法定代表人 and phone are on file
+    (the window pre-fills the contact from them)."""
+    from tests.issues.conftest import ensure_issue_configuration
+
+    ensure_issue_configuration()
+    enterprise.legal_representative, enterprise.contact_phone = "李四", "0572-2211333"
+    enterprise.save()
+    return enterprise

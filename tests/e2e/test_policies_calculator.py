@@ -1,32 +1,18 @@
 """A visitor without an account runs a what-if in the policy calculator and sees what they can enjoy now
 and, for the rest, exactly how far away they are."""
 
-from decimal import Decimal
-
 import pytest
 
 from policies.models import Entitlement
 from portal.models import Enterprise
-from tests.policies.factories import HIGH_TECH_CONDITIONS, policy_with, region_tree
+from tests.policies.factories import calculator_policies
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_anonymous_what_if_shows_eligible_and_near_with_the_gap(page, live_server, screenshot):
     # given published policies: one for every SME, and the 高新技术企业 rule
-    regions = region_tree()
-    policy_with(
-        [{"group": 1, "fact": "is_sme", "operator": "is_true"}],
-        title="小微企业“六税两费”减半征收",
-        region=regions["330000"],
-        benefit_amount=None,
-    )
-    policy_with(
-        HIGH_TECH_CONDITIONS,
-        title="湖州市高新技术企业首次认定奖励",
-        region=regions["330500"],
-        benefit_amount=Decimal(30),
-    )
+    calculator_policies()
     # when a visitor fills in a what-if without logging in
     page.goto(f"{live_server.url}/policies/calculator/")
     page.select_option("#id_region", "330502")

@@ -3,33 +3,19 @@ through the profile form, picks the region and size with the arrow keys, types t
 segment by segment as a person types it), sends it with Enter and reads the results; nothing is saved.
 The same policies and figures as test_policies_calculator.py."""
 
-from decimal import Decimal
-
 import pytest
 
 from policies.models import Entitlement
 from portal.models import Enterprise
 from tests.e2e.keyboard import assert_focus_visible, focused, pick, skip_to_main, tab_to_selector, type_date
-from tests.policies.factories import HIGH_TECH_CONDITIONS, policy_with, region_tree
+from tests.policies.factories import calculator_policies
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_what_if_by_keyboard_alone(page, live_server, screenshot):
     # given published policies: one for every SME, and the 高新技术企业 rule
-    regions = region_tree()
-    policy_with(
-        [{"group": 1, "fact": "is_sme", "operator": "is_true"}],
-        title="小微企业“六税两费”减半征收",
-        region=regions["330000"],
-        benefit_amount=None,
-    )
-    policy_with(
-        HIGH_TECH_CONDITIONS,
-        title="湖州市高新技术企业首次认定奖励",
-        region=regions["330500"],
-        benefit_amount=Decimal(30),
-    )
+    calculator_policies()
     # when a visitor opens the calculator and skips the navigation
     page.goto(f"{live_server.url}/policies/calculator/")
     skip_to_main(page)

@@ -16,13 +16,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 opening = test_services_flow.opening
 
 
-@pytest.fixture
-def walk_in(enterprise):
-    enterprise.legal_representative, enterprise.contact_phone = "李四", "0572-2211333"
-    enterprise.save()
-    return enterprise
-
-
 def _audit_open_combobox(page):
     """axe on the picker with its list open and an option active (the page audit runs on load, closed)."""
     if not page.evaluate("() => typeof axe !== 'undefined'"):

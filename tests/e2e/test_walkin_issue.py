@@ -7,17 +7,8 @@ import pytest
 
 from issues.models import Issue
 from tests.e2e.keyboard import count_loads, focused
-from tests.issues.conftest import ensure_issue_configuration
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def walk_in(enterprise):
-    ensure_issue_configuration()
-    enterprise.legal_representative, enterprise.contact_phone = "李四", "0572-2211333"
-    enterprise.save()
-    return enterprise
 
 
 def test_walk_in_problem_in_three_page_loads(page, live_server, login, clerk, walk_in, screenshot):

@@ -50,14 +50,6 @@ def audit(page, name):
     assert not [v for v in violations if v["impact"] in ("serious", "critical")], violations
 
 
-@pytest.fixture
-def walk_in(enterprise):
-    ensure_issue_configuration()
-    enterprise.legal_representative, enterprise.contact_phone = "李四", "0572-2211333"
-    enterprise.save()
-    return enterprise
-
-
 def test_walk_in_application_without_javascript(nojs, live_server, login, clerk, walk_in, opening, screenshot):
     page = nojs
     login(page, clerk.username)

@@ -126,3 +126,20 @@ def facts(**overrides) -> Facts:
     }
     base.update(overrides)
     return Facts(**base)
+
+
+def calculator_policies():
+    """The calculator's browser tests' policies: one for every SME (province), the 高新技术企业 rule (city)."""
+    regions = region_tree()
+    policy_with(
+        [{"group": 1, "fact": "is_sme", "operator": "is_true"}],
+        title="小微企业“六税两费”减半征收",
+        region=regions["330000"],
+        benefit_amount=None,
+    )
+    policy_with(
+        HIGH_TECH_CONDITIONS,
+        title="湖州市高新技术企业首次认定奖励",
+        region=regions["330500"],
+        benefit_amount=Decimal(30),
+    )
