@@ -302,10 +302,16 @@ def library(*, user, q: str = "", public: bool = False):
 def issue_ledger(*, user, period, department=None, region=None, metric: str = ""):
     """The problems of the 台账 that ``user`` may see: the period's cohort (first dispatched in it, not
     withdrawn), optionally only one lead department, the departments of one region or the problems
-    behind one drill-down number (``metric``); in the order they were registered."""
+    behind one drill-down number (``metric``); in the order they were first dispatched.
+
+    The cohort's conditions apply to the rows themselves (no ``pk IN (subquery)``) and the order is
+    the cohort index's (``issues_issue_cohort``: first dispatch, id, covering the lead department and
+    status): a page is an index range scan that stops after its rows, and the count reads the
+    period's index entries only — never the table (docs/performance.md, 2026-12-03). The order by
+    registration it had before made PostgreSQL walk the whole registration index to find a page."""
     from . import rankings
 
-    qs = Issue.objects.visible_to(user).filter(pk__in=rankings.cohort(period).values("pk"))
+    qs = rankings.cohort(period).visible_to(user)
     if department:
         qs = qs.filter(lead_department=department)
     if region:
@@ -313,7 +319,7 @@ def issue_ledger(*, user, period, department=None, region=None, metric: str = ""
     metric_filters = rankings.metric_filters()
     if metric in metric_filters:
         qs = qs.filter(metric_filters[metric])
-    return qs.order_by("registered_at", "id")
+    return qs.order_by("first_dispatched_at", "id")
 
 
 def application_ledger(*, user, period):

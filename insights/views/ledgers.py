@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -39,6 +40,27 @@ def _ledger_queryset(request, form, period):
     )
 
 
+class _DeferredJoinPaginator(Paginator):
+    """Django's paginator, with a page found in two steps inside one query: the page's ids first, in
+    the list's order with OFFSET/LIMIT over the ids alone (an index-only scan of ``issues_issue_cohort``
+    for the 台账), then those rows with their joins. A deep page then skips index entries, not rows
+    fetched from the table and joined; the count stays Django's exact COUNT."""
+
+    def __init__(self, object_list, per_page, *, select_related=(), **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.select_related = select_related
+
+    def _get_page(self, object_list, number, paginator):
+        if isinstance(object_list, QuerySet):
+            ids = object_list.values("pk")
+            object_list = (
+                object_list.model._default_manager.filter(pk__in=ids)
+                .select_related(*self.select_related)
+                .order_by(*object_list.query.order_by)
+            )
+        return super()._get_page(object_list, number, paginator)
+
+
 class LedgerView(RoleRequiredMixin, TemplateView):
     """台账: the problems of a period with filters, and the Excel exports of problems and rankings."""
 
@@ -49,9 +71,9 @@ class LedgerView(RoleRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         form, period = _period_form(self.request, LedgerFilterForm)
         qs = _ledger_queryset(self.request, form, period) if period else Issue.objects.none()
-        page = Paginator(qs.select_related("enterprise", "lead_department", "category", "channel"), 50).get_page(
-            self.request.GET.get("page")
-        )
+        page = _DeferredJoinPaginator(
+            qs, 50, select_related=("enterprise", "lead_department", "category", "channel")
+        ).get_page(self.request.GET.get("page"))
         ctx.update(
             form=form,
             period=period,
