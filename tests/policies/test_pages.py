@@ -362,3 +362,20 @@ def test_the_entitlement_decision_page_permissions_and_queries(
     assert client_for(handler).get(decide).status_code == 403
     assert client_for(clerk).get("/policies/entitlements/999999/decide/").status_code == 404
     assert num_queries.get(client_for(clerk), decide) == 4
+
+
+def test_a_status_past_the_count_limit_is_shown_as_more_than_the_limit(
+    client_for, clerk, regions, high_tech, monkeypatch
+):
+    # given three enterprises lacking a fact the policy needs, and a count limit of two
+    monkeypatch.setattr("policies.selectors.COUNT_LIMIT", 2)
+    for name in ("甲公司", "乙公司", "丙公司"):
+        EnterpriseFactory(name=name, region=regions["330502"])
+    # when staff open the policy's enterprises
+    response = client_for(clerk).get(f"/policies/{high_tech.pk}/enterprises/")
+    matches = response.context["matches"]
+    # then the count stops past the limit and the page says "more than two"; all three are still listed
+    assert matches["counts"]["unknown"] == 3 and matches["count_limit"] == 2
+    assert matches["counts"]["eligible"] == 0
+    assert "超过 2 家" in response.content.decode()
+    assert len(matches["unknown"]) == 3
