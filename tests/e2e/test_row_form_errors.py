@@ -4,19 +4,16 @@ page — each with the error summary focused, the page title starting 「错误�
 Every page is audited by axe (conftest) in its error state; screenshots are test artifacts."""
 
 import pytest
-from django.utils import timezone
 
 from market import actions as market_actions
 from portal import actions as portal_actions
 from portal.choices import MembershipKind, Role
-from services.models import ServiceItem
 from tests.e2e.keyboard import focused, tab_to
 from tests.issues.conftest import ensure_issue_configuration
 from tests.market.factories import FacilityFactory, day
 from tests.portal.factories import UserFactory
-from tests.voice.factories import common_issue, inquiry
+from tests.voice.factories import common_issue, inquiry, officer_finding
 from voice import actions as voice_actions
-from voice.models import ServiceReview
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,17 +31,7 @@ def test_clerk_rows(page, live_server, login, clerk, enterprise, department, scr
     claim = portal_actions.membership_request(
         user=UserFactory(username="claimant"), enterprise=enterprise, kind=MembershipKind.AGENT
     )
-    item = ServiceItem.objects.create(code="QY-001", name="企业开办", item_type="admin", department=department)
-    review = ServiceReview.objects.create(
-        officer=UserFactory(username="officer-1", role=Role.OFFICER),
-        service_item=item,
-        efficiency=2,
-        clarity=3,
-        convenience=2,
-        attitude=5,
-        findings="办事指南材料清单与窗口要求不一致。",
-        reviewed_at=timezone.now(),
-    )
+    review = officer_finding(department)
     login(page, clerk.username)
     # 驳回 from the queue without a reason → the claim's page, the choice kept
     page.goto(f"{live_server.url}/workbench/memberships/")

@@ -54,3 +54,25 @@ def inquiry(supervisor, departments, commons, *, held_on=dt.date(2026, 3, 18)):
     return actions.inquiry_create(
         actor=supervisor, title="优化营商环境专题询问", held_on=held_on, common_issues=commons, departments=departments
     )
+
+
+def officer_finding(department, *, username="officer-1"):
+    """A 体验官's review of 企业开办 with a finding (材料清单与窗口要求不一致), not yet raised as a problem."""
+    from django.utils import timezone
+
+    from portal.choices import Role
+    from services.models import ServiceItem
+    from tests.portal.factories import UserFactory
+    from voice.models import ServiceReview
+
+    item = ServiceItem.objects.create(code="QY-001", name="企业开办", item_type="admin", department=department)
+    return ServiceReview.objects.create(
+        officer=UserFactory(username=username, role=Role.OFFICER),
+        service_item=item,
+        efficiency=2,
+        clarity=3,
+        convenience=2,
+        attitude=5,
+        findings="办事指南材料清单与窗口要求不一致。",
+        reviewed_at=timezone.now(),
+    )

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from portal.choices import Role
 from portal.models import AuditLog
-from services.models import ServiceItem
 from tests.portal.factories import UserFactory
+from tests.voice.factories import officer_finding
 from voice import actions
-from voice.models import BallotCount, OfficerApplication, ServiceReview
+from voice.models import BallotCount, OfficerApplication
 
 from .factories import common_issue, inquiry
 
@@ -61,18 +61,7 @@ def test_an_empty_answer_comes_back_and_changes_nothing(client, supervisor, hand
 
 @pytest.fixture
 def finding(department):
-    item = ServiceItem.objects.create(code="QY-001", name="企业开办", item_type="admin", department=department)
-    officer = UserFactory(username="officer-1", role=Role.OFFICER)
-    return ServiceReview.objects.create(
-        officer=officer,
-        service_item=item,
-        efficiency=2,
-        clarity=3,
-        convenience=2,
-        attitude=5,
-        findings="办事指南材料清单与窗口要求不一致。",
-        reviewed_at=timezone.now(),
-    )
+    return officer_finding(department)
 
 
 def test_a_finding_without_a_category_comes_back_with_the_chosen_enterprise(
