@@ -21,9 +21,12 @@ def pytest_configure(config):
 
 # The long tests first (real processes, grouped modules, the browser), so that pytest-xdist's workers end
 # together instead of one of them running a qcluster or schemathesis group alone at the end of the run.
+# This runs before pytest-django's own sort, which is stable: database tests still come before the
+# transactional ones (whose flush empties the tables the migrations seeded), the long ones first in each.
 LONG_FIRST = ("system", "xdist_group", "browser")
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     def rank(item):
         marks = {mark.name for mark in item.iter_markers()}
