@@ -10,28 +10,26 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from issues.choices import Light
 from portal.i18n import localized_name
 from portal.masking import mask_name, mask_phone
 
 register = template.Library()
 
-# light → (CSS class, data-light, label)
-_LIGHTS = {
-    "overdue": ("light-overdue", "超期"),
-    "due_soon": ("light-duesoon", "临期"),
-    "on_time": ("light-ontime", "正常"),
-}
+# the lights that show a deadline → their CSS class (the labels are issues.choices.Light's)
+_LIGHT_CSS = {Light.OVERDUE: "light-overdue", Light.DUE_SOON: "light-duesoon", Light.ON_TIME: "light-ontime"}
 
 
 @register.simple_tag
 def issue_light(issue) -> str:
     """The current deadline with its light (``issue.light``, set by ``selectors.attach_lights``)."""
     light = getattr(issue, "light", "")
-    if light not in _LIGHTS:
+    if light not in _LIGHT_CSS:
         return mark_safe('<span class="muted">—</span>')
-    css, label = _LIGHTS[light]
     due = date_filter(issue.current_due(), "Y-m-d")
-    return format_html('<span class="tag {}" data-light="{}">{} {}</span>', css, light, _(label), due)
+    return format_html(
+        '<span class="tag {}" data-light="{}">{} {}</span>', _LIGHT_CSS[light], light, Light(light).label, due
+    )
 
 
 def _row(issue, hide_enterprise: bool) -> str:
