@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from portal.i18n import localized_name
 from portal.masking import mask_name
+from services.choices import ItemKind, TaskStatus
 
 register = template.Library()
 
@@ -31,7 +32,9 @@ def status_tag(status: str, label) -> str:
 def _task_row(task) -> str:
     """One row of templates/services/_task_table.html (the light and the overdue mark computed once)."""
     department = task.department
-    value_added = format_html(' <span class="tag tag-blue">{}</span>', _("增值")) if task.kind == "value_added" else ""
+    value_added = ""
+    if task.kind == ItemKind.VALUE_ADDED:
+        value_added = format_html(' <span class="tag tag-blue">{}</span>', _("增值"))
     if task.handler:
         contact = format_html("{} {}", mask_name(task.handler.name), task.handler.office_phone)
     else:
@@ -39,13 +42,13 @@ def _task_row(task) -> str:
     light = task.light
     if task.is_overdue:
         mark = format_html(' <span class="tag tag-red" data-testid="overdue">{}</span>', _("已超期"))
-    elif task.status == "supplement":
+    elif task.status == TaskStatus.SUPPLEMENT:
         mark = format_html(' <span class="muted">{}</span>', _("（补正期间暂停计时）"))
     else:
         mark = ""
-    if task.status == "refused":
+    if task.status == TaskStatus.REFUSED:
         outcome = task.reason
-    elif task.status == "supplement":
+    elif task.status == TaskStatus.SUPPLEMENT:
         outcome = task.note
     else:
         outcome = task.result
