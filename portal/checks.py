@@ -39,6 +39,14 @@ def audit_retention_check(app_configs, **kwargs):
     return []
 
 
+def connected_as_superuser(connection) -> bool:
+    """Whether ``connection`` (PostgreSQL) is a superuser's: only one may switch triggers off for its own
+    transaction (``session_replication_role = replica``), as seed_scale and the tests' flush do."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        return bool(cursor.fetchone()[0])
+
+
 AUDIT_ROLE_QUERY = """
 SELECT r.rolsuper,
        t.tableowner,

@@ -12,14 +12,14 @@ own statements run.
 
 from django.db.backends.postgresql.operations import DatabaseOperations
 
+from portal.checks import connected_as_superuser
+
 _truncate = DatabaseOperations.sql_flush
 
 
 def _is_superuser(connection) -> bool:
     if not hasattr(connection, "_portal_test_superuser"):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-            connection._portal_test_superuser = bool(cursor.fetchone()[0])
+        connection._portal_test_superuser = connected_as_superuser(connection)
     return connection._portal_test_superuser
 
 

@@ -40,6 +40,7 @@ from insights.scale.rows import (
     next_id,
     uscc_check,
 )
+from portal.checks import connected_as_superuser
 
 
 class Command(ProblemRows, BaseCommand):
@@ -275,11 +276,10 @@ class Command(ProblemRows, BaseCommand):
         construction (the SQLite test checks them), and at 1M problems the checks at commit cost minutes."""
         if connection.vendor != "postgresql":
             return
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-            if cursor.fetchone()[0]:
+        if connected_as_superuser(connection):
+            with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL session_replication_role = replica")
-                self._say("foreign-key triggers off for this transaction (superuser)")
+            self._say("foreign-key triggers off for this transaction (superuser)")
 
     def _reset_sequences(self) -> None:
         from django.apps import apps
