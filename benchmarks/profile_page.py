@@ -51,6 +51,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--sort", default="tottime", choices=["tottime", "cumtime"])
     parser.add_argument("--dump", default="", help="also write the profile to this file (pstats format)")
+    parser.add_argument("--sql", default="", help="also write one request's statements in full to this file")
     args = parser.parse_args()
     setup()
     from django.db import connection
@@ -86,6 +87,8 @@ def main() -> None:
     print(f"{len(queries)} queries:")
     for query in queries.captured_queries:
         print(f"  {float(query['time']) * 1000:6.1f} ms  {query['sql'][:220]}")
+    if args.sql:
+        Path(args.sql).write_text("".join(f"{query['sql']};\n\n" for query in queries.captured_queries))
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(args.runs):

@@ -26,7 +26,10 @@ class IssueChildQuerySet(models.QuerySet):
     """Rows that belong to one problem are visible with that problem (deny by default)."""
 
     def visible_to(self, user):
-        return self.filter(issue__in=Issue.objects.visible_to(user))
+        issues = Issue.objects.visible_to(user)
+        if not issues.query.has_filters():  # every problem: no semi-join with the whole problem table
+            return self.all()
+        return self.filter(issue__in=issues)
 
 
 class IssueEventQuerySet(IssueChildQuerySet):
