@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.filters import ListedModelChoiceFilter
 from portal.models import Department, Enterprise
 
 from .choices import IssueStatus, Level
@@ -29,14 +30,14 @@ class IssueFilterSet(filters.FilterSet):
     # distinct=False: status is a column of the row, no join can repeat it (django-filter's default
     # SELECT DISTINCT over every column made the list and its count sort the whole filtered set).
     status = filters.MultipleChoiceFilter(choices=IssueStatus.choices, label=_("状态"), distinct=False)
-    category = filters.ModelChoiceFilter(
+    category = ListedModelChoiceFilter(
         queryset=Category.objects.all(), to_field_name="code", label=_("问题分类"), empty_label=_("全部分类")
     )
-    channel = filters.ModelChoiceFilter(
+    channel = ListedModelChoiceFilter(
         queryset=Channel.objects.all(), to_field_name="code", label=_("受理渠道"), empty_label=_("全部渠道")
     )
     level = filters.ChoiceFilter(choices=Level.choices, label=_("办理层级"), empty_label=_("全部层级"))
-    department = filters.ModelChoiceFilter(
+    department = ListedModelChoiceFilter(
         queryset=Department.objects.active(),
         field_name="lead_department",
         method="filter_department",
@@ -124,7 +125,7 @@ DECISION_SORTS = [("oldest", _("按申请时间（最早在前）")), ("newest",
 class DecisionFilterSet(filters.FilterSet):
     """Extension requests and appeals on the 督办 page: by department, oldest first by default."""
 
-    department = filters.ModelChoiceFilter(
+    department = ListedModelChoiceFilter(
         queryset=Department.objects.active(), label=_("申请部门"), empty_label=_("全部部门")
     )
     sort = filters.ChoiceFilter(

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import Board
-from portal.filters import IdFilter
+from portal.filters import IdFilter, ListedModelChoiceFilter
 from portal.workdays import add_working_days
 
 from .choices import ApplicationStatus, BundleKind, Channel, LifecycleStage, TaskStatus
@@ -81,7 +81,7 @@ class TaskFilterSet(filters.FilterSet):
     DUE_CHOICES = (("due_soon", _("即将到期（1个工作日内）")), ("overdue", _("已超期")))
 
     status = filters.ChoiceFilter(label=_("状态"), choices=TaskStatus.choices, empty_label=_("全部状态"))
-    bundle = filters.ModelChoiceFilter(
+    bundle = ListedModelChoiceFilter(
         label=_("一类事"),
         field_name="application__bundle",
         queryset=Bundle.objects.order_by("order", "code"),
