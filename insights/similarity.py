@@ -3,7 +3,7 @@
 How a search runs (``search``):
 
 1. The query text is tokenised (``insights.text``) and the document frequency of each query term is
-   read from ``TermStat`` (one query).
+   read from ``TermStat``, with the number of documents (one query).
 2. **Candidates** come from the database using only the informative terms: the rarest ones, while
    their document frequencies add up to at most ``MATCH_BUDGET`` rows (a term found in more than
    ``COMMON_SHARE`` of all problems is never used unless it is the rarest one), so the database
@@ -14,11 +14,14 @@ How a search runs (``search``):
      problem and ordered by the number of matching terms.
    Either way the caller may pass ``within`` (a queryset of problem ids the user may see), which is
    applied inside the same SQL, so an enterprise's search never leaks other problems.
+   On PostgreSQL the same query also returns the document frequency of every term the candidates hold
+   (their tokens split in SQL, each looked up in ``TermStat`` and the pending changes); elsewhere one
+   more query reads them.
 3. **Re-ranking** in Python: TF-IDF cosine similarity (sub-linear tf, smoothed idf from ``TermStat``)
    between the query and each candidate's stored tokens. The score is in [0, 1]; results below
    ``min_score`` are dropped.
 
-That is three or four queries per search whatever the table size.
+That is two queries per search on PostgreSQL (three or four on SQLite) whatever the table size.
 
 Indexing runs on the worker after the problem's transaction commits (``insights.signals`` →
 ``insights.tasks.index_issue`` → :func:`index_document`), so saving a problem never waits on the
@@ -105,22 +108,58 @@ def fold_term_changes() -> int:
 
 def document_frequencies(tokens) -> dict[str, int]:
     """The document frequency of each of ``tokens`` (folded + still pending), in one query."""
+    return _frequencies(tokens, with_count=False)[0]
+
+
+def _frequencies_sql(marks: str) -> str:
+    """Folded + pending frequency of each token in ``marks`` (the placeholders, given twice)."""
     from insights.models import TermStatChange
 
     _, _, term_stat = _models()
-    tokens = list(tokens)
-    if not tokens:
-        return {}
-    marks = ", ".join(["%s"] * len(tokens))
     table = connection.ops.quote_name(term_stat._meta.db_table)
     changes = connection.ops.quote_name(TermStatChange._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT token, SUM(df) FROM (SELECT token, df FROM {table} WHERE token IN ({marks}) "  # noqa: S608
-            f"UNION ALL SELECT token, delta FROM {changes} WHERE token IN ({marks})) AS t GROUP BY token",
-            tokens + tokens,
+    return (
+        f"SELECT token, SUM(df) FROM (SELECT token, df FROM {table} WHERE token IN ({marks}) "  # noqa: S608
+        f"UNION ALL SELECT token, delta FROM {changes} WHERE token IN ({marks})) AS t GROUP BY token"
+    )
+
+
+def _count_sql() -> tuple[str, list]:
+    """:func:`document_count`'s SELECT (one row, one value)."""
+    doc_model, _, _ = _models()
+    table = connection.ops.quote_name(doc_model._meta.db_table)
+    if is_postgres():
+        return (
+            "SELECT CASE WHEN reltuples > 0 THEN reltuples::bigint "  # noqa: S608 - table name is ours
+            f"ELSE (SELECT count(*) FROM {table}) END FROM pg_class WHERE oid = %s::regclass",
+            [doc_model._meta.db_table],
         )
-        return {token: int(df) for token, df in cursor.fetchall()}
+    return f"SELECT COUNT(*) FROM {table}", []  # noqa: S608 - table name is ours
+
+
+def _frequencies(tokens, *, with_count: bool) -> tuple[dict[str, int], int | None]:
+    """The document frequencies of ``tokens`` and, if asked, :func:`document_count` — one query for both
+    (the count is the row whose token is NULL)."""
+    tokens = list(tokens)
+    parts, params = [], []
+    if tokens:
+        parts.append(_frequencies_sql(", ".join(["%s"] * len(tokens))))
+        params += tokens + tokens
+    if with_count:
+        sql, count_params = _count_sql()
+        parts.append(f"SELECT NULL, ({sql})")
+        params += count_params
+    if not parts:
+        return {}, None
+    dfs, count = {}, None
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for token, value in cursor.fetchall():
+            if token is None:
+                count = int(value)
+            else:
+                dfs[token] = int(value)
+    return dfs, count
 
 
 def _lock(issue_id: int) -> None:
@@ -186,20 +225,18 @@ def document_count() -> int:
     """Number of indexed problems, in one query whatever the table's state (a page's query count must not
     depend on when autovacuum last ran). PostgreSQL: the planner's estimate, instant at any size, or the
     exact count while the table has never been analysed (the sub-select runs only then)."""
-    doc_model, _, _ = _models()
-    if is_postgres():
-        table = connection.ops.quote_name(doc_model._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT CASE WHEN reltuples > 0 THEN reltuples::bigint "  # noqa: S608
-                f"ELSE (SELECT count(*) FROM {table}) END FROM pg_class WHERE oid = %s::regclass",
-                [doc_model._meta.db_table],
-            )
-            return int(cursor.fetchone()[0])
-    return doc_model.objects.count()
+    sql, params = _count_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.fetchone()[0])
 
 
-def _candidates(terms: list[str], within: QuerySet | None, exclude: set[int]) -> list[tuple[int, str]]:
+def _candidates(
+    terms: list[str], within: QuerySet | None, exclude: set[int]
+) -> tuple[list[tuple[int, str]], dict[str, int] | None]:
+    """The best ``CANDIDATES`` problems holding any of ``terms`` as (issue_id, tokens), and on PostgreSQL
+    the document frequency of every term they hold, read by the same query (None elsewhere: the caller
+    reads them)."""
     doc_model, term_model, _ = _models()
     if is_postgres():
         query = " | ".join(terms)
@@ -213,7 +250,16 @@ def _candidates(terms: list[str], within: QuerySet | None, exclude: set[int]) ->
         docs = docs.annotate(
             rank=RawSQL("ts_rank(search_vector, to_tsquery('simple', %s))", [query], output_field=FloatField())
         ).order_by("-rank")
-        return list(docs.values_list("issue_id", "tokens")[:CANDIDATES])
+        sql, params = docs.values_list("issue_id", "tokens")[:CANDIDATES].query.sql_with_params()
+        rows, dfs = [], {}
+        with connection.cursor() as cursor:
+            cursor.execute(_candidates_with_frequencies_sql(sql), params)
+            for issue_id, tokens, df in cursor.fetchall():
+                if issue_id is None:
+                    dfs[tokens] = int(df)
+                else:
+                    rows.append((issue_id, tokens))
+        return rows, dfs
     rows = term_model.objects.filter(token__in=terms)
     if within is not None:
         rows = rows.filter(issue_id__in=within)
@@ -225,7 +271,24 @@ def _candidates(terms: list[str], within: QuerySet | None, exclude: set[int]) ->
         .order_by("-n", "-issue_id")
         .values_list("issue_id", flat=True)[:CANDIDATES]
     )
-    return list(doc_model.objects.filter(issue_id__in=ids).values_list("issue_id", "tokens"))
+    return list(doc_model.objects.filter(issue_id__in=ids).values_list("issue_id", "tokens")), None
+
+
+def _candidates_with_frequencies_sql(candidates_sql: str) -> str:
+    """PostgreSQL: the candidates' rows (issue_id, tokens, NULL), then one row (NULL, term, frequency) per
+    distinct term they hold — folded + pending, as :func:`document_frequencies` — in one round trip."""
+    from insights.models import TermStatChange
+
+    _, _, term_stat = _models()
+    table = connection.ops.quote_name(term_stat._meta.db_table)
+    changes = connection.ops.quote_name(TermStatChange._meta.db_table)
+    return (
+        f"WITH c (issue_id, tokens) AS MATERIALIZED ({candidates_sql}), "  # noqa: S608 - our SQL and tables
+        "t AS (SELECT DISTINCT unnest(string_to_array(tokens, ' ')) AS token FROM c) "
+        "SELECT issue_id, tokens, NULL::bigint FROM c UNION ALL "
+        f"SELECT NULL, t.token, COALESCE((SELECT s.df FROM {table} s WHERE s.token = t.token), 0) "
+        f"+ COALESCE((SELECT SUM(p.delta) FROM {changes} p WHERE p.token = t.token), 0) FROM t"
+    )
 
 
 def search(
@@ -259,11 +322,11 @@ def search_many(
     if not query_tokens:
         return found
     distinct = sorted(set(query_tokens))
-    dfs = document_frequencies(distinct)
+    dfs, total = _frequencies(distinct, with_count=True)  # with the number of documents: one query
     known = [term for term in distinct if dfs.get(term, 0) > 0]
     if not known:
         return found
-    total = max(document_count(), max(dfs.values()))
+    total = max(total or 0, max(dfs.values()))
     cap = max(MIN_COMMON_DF, int(total * COMMON_SHARE))
     ordered = sorted(known, key=lambda t: (dfs[t], t))
     informative, budget = [], 0
@@ -272,13 +335,21 @@ def search_many(
             break
         informative.append(term)
         budget += dfs[term]
-    candidates = {name: _candidates(informative, within, set(exclude)) for name, (_limit, within) in searches.items()}
+    candidates, unread = {}, False
+    for name, (_limit, within) in searches.items():
+        candidates[name], term_dfs = _candidates(informative, within, set(exclude))
+        if term_dfs is None:
+            unread = True
+        else:
+            for term, df in term_dfs.items():  # the query terms keep the frequency the choice above used
+                dfs.setdefault(term, df)
     if not any(candidates.values()):
         return found
 
-    doc_terms = {term for rows in candidates.values() for _, tokens in rows for term in tokens.split()} - set(dfs)
-    if doc_terms:
-        dfs.update(document_frequencies(sorted(doc_terms)))
+    if unread:  # SQLite: the candidates' term statistics in one more query
+        doc_terms = {term for rows in candidates.values() for _, tokens in rows for term in tokens.split()} - set(dfs)
+        if doc_terms:
+            dfs.update(document_frequencies(sorted(doc_terms)))
 
     def idf(term: str) -> float:
         return _idf(dfs.get(term, 0), total)

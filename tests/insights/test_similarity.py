@@ -135,6 +135,28 @@ def test_search_finds_a_differently_worded_report_first(member, other_member):
     assert all(hit.score < hits[0].score for hit in hits[1:])
 
 
+def test_a_search_counts_pending_frequency_changes_as_folded_ones(member, other_member):
+    # given problems indexed but not folded: every frequency the search reads is still pending
+    submit(member, title="储能电站消防竣工验收找不到主管部门", description="储能项目预制舱式建设，验收各部门互相推诿。")
+    submit(other_member, title="储能集装箱消防验收没有标准", description="住建部门说不属于建筑工程。")
+    submit(member, title="园区门口没有路灯", description="夜班工人下班出行不安全。")
+    text = "储能集装箱消防验收找不到部门，夜班出行不安全"
+    assert not TermStat.objects.exists()
+    pending = similarity.search(text, limit=5)
+    # when they are folded, then a new problem adds pending changes on top of folded frequencies
+    tasks.fold_term_changes()
+    assert similarity.search(text, limit=5) == pending
+    submit(other_member, title="消防验收部门互相推诿", description="储能项目无人受理，工人出行不安全。")
+    assert TermStatChange.objects.exists()
+    mixed = similarity.search(text, limit=5)
+    # then the scores are those of the same frequencies folded (the query's terms and the terms only the
+    # problems found hold alike)
+    tasks.fold_term_changes()
+    assert not TermStatChange.objects.exists()
+    assert similarity.search(text, limit=5) == mixed
+    assert len(mixed) == 4 and mixed != pending
+
+
 def test_an_enterprise_finds_only_its_own_problems(member, other_member, clerk):
     # given the same difficulty reported by two enterprises
     own = submit(member, title="厂房层高不够设备无法安装", description="标准厂房净高只有5米。")

@@ -149,10 +149,11 @@ QUERIES = {
     ("supervisor", "/issues/supervision/"): 13,
     ("member", "/issues/code/{enterprise}/"): 9,  # + the member's enterprises, for the rate predicate
     ("anonymous", "/issues/status/{token}/"): 4,
-    # the similar-problem hint's three searches share one read of the text's term statistics and of the
+    # the similar-problem hint's three searches share one read of the text's term statistics with the
     # number of documents, and one read of the problems found; each search's candidates are one full-text
-    # query on PostgreSQL, two on SQLite (the term rows, then the documents)
-    ("clerk", "/issues/{issue}/"): 20 if connection.vendor == "postgresql" else 22,
+    # query on PostgreSQL (with their terms' statistics), two on SQLite (the term rows, then the documents;
+    # the documents' terms here are all the text's own, so no further read of statistics)
+    ("clerk", "/issues/{issue}/"): 19 if connection.vendor == "postgresql" else 21,
 }
 
 
