@@ -28,10 +28,12 @@ def issue_list(*, user: User, data=None, queryset: QuerySet[Issue] | None = None
 def issue_get(*, user: User, pk: int) -> Issue:
     """The problem if visible to the user (else Issue.DoesNotExist → 404), with what its page shows of its
     history: co-departments, attachments, events, ratings (follow-ups, extension requests and escalations
-    are not shown there, and not read)."""
+    are not shown there, and not read). Of its own relations only those the page shows are joined: ten
+    joined tables cost PostgreSQL more to plan than to run (a move that notifies the submitter or the
+    dispatcher reads that account itself)."""
     return (
         _base(user)
-        .select_related("ownerless_kind", "dispatched_by", "submitted_by", "lead_department__region")
+        .select_related("ownerless_kind")
         .prefetch_related(
             "co_departments",
             "attachments",
