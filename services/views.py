@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 import segno
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -23,6 +22,7 @@ from django.views.generic import TemplateView
 
 from portal.exceptions import PermissionDeniedError
 from portal.models import Enterprise
+from portal.pagination import Paginator
 from portal.permissions import (
     AUDIT_ROLES,
     CLERK_ROLES,

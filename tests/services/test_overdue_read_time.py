@@ -65,4 +65,5 @@ def test_overdue_task_lists_cost_the_same_for_3_and_30_late_tasks(
     three = count()
     make(27)
     assert ApplicationItem.objects.visible_to(handler).overdue().count() >= 30
-    assert count() == three == {"inbox": 8, "api": 2}[where]
+    # the inbox counts its rows only once they are more than its first page (portal.pagination)
+    assert (three, count()) == {"inbox": (7, 8), "api": (2, 2)}[where]

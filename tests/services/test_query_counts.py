@@ -58,7 +58,8 @@ def test_my_applications(client_for, member, submit, opening, handler, num_queri
     url = reverse("services:application_list")
     few = num_queries.get(client_for(member), url)
     _applications(27, submit, opening)
-    assert num_queries.get(client_for(member), url) == few == 6
+    # one query more once the list is longer than its first page: the count (portal.pagination)
+    assert (few, num_queries.get(client_for(member), url)) == (5, 6)
 
 
 def test_department_inbox(client_for, handler, submit, opening, num_queries):
@@ -67,8 +68,9 @@ def test_department_inbox(client_for, handler, submit, opening, num_queries):
     few = num_queries.get(client_for(handler), url)
     overdue = num_queries.get(client_for(handler), url, {"due": "overdue"})
     _applications(27, submit, opening)
-    assert num_queries.get(client_for(handler), url) == few == 8
-    assert num_queries.get(client_for(handler), url, {"due": "overdue"}) == overdue == 7
+    # one query more once the list is longer than its first page: the count (portal.pagination)
+    assert (few, num_queries.get(client_for(handler), url)) == (7, 8)
+    assert (overdue, num_queries.get(client_for(handler), url, {"due": "overdue"})) == (7, 7)
 
 
 def test_clerk_application_list(client_for, clerk, submit, opening, num_queries):
@@ -76,4 +78,4 @@ def test_clerk_application_list(client_for, clerk, submit, opening, num_queries)
     url = reverse("services:application_list")
     few = num_queries.get(client_for(clerk), url)
     _applications(27, submit, opening)
-    assert num_queries.get(client_for(clerk), url) == few == 6
+    assert (few, num_queries.get(client_for(clerk), url)) == (5, 6)  # the count, as above
