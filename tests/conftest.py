@@ -35,6 +35,23 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=rank)  # stable: the order within each rank is the collection's
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    """Each test process's database is a copy of one migrated template (tests/dbtemplate.py), opened by
+    Django with keepdb and removed at the end of the session."""
+    from tests import dbtemplate
+
+    remove = dbtemplate.prepare(rebuild=request.config.getvalue("create_db"))
+    if remove is not None:
+        request.addfinalizer(remove)
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(django_db_modify_db_settings):
+    """Django opens the copy made above instead of creating and migrating a database of its own."""
+    return True
+
+
 @pytest.fixture
 def region(db):
     return RegionFactory(code="330500", name="湖州市", level="city")
