@@ -46,6 +46,11 @@ run: $(RUN_STAMP)
 	@$(PY) manage.py prepare_demo
 	@$(PY) scripts/run-dev
 
+# Python may write its compiled modules during the tests even where the environment says not to
+# (PYTHONDONTWRITEBYTECODE): otherwise pytest rewrites the asserts of every test module and plugin package
+# anew in each of its processes (≈ 3 s of CPU each, measured), and every qcluster, gunicorn and manage.py
+# process the tests start compiles the project again.
+test: export PYTHONDONTWRITEBYTECODE :=
 test: $(STAMP) $(AXE)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
