@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from insights import actions
 from tests.insights.factories import at, common_from, seed_period, submit
+from tests.issues.factories import issue_made
 
 pytestmark = pytest.mark.django_db
 
@@ -226,10 +227,12 @@ def test_library_and_common_list_constant_queries(
     client, client_for, member, other_member, supervisor, fire_department, clerk, num_queries
 ):
     def make(n):
+        # the problems are written in their state directly (the lists show common problems, not how
+        # their problems were submitted); the common problems go through their actions
         for number in range(n):
             issues = [
-                submit(member, title=f"储能消防验收{number}", now=at("2026-03-02")),
-                submit(other_member, title=f"储能验收{number}"),
+                issue_made("submitted", member=member, title=f"储能消防验收{number}", now=at("2026-03-02")),
+                issue_made("submitted", member=other_member, title=f"储能验收{number}"),
             ]
             c = common_from(issues, supervisor=supervisor, lead=fire_department, title=f"共性问题{number}")
             actions.common_issue_update(actor=supervisor, common_issue=c, solution="统一答复", is_public=True)
