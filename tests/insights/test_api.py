@@ -4,6 +4,7 @@ import pytest
 
 from insights import actions
 from tests.insights.factories import common_from, seed_period, submit
+from tests.issues.factories import issue_made
 
 pytestmark = pytest.mark.django_db
 
@@ -54,9 +55,15 @@ def test_common_issues_public_fields_for_anyone(api_for, member, other_member, s
 
 def test_common_issues_list_constant_queries(api_for, member, other_member, supervisor, fire_department, num_queries):
     def make(n):
+        # the problems written in their state directly (the list shows common problems, not how their
+        # problems were submitted); the common problems go through their actions
         for number in range(n):
+            problems = [
+                issue_made("submitted", member=member, title=f"问题{number}"),
+                issue_made("submitted", member=other_member, title=f"问题乙{number}"),
+            ]
             c = common_from(
-                [submit(member, title=f"问题{number}"), submit(other_member, title=f"问题乙{number}")],
+                problems,
                 supervisor=supervisor,
                 lead=fire_department,
                 title=f"共性{number}",
