@@ -15,7 +15,7 @@ from insights.rankings import parse_period, ranking
 from issues import actions
 from issues.models import Issue
 from portal.models import CalendarOverride
-from tests.insights.factories import at, drive, seed_period, submit
+from tests.insights.factories import at, drive, seed_period, seed_period_made, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -165,8 +165,8 @@ def test_a_ranking_from_the_rollup_makes_7_queries_for_3_or_30_problems(
     member, other_member, clerk, handler, other_handler, supervisor, num_queries
 ):
     # given 3 problems in March, 30 in April and the rollup refreshed twice since
-    seed_period(3, members=[member], clerk=clerk, handlers=[handler], supervisor=supervisor, day="2026-03-10")
-    seed_period(30, members=[member, other_member], clerk=clerk, handlers=[handler, other_handler],
+    seed_period_made(3, members=[member], clerk=clerk, handlers=[handler], supervisor=supervisor, day="2026-03-10")
+    seed_period_made(30, members=[member, other_member], clerk=clerk, handlers=[handler, other_handler],
                 supervisor=supervisor, day="2026-04-14")  # fmt: skip
     rollups.refresh()
     rollups.refresh()

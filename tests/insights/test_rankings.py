@@ -8,7 +8,7 @@ from insights.rankings import PeriodError, cohort, parse_period, ranking
 from issues.choices import IssueStatus
 from issues.models import Issue, IssueEvent, IssueSettings
 from portal.workdays import working_days_between
-from tests.insights.factories import at, seed_period, submit
+from tests.insights.factories import at, seed_period, seed_period_made, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -125,8 +125,8 @@ def test_ranking_makes_the_same_number_of_queries_for_3_and_30_problems(
     member, other_member, clerk, handler, other_handler, supervisor, num_queries
 ):
     # given 3 problems in March and 30 in April
-    seed_period(3, members=[member], clerk=clerk, handlers=[handler], supervisor=supervisor, day="2026-03-10")
-    seed_period(
+    seed_period_made(3, members=[member], clerk=clerk, handlers=[handler], supervisor=supervisor, day="2026-03-10")
+    seed_period_made(
         30,
         members=[member, other_member],
         clerk=clerk,

@@ -7,7 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from insights import actions
-from tests.insights.factories import at, common_from, seed_period, submit
+from tests.insights.factories import at, common_from, seed_period, seed_period_made, submit
 from tests.issues.factories import issue_made
 
 pytestmark = pytest.mark.django_db
@@ -205,8 +205,8 @@ def test_ranking_pages_and_drilldown(
 def test_ranking_and_library_pages_make_constant_queries(
     client, client_for, member, other_member, clerk, handler, other_handler, supervisor, num_queries
 ):
-    seed_period(3, members=[member], clerk=clerk, handlers=[handler], supervisor=supervisor, day="2026-03-10")
-    seed_period(
+    seed_period_made(3, members=[member], clerk=clerk, handlers=[handler], supervisor=supervisor, day="2026-03-10")
+    seed_period_made(
         30,
         members=[member, other_member],
         clerk=clerk,
