@@ -34,7 +34,7 @@ def test_lookups_are_the_joined_rows(people, supervisor, django_assert_num_queri
     waiting = issue_made("submitted", member=people["member"])
     assert accepted.lead_department_id and waiting.lead_department_id is None
     # and one with a 三不管 kind (a description, an inactive flag)
-    kind = OwnerlessKind.objects.create(code="gap", name="职责交叉", name_en="Overlap", description="说明\n\"引号\"")
+    kind = OwnerlessKind.objects.create(code="gap", name="职责交叉", name_en="Overlap", description='说明\n"引号"')
     kind.is_active = False
     kind.save()
     Issue.objects.filter(pk=waiting.pk).update(ownerless_kind=kind)
