@@ -9,7 +9,7 @@ from django.db.models.functions import JSONObject
 from portal.models import User
 
 from . import deadlines
-from .choices import AppealStatus, IssueStatus, RequestStatus
+from .choices import AppealStatus, IssueStatus, Light, RequestStatus
 from .filters import IssueFilterSet
 from .models import Appeal, Escalation, ExtensionRequest, Issue, IssueEvent
 from .workflow import ISSUE, statuses
@@ -184,10 +184,13 @@ def escalation_list(*, user: User) -> QuerySet[Escalation]:
 
 
 def attach_lights(issues, *, today: dt.date | None = None):
-    """Set ``issue.light`` (on_time/due_soon/overdue/none) on each row; one calendar query in all."""
-    today = today or deadlines.local_date()
-    soon = deadlines.due_soon_limit(today)
+    """Set ``issue.light`` (on_time/due_soon/overdue/none) on each row; one calendar query in all, none when
+    no row is at a step with a deadline (a closed or withdrawn problem's page, a page of them)."""
     rows = list(issues)
-    for issue in rows:
-        issue.light = deadlines.light(issue.current_due(), today=today, soon_limit=soon)
+    dues = [issue.current_due() for issue in rows]
+    if any(due is not None for due in dues):
+        today = today or deadlines.local_date()
+        soon = deadlines.due_soon_limit(today)
+    for issue, due in zip(rows, dues, strict=True):
+        issue.light = Light.NONE if due is None else deadlines.light(due, today=today, soon_limit=soon)
     return rows

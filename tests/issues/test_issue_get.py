@@ -47,3 +47,18 @@ def test_invisible_problem_is_still_not_found(people):
     issue = issue_made("accepted", member=people["member"], clerk=people["clerk"], handler=people["handler"])
     with pytest.raises(Issue.DoesNotExist):
         selectors.issue_get(user=people["other_handler"], pk=issue.pk)
+
+
+def test_closed_problem_page_reads_no_calendar(client_for, people, supervisor, num_queries):
+    # given a closed problem (no step with a deadline: no light, so no read of the calendar) and an open one
+    closed = issue_made("closed", member=people["member"], clerk=people["clerk"], handler=people["handler"])
+    open_ = issue_made("accepted", member=people["member"], clerk=people["clerk"], handler=people["handler"])
+    c = client_for(supervisor)
+    # then the closed problem's page as the supervisor: session, user, the problem, its co-departments,
+    # attachments, events and ratings, the navigation's counts
+    assert num_queries.get(c, f"/issues/{closed.pk}/") == 8
+    # and the open one's: the same, one read of the calendar for its light, and the departments of the
+    # supervisor's move form
+    assert num_queries.get(c, f"/issues/{open_.pk}/") == 10
+    html = c.get(f"/issues/{closed.pk}/").content.decode()
+    assert '<span class="muted">—</span>' in html and "data-light=" not in html
