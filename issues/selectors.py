@@ -53,38 +53,37 @@ def _row_json(field) -> Subquery:
     return Subquery(model._base_manager.filter(pk=OuterRef(field.attname)).values(row=row)[:1])
 
 
-def _attach_lookups(issue: Issue, db: str) -> Issue:
-    for name in _DETAIL_LOOKUPS:
-        field = Issue._meta.get_field(name)
-        data = getattr(issue, f"detail_{name}_row")
-        delattr(issue, f"detail_{name}_row")
-        obj = None
+def _attach_rows(obj, names, db: str):
+    """Turn the ``detail_<name>_row`` annotations of ``obj`` into its related instances ``obj.<name>``."""
+    for name in names:
+        field = obj._meta.get_field(name)
+        data = vars(obj).pop(f"detail_{name}_row")
+        related = None
         if data is not None:
             columns = field.related_model._meta.concrete_fields
-            obj = field.related_model.from_db(db, [c.attname for c in columns], [data[c.attname] for c in columns])
-        field.set_cached_value(issue, obj)
-    return issue
+            related = field.related_model.from_db(db, [c.attname for c in columns], [data[c.attname] for c in columns])
+        field.set_cached_value(obj, related)
+    return obj
+
+
+def _with_rows(qs: QuerySet, names) -> QuerySet:
+    return qs.annotate(**{f"detail_{name}_row": _row_json(qs.model._meta.get_field(name)) for name in names})
 
 
 def issue_get(*, user: User, pk: int) -> Issue:
     """The problem if visible to the user (else Issue.DoesNotExist → 404), with what its page shows of its
     history: co-departments, attachments, events, ratings (follow-ups, extension requests and escalations
     are not shown there, and not read). Of its own relations only those the page shows are read: the
-    enterprise and the handler joined, the configuration rows as subqueries (above); joined tables cost
-    PostgreSQL more to plan than to run (a move that notifies the submitter or the dispatcher reads that
-    account itself)."""
-    qs = (
-        Issue.objects.visible_to(user)
-        .select_related("enterprise", "handler")
-        .annotate(**{f"detail_{name}_row": _row_json(Issue._meta.get_field(name)) for name in _DETAIL_LOOKUPS})
-        .prefetch_related(
-            "co_departments",
-            "attachments",
-            Prefetch("events", queryset=IssueEvent.objects.select_related("actor", "department")),
-            "ratings",
-        )
-    )
-    return _attach_lookups(qs.get(pk=pk), qs.db)
+    enterprise and the handler joined, the configuration rows as subqueries (above), and so the events'
+    actors joined, their departments as subqueries; joined tables cost PostgreSQL more to plan than to run
+    (a move that notifies the submitter or the dispatcher reads that account itself)."""
+    events = _with_rows(IssueEvent.objects.select_related("actor"), ("department",))
+    qs = _with_rows(Issue.objects.visible_to(user).select_related("enterprise", "handler"), _DETAIL_LOOKUPS)
+    qs = qs.prefetch_related("co_departments", "attachments", Prefetch("events", queryset=events), "ratings")
+    issue = _attach_rows(qs.get(pk=pk), _DETAIL_LOOKUPS, qs.db)
+    for event in issue.events.all():
+        _attach_rows(event, ("department",), issue._state.db)
+    return issue
 
 
 def catch_all_queue(*, user: User) -> QuerySet[Issue]:

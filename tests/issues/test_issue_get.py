@@ -5,7 +5,7 @@ instances it attaches must be those select_related builds, every column, and Non
 import pytest
 
 from issues import selectors
-from issues.models import Issue, OwnerlessKind
+from issues.models import Issue, IssueEvent, OwnerlessKind
 from tests.issues.factories import issue_made
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +26,13 @@ def _same_as_joined(issue, user, django_assert_num_queries):
         for name in LOOKUPS:
             assert _columns(getattr(got, name)) == _columns(getattr(joined, name)), name
     assert not any(key.startswith("detail_") for key in vars(got))
+    # and its events' departments (None for a move without one) are those select_related builds too
+    joined_events = list(IssueEvent.objects.filter(issue=issue).select_related("department").order_by("at", "id"))
+    with django_assert_num_queries(0):
+        got_events = list(got.events.all())
+        assert [_columns(e.department) for e in got_events] == [_columns(e.department) for e in joined_events]
+        assert any(e.department is not None for e in got_events) or issue.status == "submitted"
+        assert not any(key.startswith("detail_") for e in got_events for key in vars(e))
 
 
 def test_lookups_are_the_joined_rows(people, supervisor, django_assert_num_queries):
