@@ -55,6 +55,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from benchmarks.insights_dataset import ZipfFiller, labelled_problems  # noqa: E402
+from benchmarks.sqlclock import SqlClock  # noqa: E402
 from insights import similarity  # noqa: E402
 from insights.models import IssueSearchDoc, SearchTerm, TermStat, TermStatChange  # noqa: E402
 from insights.text import tokenize  # noqa: E402
@@ -90,24 +91,17 @@ def latency(queries) -> dict[str, list[float]]:
     """Milliseconds of each search: wall clock, time in SQL (the rest is Python) and this process's CPU."""
     for _, title, description in queries[:20]:
         similarity.search(f"{title}\n{description}", limit=5, min_score=MIN_SCORE)
-    in_sql = [0.0]
-
-    def timed(execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            in_sql[0] += time.perf_counter() - started
+    timed = SqlClock()
 
     figures: dict[str, list[float]] = {"wall": [], "sql": [], "cpu": []}
     with connection.execute_wrapper(timed):
         for _, title, description in queries:
-            in_sql[0] = 0.0
+            timed.reset()
             start, cpu_start = time.perf_counter(), time.process_time()
             similarity.search(f"{title}\n{description}", limit=5, min_score=MIN_SCORE)
             figures["wall"].append((time.perf_counter() - start) * 1000)
             figures["cpu"].append((time.process_time() - cpu_start) * 1000)
-            figures["sql"].append(in_sql[0] * 1000)
+            figures["sql"].append(timed.ms)
     return figures
 
 

@@ -44,6 +44,8 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from benchmarks.sqlclock import SqlClock  # noqa: E402
+
 REGIONS = [
     ("330000", "浙江省", "province", None),
     ("330500", "湖州市", "city", "330000"),
@@ -251,14 +253,7 @@ def measure_match(clerk, ids, runs: int, rng: random.Random, *, cold: bool = Fal
     from policies import selectors
     from policies.catalogue import catalogue_clear
 
-    in_sql = [0.0]
-
-    def timed(execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            in_sql[0] += time.perf_counter() - started
+    timed = SqlClock()
 
     passes = {"first": {}, "repeat": {}}
     for figures in passes.values():
@@ -271,7 +266,7 @@ def measure_match(clerk, ids, runs: int, rng: random.Random, *, cold: bool = Fal
         for label in ("first", "repeat"):
             if cold:
                 catalogue_clear()  # as after a change to the catalogue: read and compile it again
-            in_sql[0] = 0.0
+            timed.reset()
             with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(timed):
                 started, cpu_started = time.perf_counter(), time.process_time()
                 result, _facts = selectors.match_for(user=clerk, enterprise_id=pk)
@@ -281,7 +276,7 @@ def measure_match(clerk, ids, runs: int, rng: random.Random, *, cold: bool = Fal
                 continue  # warm-up
             passes[label]["wall"].append(wall)
             passes[label]["cpu"].append(cpu)
-            passes[label]["sql"].append(in_sql[0] * 1000)
+            passes[label]["sql"].append(timed.ms)
             if label == "first":
                 query_counts.append(len(queries))
                 sizes.append((len(result.eligible), len(result.near), len(result.unknown), result.not_applicable_count))
