@@ -111,16 +111,17 @@ def document_frequencies(tokens) -> dict[str, int]:
     return _frequencies(tokens, with_count=False)[0]
 
 
-def _frequencies_sql(marks: str) -> str:
-    """Folded + pending frequency of each token in ``marks`` (the placeholders, given twice)."""
+def _frequencies_sql(tokens: str) -> str:
+    """The one spelling of a term's document frequency, folded + pending: (token, df) of each token in
+    ``tokens`` — placeholders (their parameters given twice) or a sub-select of tokens."""
     from insights.models import TermStatChange
 
     _, _, term_stat = _models()
     table = connection.ops.quote_name(term_stat._meta.db_table)
     changes = connection.ops.quote_name(TermStatChange._meta.db_table)
     return (
-        f"SELECT token, SUM(df) FROM (SELECT token, df FROM {table} WHERE token IN ({marks}) "  # noqa: S608
-        f"UNION ALL SELECT token, delta FROM {changes} WHERE token IN ({marks})) AS t GROUP BY token"
+        f"SELECT token, SUM(df) FROM (SELECT token, df FROM {table} WHERE token IN ({tokens}) "  # noqa: S608
+        f"UNION ALL SELECT token, delta FROM {changes} WHERE token IN ({tokens})) AS d GROUP BY token"
     )
 
 
@@ -276,18 +277,12 @@ def _candidates(
 
 def _candidates_with_frequencies_sql(candidates_sql: str) -> str:
     """PostgreSQL: the candidates' rows (issue_id, tokens, NULL), then one row (NULL, term, frequency) per
-    distinct term they hold — folded + pending, as :func:`document_frequencies` — in one round trip."""
-    from insights.models import TermStatChange
-
-    _, _, term_stat = _models()
-    table = connection.ops.quote_name(term_stat._meta.db_table)
-    changes = connection.ops.quote_name(TermStatChange._meta.db_table)
+    distinct term they hold (:func:`_frequencies_sql`), in one round trip."""
     return (
         f"WITH c (issue_id, tokens) AS MATERIALIZED ({candidates_sql}), "  # noqa: S608 - our SQL and tables
         "t AS (SELECT DISTINCT unnest(string_to_array(tokens, ' ')) AS token FROM c) "
         "SELECT issue_id, tokens, NULL::bigint FROM c UNION ALL "
-        f"SELECT NULL, t.token, COALESCE((SELECT s.df FROM {table} s WHERE s.token = t.token), 0) "
-        f"+ COALESCE((SELECT SUM(p.delta) FROM {changes} p WHERE p.token = t.token), 0) FROM t"
+        f"SELECT NULL, f.* FROM ({_frequencies_sql('SELECT token FROM t')}) AS f"
     )
 
 
