@@ -72,6 +72,15 @@ def _project_imports(source: bytes) -> set[str]:
     return found
 
 
+def database_url(settings_dict: dict, name: str | None = None) -> str:
+    """The ``DATABASE_URL`` of a configured database (``name``: another database on the same server)."""
+    name = name or settings_dict["NAME"]
+    if settings_dict["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{name}"
+    auth = settings_dict["USER"] + (f":{settings_dict['PASSWORD']}" if settings_dict["PASSWORD"] else "")
+    return f"postgres://{auth}@{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}/{name}"
+
+
 @contextmanager
 def _locked(name: str):
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -114,10 +123,6 @@ class _Postgres:
             autocommit=True,
         )
 
-    def url(self, name: str) -> str:
-        auth = self.db["USER"] + (f":{self.db['PASSWORD']}" if self.db["PASSWORD"] else "")
-        return f"postgres://{auth}@{self.db['HOST'] or '127.0.0.1'}:{self.db['PORT'] or 5432}/{name}"
-
     def exists(self, conn, name: str) -> bool:
         return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
 
@@ -128,7 +133,7 @@ class _Postgres:
             building = f"{name}_building"
             conn.execute(f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{building}"')
-        _migrate(self.url(building))
+        _migrate(database_url(self.db, building))
         with self._admin() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
@@ -154,13 +159,16 @@ class _Postgres:
 
 
 class _Sqlite:
+    def __init__(self, db: dict):
+        self.db = db
+
     def ensure_template(self, name: str, rebuild: bool) -> None:
         path = CACHE / f"{name}.sqlite3"
         if path.exists() and not rebuild:
             return
         building = path.with_suffix(".building")
         building.unlink(missing_ok=True)
-        _migrate(f"sqlite:///{building}")
+        _migrate(database_url(self.db, str(building)))
         os.replace(building, path)
         path.touch()
         for other in CACHE.glob("portal_tpl_*.sqlite3"):
@@ -182,7 +190,7 @@ def prepare(rebuild: bool = False):
     target = connections["default"].creation._get_test_db_name()
     if vendor is None or target == ":memory:" or "mode=memory" in target:
         return None
-    backend = vendor(db) if vendor is _Postgres else vendor()
+    backend = vendor(db)
     template = f"portal_tpl_{fingerprint()}"
     with _locked(template):
         backend.ensure_template(template, rebuild)

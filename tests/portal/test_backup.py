@@ -21,6 +21,7 @@ from insights.choices import LedgerExportStatus, LedgerKind
 from insights.models import LedgerExport
 from issues.models import Issue, IssueAttachment
 from portal.backup import databases, files, tables
+from tests import dbtemplate
 from tests.issues.conftest import ensure_issue_configuration
 from tests.issues.factories import issue_in
 from tests.policies.factories import ConditionFactory
@@ -80,8 +81,7 @@ def target_url(tmp_path):
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         cursor.execute(f'CREATE DATABASE "{name}"')
-    password = f":{settings_dict['PASSWORD']}" if settings_dict["PASSWORD"] else ""
-    yield f"postgres://{settings_dict['USER']}{password}@{settings_dict['HOST']}:{settings_dict['PORT']}/{name}"
+    yield dbtemplate.database_url(settings_dict, name)
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

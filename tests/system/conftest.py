@@ -19,6 +19,8 @@ import psutil
 import pytest
 from django.db import connection
 
+from tests import dbtemplate
+
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -50,11 +52,8 @@ def _redis_or_skip():
 
 
 def database_url() -> str:
-    s = connection.settings_dict
-    if _is_postgres():
-        auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-        return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-    return f"sqlite:///{s['NAME']}"
+    """The test database's URL, for the processes a system test starts."""
+    return dbtemplate.database_url(connection.settings_dict)
 
 
 class Cluster:
