@@ -83,9 +83,11 @@ class Command(ProblemRows, BaseCommand):
             # (autovacuum off) would keep, and which benchmarks would then measure.
             # Inside a caller's transaction (the tests) VACUUM cannot run: ANALYZE alone there.
             t = time.perf_counter()
-            what = "analyze" if connection.in_atomic_block else "vacuum and analyze"
+            sql, what = (
+                ("ANALYZE", "analyze") if connection.in_atomic_block else ("VACUUM (ANALYZE)", "vacuum and analyze")
+            )
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
+                cursor.execute(sql)
             self._say(f"{what}: {time.perf_counter() - t:.1f} s")
         t = time.perf_counter()
         rollups.refresh(rebuild=True)
