@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests."""
 
 import pytest
+from _pytest import nodes
 
 from portal.choices import DepartmentKind, Role
 from tests import flush
@@ -17,6 +18,11 @@ from tests.queries import NumQueries
 
 def pytest_configure(config):
     flush.install()  # transactional tests empty the tables with DELETE on PostgreSQL (tests/flush.py)
+    # `--dist loadgroup` keeps an xdist_group's tests on one worker by writing a suffix into each test's
+    # ``_nodeid``; pytest 9.2 reads a test's id from elsewhere, so the groups were split without a word (each
+    # worker built the schemathesis, gunicorn and open-rows fixtures again). Refuse to run split.
+    if config.getoption("dist", "no") == "loadgroup" and "_nodeid" not in nodes.Node.nodeid.fget.__code__.co_names:
+        raise pytest.UsageError("this pytest ignores pytest-xdist's xdist_group: install requirements-dev.txt's")
 
 
 # The long tests first (real processes, grouped modules, the browser), so that pytest-xdist's workers end
