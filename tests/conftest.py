@@ -18,11 +18,17 @@ from tests.queries import NumQueries
 
 def pytest_configure(config):
     flush.install()  # transactional tests empty the tables with DELETE on PostgreSQL (tests/flush.py)
-    # `--dist loadgroup` keeps an xdist_group's tests on one worker by writing a suffix into each test's
-    # ``_nodeid``; pytest 9.2 reads a test's id from elsewhere, so the groups were split without a word (each
-    # worker built the schemathesis, gunicorn and open-rows fixtures again). Refuse to run split.
-    if config.getoption("dist", "no") == "loadgroup" and "_nodeid" not in nodes.Node.nodeid.fget.__code__.co_names:
-        raise pytest.UsageError("this pytest ignores pytest-xdist's xdist_group: install requirements-dev.txt's")
+    if config.getoption("dist", "no") == "loadgroup":
+        # `--dist loadgroup` keeps an xdist_group's tests on one worker by writing a suffix into each test's
+        # ``_nodeid``; pytest 9.2 reads a test's id from elsewhere, so the groups were split without a word
+        # (each worker built the schemathesis, gunicorn and open-rows fixtures again). Refuse to run split.
+        if "_nodeid" not in nodes.Node.nodeid.fget.__code__.co_names:
+            raise pytest.UsageError("this pytest ignores pytest-xdist's xdist_group: install requirements-dev.txt's")
+        # By default pytest-xdist sends the largest groups first, whatever pytest-django's order: a group of
+        # transactional tests would then empty the tables the migrations seeded (the channels, the
+        # categories) before the database tests of its worker, which need them.
+        if config.getoption("loadscopereorder"):
+            raise pytest.UsageError("--dist loadgroup needs --no-loadscope-reorder (tests/conftest.py)")
 
 
 # The long tests first (real processes, grouped modules, the browser), so that pytest-xdist's workers end
