@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from insights.workflow import COMMON_ISSUE
+from portal.api.base import ModelSerializer
 from portal.api.serializers import DepartmentRefSerializer, RegionSerializer
 
 from ..models import CommonIssue, CommonIssueReuse
@@ -14,7 +15,7 @@ class SimilarInputSerializer(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, max_value=20, default=5)
 
 
-class CommonIssueRefSerializer(serializers.ModelSerializer):
+class CommonIssueRefSerializer(ModelSerializer):
     class Meta:
         model = CommonIssue
         fields = ["id", "reference", "title"]
@@ -33,7 +34,7 @@ class SimilarOutputSerializer(serializers.Serializer):
     results = SimilarResultSerializer(many=True)
 
 
-class ReuseSerializer(serializers.ModelSerializer):
+class ReuseSerializer(ModelSerializer):
     region = RegionSerializer()
 
     class Meta:
@@ -41,7 +42,7 @@ class ReuseSerializer(serializers.ModelSerializer):
         fields = ["region", "reused_on", "note"]
 
 
-class CommonIssuePublicSerializer(serializers.ModelSerializer):
+class CommonIssuePublicSerializer(ModelSerializer):
     """What anyone may read: no enterprise, no person, no internal notes."""
 
     lead_department = DepartmentRefSerializer()

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portal.api.base import ModelSerializer
 from portal.api.serializers import DepartmentRefSerializer, EnterpriseRefSerializer
 from portal.masking import mask_phone
 from portal.models import Department
@@ -21,13 +22,13 @@ class CodeNameSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(ModelSerializer):
     class Meta:
         model = Category
         fields = ["code", "name"]
 
 
-class ChannelSerializer(serializers.ModelSerializer):
+class ChannelSerializer(ModelSerializer):
     class Meta:
         model = Channel
         fields = ["code", "name"]
@@ -38,7 +39,7 @@ class HandlerRefSerializer(serializers.Serializer):
     office_phone = serializers.CharField()
 
 
-class IssueEventSerializer(serializers.ModelSerializer):
+class IssueEventSerializer(ModelSerializer):
     actor = serializers.SerializerMethodField()
     label = serializers.SerializerMethodField()
 
@@ -66,7 +67,7 @@ class IssueEventSerializer(serializers.ModelSerializer):
         }
 
 
-class IssueSerializer(serializers.ModelSerializer):
+class IssueSerializer(ModelSerializer):
     enterprise = EnterpriseRefSerializer(read_only=True)
     category = CategorySerializer(read_only=True)
     channel = ChannelSerializer(read_only=True)
@@ -314,7 +315,7 @@ class DecisionInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class ExtensionRequestSerializer(serializers.ModelSerializer):
+class ExtensionRequestSerializer(ModelSerializer):
     department = DepartmentRefSerializer(read_only=True)
     issue = serializers.PrimaryKeyRelatedField(read_only=True)
 
@@ -323,7 +324,7 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
         fields = ["id", "issue", "department", "reason", "previous_due", "requested_due", "status", "requested_at"]
 
 
-class AppealSerializer(serializers.ModelSerializer):
+class AppealSerializer(ModelSerializer):
     department = DepartmentRefSerializer(read_only=True)
     issue = serializers.PrimaryKeyRelatedField(read_only=True)
     score = serializers.IntegerField(source="rating.score", read_only=True)

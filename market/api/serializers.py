@@ -10,10 +10,11 @@ from market import selectors
 from market.choices import SelectionMethod, ServiceType
 from market.models import Facility, FacilityBooking, Intermediary, Purchase, Quote
 from market.workflow import BOOKING, PURCHASE
+from portal.api.base import ModelSerializer
 from portal.models import Region
 
 
-class FacilitySerializer(serializers.ModelSerializer):
+class FacilitySerializer(ModelSerializer):
     owner = serializers.CharField(source="owner_name", read_only=True)
     region = serializers.CharField(source="region.code", read_only=True)
     utilisation = serializers.SerializerMethodField(help_text=_("近 30 天利用率（%）"))
@@ -54,7 +55,7 @@ class FacilitySerializer(serializers.ModelSerializer):
         return None if value is None else str(value)
 
 
-class FacilityBookingSerializer(serializers.ModelSerializer):
+class FacilityBookingSerializer(ModelSerializer):
     facility_name = serializers.CharField(source="facility.name", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     position = serializers.SerializerMethodField(help_text=_("排队位置（仅排队中）"))
@@ -107,7 +108,7 @@ class ReasonSerializer(serializers.Serializer):
 # --- the 中介超市 ----------------------------------------------------------------------------------------
 
 
-class IntermediarySerializer(serializers.ModelSerializer):
+class IntermediarySerializer(ModelSerializer):
     region = serializers.CharField(source="region.code", read_only=True)
     service_types = serializers.ListField(child=serializers.CharField(), read_only=True)
     service_regions = serializers.ListField(child=serializers.CharField(), read_only=True)
@@ -129,7 +130,7 @@ class IntermediarySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class QuoteSerializer(serializers.ModelSerializer):
+class QuoteSerializer(ModelSerializer):
     intermediary = serializers.IntegerField(source="intermediary_id", read_only=True)
     intermediary_name = serializers.CharField(source="intermediary.name", read_only=True)
 
@@ -146,7 +147,7 @@ class WinnerSerializer(serializers.Serializer):
     price = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
-class PurchaseSerializer(serializers.ModelSerializer):
+class PurchaseSerializer(ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     quote_count = serializers.IntegerField(read_only=True, default=0)
     winner = WinnerSerializer(source="winning_quote", read_only=True, allow_null=True)

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from policies.facts import INPUT_LABELS
 from policies.models import Entitlement, Policy
 from policies.workflow import ENTITLEMENT
+from portal.api.base import ModelSerializer
 from portal.api.serializers import DepartmentRefSerializer, EnterpriseRefSerializer
 from portal.choices import Certification, SizeClass, TaxCreditGrade
 from portal.industry import validate_industry_code
@@ -32,7 +33,7 @@ class PolicyGuideSerializer(serializers.Serializer):
     source_url = serializers.CharField()
 
 
-class PolicyBriefSerializer(serializers.ModelSerializer):
+class PolicyBriefSerializer(ModelSerializer):
     department = DepartmentRefSerializer(read_only=True)
     region = PolicyRegionSerializer(read_only=True)
 
@@ -211,7 +212,7 @@ class MatchResponseSerializer(serializers.Serializer):
     not_applicable_count = serializers.IntegerField()
 
 
-class EntitlementSerializer(serializers.ModelSerializer):
+class EntitlementSerializer(ModelSerializer):
     policy = PolicyBriefSerializer(read_only=True)
     enterprise = EnterpriseRefSerializer(read_only=True)
 

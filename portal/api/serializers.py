@@ -3,22 +3,23 @@
 from rest_framework import serializers
 
 from portal.actions import ENTERPRISE_FACT_FIELDS
+from portal.api.base import ModelSerializer
 from portal.models import Department, Enterprise, Region, User
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(ModelSerializer):
     class Meta:
         model = Region
         fields = ["code", "name", "level"]
 
 
-class DepartmentRefSerializer(serializers.ModelSerializer):
+class DepartmentRefSerializer(ModelSerializer):
     class Meta:
         model = Department
         fields = ["id", "code", "name"]
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
+class DepartmentSerializer(ModelSerializer):
     region = RegionSerializer(read_only=True)
 
     class Meta:
@@ -26,7 +27,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "kind", "board", "region", "phone", "address"]
 
 
-class EnterpriseRefSerializer(serializers.ModelSerializer):
+class EnterpriseRefSerializer(ModelSerializer):
     class Meta:
         model = Enterprise
         fields = ["id", "uscc", "name"]
@@ -36,7 +37,7 @@ class EnterpriseRefSerializer(serializers.ModelSerializer):
 PRIVATE_FIELDS = {"contact_phone", "address"}
 
 
-class EnterpriseSerializer(serializers.ModelSerializer):
+class EnterpriseSerializer(ModelSerializer):
     region = RegionSerializer(read_only=True)
     certifications = serializers.SerializerMethodField()
 
@@ -54,7 +55,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         return [cert.code for cert in obj.certifications.all()]
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(ModelSerializer):
     roles = serializers.SerializerMethodField()
     enterprises = serializers.SerializerMethodField()
     department = DepartmentRefSerializer(read_only=True, allow_null=True)  # enterprise members have none
@@ -82,7 +83,7 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
 
-class ApiTokenSerializer(serializers.ModelSerializer):
+class ApiTokenSerializer(ModelSerializer):
     """One of the caller's API tokens (never the key itself: only its first characters)."""
 
     active = serializers.BooleanField(source="is_active", read_only=True)

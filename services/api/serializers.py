@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portal.api.base import ModelSerializer
 from portal.api.serializers import DepartmentRefSerializer, EnterpriseRefSerializer
 from services.choices import (
     ApplicationStatus,
@@ -30,7 +31,7 @@ def inline_choice(choices, **kwargs) -> serializers.ChoiceField:
     return InlineChoiceField(choices=choices.choices, read_only=True, **kwargs)
 
 
-class ServiceRefSerializer(serializers.ModelSerializer):
+class ServiceRefSerializer(ModelSerializer):
     department = DepartmentRefSerializer(read_only=True)
     item_type = inline_choice(ItemType)
     provider_side = inline_choice(ProviderSide)
@@ -59,7 +60,7 @@ class ServiceRefSerializer(serializers.ModelSerializer):
         return obj.board
 
 
-class BundleItemSerializer(serializers.ModelSerializer):
+class BundleItemSerializer(ModelSerializer):
     required = serializers.SerializerMethodField()
     requires = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     excludes = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -74,7 +75,7 @@ class BundleItemSerializer(serializers.ModelSerializer):
         return obj.is_basic
 
 
-class BundleSerializer(serializers.ModelSerializer):
+class BundleSerializer(ModelSerializer):
     basic_count = serializers.IntegerField(read_only=True)
     value_added_count = serializers.IntegerField(read_only=True)
     kind = inline_choice(BundleKind)
@@ -112,7 +113,7 @@ class BundleDetailSerializer(BundleSerializer):
         fields = [*BundleSerializer.Meta.fields, "description", "items"]
 
 
-class ApplicationItemSerializer(serializers.ModelSerializer):
+class ApplicationItemSerializer(ModelSerializer):
     department = DepartmentRefSerializer(read_only=True)
     application = serializers.PrimaryKeyRelatedField(read_only=True)
     reference = serializers.CharField(source="application.reference", read_only=True)
@@ -154,13 +155,13 @@ class ApplicationItemSerializer(serializers.ModelSerializer):
         return TASK.available(request.user, obj) if request is not None else []
 
 
-class ApplicationBundleRefSerializer(serializers.ModelSerializer):
+class ApplicationBundleRefSerializer(ModelSerializer):
     class Meta:
         model = Bundle
         fields = ["id", "code", "name"]
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(ModelSerializer):
     bundle = ApplicationBundleRefSerializer(read_only=True)
     enterprise = EnterpriseRefSerializer(read_only=True)
     bundle_version = serializers.IntegerField(source="bundle_version.number", read_only=True)

@@ -3,11 +3,13 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portal.api.base import ModelSerializer
+
 from ..choices import REVIEW_DIMENSIONS, BallotChoice
 from ..models import MeetingSession
 
 
-class MeetingPublicSerializer(serializers.ModelSerializer):
+class MeetingPublicSerializer(ModelSerializer):
     """The public summary of a session: no people, no problem texts, only counts."""
 
     series = serializers.CharField(source="series.name")
