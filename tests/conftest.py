@@ -59,6 +59,17 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, r
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's, then the one-time probes Django makes with a query the first time a connection
+    needs a feature (on SQLite ``supports_json_field``: SAVEPOINT, SELECT JSON(…), RELEASE, at the first
+    JSON-row subquery), so that a pinned query count does not depend on which test ran first in its process."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        connection.features.supports_json_field  # noqa: B018 - a cached property: the probe itself
+
+
+@pytest.fixture(scope="session")
 def django_db_keepdb(django_db_modify_db_settings):
     """Django opens the copy made above instead of creating and migrating a database of its own."""
     return True
