@@ -63,11 +63,12 @@ def _watch_csp(page) -> list[str]:
 
 AXE_JS = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 FAILING_IMPACTS = {"serious", "critical"}
-# Runs in every top-level document of an audited tab, after axe's own source: audits the page once it
-# has loaded and keeps the result in the tab's sessionStorage. Until the audit is done, a transparent
-# shield covers the page, so Playwright's clicks (which wait until their target receives the pointer)
-# wait for it and no page is left unaudited by a click. AUDITED lists the states already audited in this
-# run (the path with numbers replaced, the title, the width, the text size).
+# Runs in every top-level document of an audited tab: audits the page once it has loaded (asking the test
+# for axe's source first, through the portalLoadAxe binding, only when the state is new) and keeps the
+# result in the tab's sessionStorage; a failed load is recorded as a failed audit. Until the audit is
+# done, a transparent shield covers the page, so Playwright's clicks (which wait until their target
+# receives the pointer) wait for it and no page is left unaudited by a click. AUDITED lists the states
+# already audited in this run (the path with numbers replaced, the title, the width, the text size).
 AXE_RUNNER = """(() => {
   if (window.top !== window) return;
   const state = window.__portalAxe = {status: 'waiting'};
@@ -83,10 +84,10 @@ AXE_RUNNER = """(() => {
     const audited = JSON.parse(sessionStorage.getItem('portal-axe-keys') || '[]').concat(AUDITED);
     if (audited.includes(key())) { finish(); return; }
     state.status = 'running';
-    if (!window.axe) await window.portalLoadAxe();  // evaluated by the test, only for a state to audit
-    const started = performance.now();
-    let record;
+    let record, started = performance.now();
     try {
+      if (!window.axe) await window.portalLoadAxe();  // evaluated by the test, only for a state to audit
+      started = performance.now();
       const result = await axe.run({exclude: [['#portal-axe-shield']]}, {
         runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']},
         resultTypes: ['violations'],
